@@ -1,0 +1,114 @@
+/**
+ * The plugin contract shared by every family (osv-scalibr's `plugin.Plugin`): an id that is the
+ * plugin's folder path under `src/`, a version bumped when behaviour changes, and a description.
+ */
+import type { Finding } from './finding.js';
+import type { HostContext } from './host.js';
+import type { IntelBundle } from './intel.js';
+import type { Issue } from './issue.js';
+import type { Observation, ObservationKind, Observed } from './observation.js';
+import type { Report } from './report.js';
+
+export interface Plugin {
+  /** Folder path under src/, e.g. `collectors/windows-reg`. */
+  readonly id: string;
+  /** Bumped whenever behaviour changes; recorded in reports. */
+  readonly version: number;
+  /** One line for `chainhunt plugins` and docs. */
+  readonly description: string;
+}
+
+/** A file offered to collectors and importers: cheap facts only, no content. */
+export interface FileRef {
+  /** Path as walked (archive members `a.zip!/x/y`), forward slashes inside archives. */
+  path: string;
+  /** Base name. */
+  name: string;
+  /** Lower-cased base name. */
+  lowerName: string;
+  size: number;
+}
+
+/** What the runner hands a collector: the file already read (the runner owns all I/O). */
+export interface CollectorInput {
+  file: FileRef;
+  content: Buffer;
+  host: HostContext;
+  signal: AbortSignal;
+}
+
+export interface CollectorResult {
+  observations: Observed[];
+  issues: Issue[];
+}
+
+/**
+ * Turns evidence files into observations. `matches` must be a cheap string test; `sniff` (optional)
+ * looks at the first bytes of files no collector claimed by name (e.g. SBOMs under any name).
+ * `collect` must never throw for bad input: it returns issues.
+ */
+export interface Collector extends Plugin {
+  matches(file: FileRef): boolean;
+  sniff?(head: Buffer, file: FileRef): boolean;
+  collect(input: CollectorInput): CollectorResult | Promise<CollectorResult>;
+}
+
+/** What the runner hands an importer. */
+export interface ImporterInput {
+  file: FileRef;
+  content: Buffer;
+  signal: AbortSignal;
+}
+
+export interface ImporterResult {
+  intel: IntelBundle;
+  issues: Issue[];
+}
+
+/** Turns an intel file (advisory pack, IOC list, rule file) into normalised intel. */
+export interface Importer extends Plugin {
+  matches(file: FileRef): boolean;
+  sniff?(head: Buffer, file: FileRef): boolean;
+  import(input: ImporterInput): ImporterResult | Promise<ImporterResult>;
+}
+
+/** A matcher bound to one intel bundle, with its indexes built once. */
+export interface PreparedMatcher {
+  match(observation: Observation): Finding[];
+  /** For matchers over many observations (correlations, beacons): called after the last one. */
+  finish?(): Finding[];
+  /** Problems found while preparing (e.g. unsupported rule constructs). */
+  issues?: Issue[];
+}
+
+/** Judges observations against intel. */
+export interface Matcher extends Plugin {
+  accepts: readonly ObservationKind[];
+  /** Builds indexes over the intel; returns null when there is nothing to match with. */
+  prepare(intel: IntelBundle): PreparedMatcher | null;
+}
+
+/** Renders a report. */
+export interface Reporter extends Plugin {
+  format: string;
+  mediaType: string;
+  render(report: Report, options: ReporterOptions): string;
+}
+
+export interface ReporterOptions {
+  color: boolean;
+}
+
+export type PluginKind = 'collector' | 'importer' | 'matcher' | 'reporter';
+
+/** Per-plugin outcome of a run (scalibr's Status). */
+export interface PluginStatus {
+  id: string;
+  kind: PluginKind;
+  version: number;
+  status: 'ok' | 'partial' | 'failed';
+  /** Files (or observations, for matchers) handled. */
+  handled: number;
+  /** Number of issues it raised (details in the report's `issues`). */
+  issues: number;
+}
