@@ -1,5 +1,12 @@
 /** The matcher registry. */
 import type { Matcher } from '../core/plugin.js';
 import { defineRegistry } from '../core/registry.js';
+import { fileHashMatcher } from './file-hash/index.js';
+import { filenameMatcher } from './filename/index.js';
+import { vendorAppMatcher } from './vendor-app/index.js';
 
-export const matchers: readonly Matcher[] = defineRegistry<Matcher>('matcher', []);
+export const matchers: readonly Matcher[] = defineRegistry<Matcher>('matcher', [
+  vendorAppMatcher,
+  fileHashMatcher,
+  filenameMatcher,
+]);
