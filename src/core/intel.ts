@@ -101,6 +101,11 @@ export interface Indicator {
   score?: number;
   /** Marked as a test indicator (harmless demo values). */
   test?: boolean;
+  /**
+   * For patterns: a false-positive exclusion in the same `patternSyntax`; a value that matches it
+   * is not a match (signature-base filename IOCs' third field, `regex;score;fp-regex`).
+   */
+  excludePattern?: string;
 }
 
 /** A detection rule (Sigma, YARA) in source form plus metadata. */
