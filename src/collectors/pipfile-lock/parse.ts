@@ -1,0 +1,47 @@
+/** Pure parser for Pipenv's `Pipfile.lock` (JSON, pipfile-spec 6). */
+import type { CollectorResult } from '../../core/plugin.js';
+import { decodeInput, entries, isRecord, LineIndex, PackageSink, parseJsonInput, str } from '../../util/inventory.js';
+
+/** Plugin id, used on issues. */
+export const PIPFILE_LOCK_ID = 'collectors/pipfile-lock';
+
+/**
+ * Parses a Pipfile.lock: `default` packages are runtime, `develop` packages are dev. A version is
+ * the exact `==X` pin; entries without one (git, path, editable) are reported as issues.
+ */
+export function parsePipfileLock(content: Uint8Array, file: string): CollectorResult {
+  const sink = new PackageSink({ file, pluginId: PIPFILE_LOCK_ID });
+  const text = decodeInput(content, sink);
+  if (text === null) return sink.result();
+  const doc = parseJsonInput(text, sink);
+  if (doc === undefined) return sink.result();
+  if (!isRecord(doc)) {
+    sink.issue('invalid-value', 'top level is not a JSON object');
+    return sink.result();
+  }
+  const lines = new LineIndex(text);
+  for (const section of ['default', 'develop'] as const) {
+    const sectionAt = lines.find(`"${section}"`);
+    for (const [name, entry] of entries(doc[section])) {
+      const at = lines.find(JSON.stringify(name), sectionAt?.offset ?? 0);
+      const line = at?.line;
+      if (!isRecord(entry)) {
+        sink.issue('invalid-value', `${section}.${name}: entry is not an object`, line);
+        continue;
+      }
+      const spec = str(entry['version']);
+      if (spec === undefined) {
+        const kind = ['git', 'hg', 'svn', 'bzr', 'path', 'file'].find((k) => k in entry) ?? 'unknown source';
+        sink.issue('unsupported', `${section}.${name}: no pinned version (${kind}); not reported`, line);
+        continue;
+      }
+      const m = /^\s*===?\s*([^\s,;]+)\s*$/.exec(spec);
+      if (!m) {
+        sink.issue('invalid-value', `${section}.${name}: version "${spec.slice(0, 100)}" is not an exact pin`, line);
+        continue;
+      }
+      sink.add({ ecosystem: 'PyPI', name, version: m[1]!, line, dev: section === 'develop' });
+    }
+  }
+  return sink.result();
+}
