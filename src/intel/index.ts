@@ -1,5 +1,14 @@
 /** The importer registry: every intel importer, explicitly listed. */
 import type { Importer } from '../core/plugin.js';
 import { defineRegistry } from '../core/registry.js';
+import { chainhuntPackImporter } from './chainhunt-pack/index.js';
+import { sigbaseC2IocsImporter } from './sigbase-c2-iocs/index.js';
+import { sigbaseFilenameIocsImporter } from './sigbase-filename-iocs/index.js';
+import { sigbaseHashIocsImporter } from './sigbase-hash-iocs/index.js';
 
-export const importers: readonly Importer[] = defineRegistry<Importer>('importer', []);
+export const importers: readonly Importer[] = defineRegistry<Importer>('importer', [
+  chainhuntPackImporter,
+  sigbaseHashIocsImporter,
+  sigbaseC2IocsImporter,
+  sigbaseFilenameIocsImporter,
+]);
