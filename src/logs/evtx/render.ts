@@ -1,0 +1,159 @@
+/**
+ * Renders a resolved Binary XML tree as evtx_dump JSON (the layout of omerbenamram/evtx and of
+ * Sigma's regression data):
+ * - an element with only text becomes its value (string text is trimmed, as evtx_dump does); a single integer/boolean value stays a number;
+ * - attributes (those with a non-empty value) go under `#attributes`, text beside them under `#text`;
+ * - an element without attributes, children or text is `null`;
+ * - repeated child names get `_1`, `_2` … suffixes;
+ * - inside `EventData`/`UserData`, `Data` elements with a `Name` attribute become `{Name: value}`
+ *   pairs (`""` when empty); unnamed `Data` become `Data: {"#text": value | [values]}`.
+ */
+import type { XElement, XNode } from './binxml.js';
+
+/** A JSON value as produced by the renderer. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+type JsonObject = { [key: string]: JsonValue };
+
+function setKey(obj: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+function hasText(nodes: XNode[]): boolean {
+  for (const n of nodes) {
+    if (typeof n === 'string') {
+      if (n.length > 0) return true;
+    } else if (n.k === 'n') return true;
+  }
+  return false;
+}
+
+function hasElement(nodes: XNode[]): boolean {
+  for (const n of nodes) if (typeof n !== 'string' && n.k === 'e') return true;
+  return false;
+}
+
+/** Text content (elements skipped); a single scalar keeps its JSON type. */
+function content(nodes: XNode[]): JsonValue {
+  let single: XNode | undefined;
+  let count = 0;
+  for (const n of nodes) {
+    if (typeof n === 'string') {
+      if (n.length === 0) continue;
+    } else if (n.k !== 'n') continue;
+    single = n;
+    count++;
+  }
+  if (count === 1 && single !== undefined && typeof single !== 'string' && single.k === 'n') return single.j;
+  let s = '';
+  for (const n of nodes) {
+    if (typeof n === 'string') s += n;
+    else if (n.k === 'n') s += n.s;
+  }
+  return s.trim();
+}
+
+function textOf(nodes: XNode[]): string {
+  let s = '';
+  for (const n of nodes) {
+    if (typeof n === 'string') s += n;
+    else if (n.k === 'n') s += n.s;
+  }
+  return s;
+}
+
+function isContainer(name: string): boolean {
+  return name === 'EventData' || name === 'UserData';
+}
+
+function nameAttr(el: XElement): string | undefined {
+  for (const a of el.attrs) if (a.name === 'Name') return textOf(a.value);
+  return undefined;
+}
+
+function elementValue(el: XElement, container: boolean): JsonValue {
+  const text = hasText(el.children);
+  const elem = hasElement(el.children);
+  let attrText = false;
+  for (const a of el.attrs) {
+    if (hasText(a.value)) {
+      attrText = true;
+      break;
+    }
+  }
+  if (!elem && !text && !attrText) return null;
+  if (!elem && !attrText) return content(el.children);
+  return body(el, container);
+}
+
+function dataValue(el: XElement): JsonValue {
+  const elem = hasElement(el.children);
+  if (!elem && !hasText(el.children)) return '';
+  if (elem) return body(el, false);
+  return content(el.children);
+}
+
+function body(el: XElement, container: boolean): JsonObject {
+  const obj: JsonObject = {};
+  let attrs: JsonObject | undefined;
+  for (const a of el.attrs) {
+    if (!hasText(a.value)) continue;
+    attrs ??= {};
+    setKey(attrs, a.name, content(a.value));
+  }
+  if (attrs) obj['#attributes'] = attrs;
+  if (hasText(el.children)) obj['#text'] = content(el.children);
+
+  let flatten = false;
+  let positional = 0;
+  if (container) {
+    for (const c of el.children) {
+      if (typeof c === 'string' || c.k !== 'e' || c.name !== 'Data') continue;
+      positional++;
+      const n = nameAttr(c);
+      if (n !== undefined && n.length > 0) flatten = true;
+    }
+  }
+  let positionalDone = false;
+  let counts: Map<string, number> | undefined;
+  for (const c of el.children) {
+    if (typeof c === 'string' || c.k !== 'e') continue;
+    if (container && c.name === 'Data') {
+      if (flatten) {
+        const n = nameAttr(c);
+        if (n === undefined || n.length === 0) continue;
+        setKey(obj, n, dataValue(c));
+      } else if (!positionalDone) {
+        positionalDone = true;
+        if (positional === 1) {
+          obj['Data'] = { '#text': dataValue(c) };
+        } else {
+          const list: JsonValue[] = [];
+          for (const d of el.children) {
+            if (typeof d !== 'string' && d.k === 'e' && d.name === 'Data') list.push(dataValue(d));
+          }
+          obj['Data'] = { '#text': list };
+        }
+      }
+      continue;
+    }
+    counts ??= new Map();
+    const seen = counts.get(c.name) ?? 0;
+    counts.set(c.name, seen + 1);
+    setKey(obj, seen === 0 ? c.name : `${c.name}_${seen}`, elementValue(c, isContainer(c.name)));
+  }
+  return obj;
+}
+
+/** Renders the root nodes of a record (normally one `Event` element) as an evtx_dump JSON object. */
+export function renderRecord(nodes: XNode[]): JsonObject {
+  const obj: JsonObject = {};
+  const counts = new Map<string, number>();
+  for (const n of nodes) {
+    if (typeof n === 'string' || n.k !== 'e') continue;
+    const seen = counts.get(n.name) ?? 0;
+    counts.set(n.name, seen + 1);
+    setKey(obj, seen === 0 ? n.name : `${n.name}_${seen}`, elementValue(n, isContainer(n.name)));
+  }
+  return obj;
+}
