@@ -317,3 +317,50 @@ export function guarded(ctx: ParseContext, fn: () => CollectorResult): Collector
     };
   }
 }
+
+/** A package identity read from a purl. */
+export interface PurlPackage {
+  ecosystem: string;
+  name: string;
+  version: string | undefined;
+}
+
+/** OSV ecosystem for distro packages, from the purl `distro` qualifier (`debian-12`, `alpine-3.18`). */
+function distroEcosystem(type: string, distro: string | undefined): string | undefined {
+  if (distro === undefined) return undefined;
+  if (type === 'deb') {
+    const m = /^debian-(\d+)/i.exec(distro);
+    return m ? `Debian:${m[1]}` : undefined;
+  }
+  if (type === 'apk') {
+    const m = /^alpine-(\d+\.\d+)/i.exec(distro);
+    return m ? `Alpine:v${m[1]}` : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Reads ecosystem, name and version from a purl. Returns a string reason when the purl is
+ * malformed or its type has no OSV ecosystem (e.g. `generic`, `rpm` without a known distro).
+ */
+export function fromPurl(purl: string): PurlPackage | string {
+  let p: PackageURL;
+  try {
+    p = PackageURL.fromString(purl);
+  } catch (err) {
+    return `malformed purl: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const type = p.type;
+  let ecosystem = ECOSYSTEM_BY_PURL_TYPE[type];
+  if (type === 'deb' || type === 'apk') {
+    const distro = p.qualifiers?.['distro'];
+    ecosystem = distroEcosystem(type, typeof distro === 'string' ? distro : undefined) ?? ecosystem;
+  }
+  if (ecosystem === undefined) return `purl type "${type}" has no OSV ecosystem`;
+  const ns = p.namespace ?? undefined;
+  let name: string;
+  if (type === 'maven') name = ns ? `${ns}:${p.name}` : p.name;
+  else if (type === 'deb' || type === 'apk') name = p.name;
+  else name = ns ? `${ns}/${p.name}` : p.name;
+  return { ecosystem, name: normalizeName(ecosystem.split(':')[0]!, name), version: p.version ?? undefined };
+}

@@ -68,7 +68,11 @@ export function parseUvLock(content: Uint8Array, file: string): CollectorResult 
   });
 
   const byName = new Map<string, Entry[]>();
-  for (const e of list) byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
+  for (const e of list) {
+    const l = byName.get(e.name);
+    if (l) l.push(e);
+    else byName.set(e.name, [e]);
+  }
   const roots = list.filter((e) => e.local);
   const reach = (starts: string[]): Set<string> => {
     const seen = new Set<string>();
