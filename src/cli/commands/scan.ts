@@ -1,0 +1,56 @@
+/** `chainhunt scan`: evidence × intel → findings per host. */
+import { Option, type Command } from 'commander';
+import { ScanError } from '../../core/errors.js';
+import { atLeast, type Severity } from '../../core/severity.js';
+import { reporterFor, reporters } from '../../reporters/index.js';
+import { buildReport } from '../../scan/report.js';
+import { runScan } from '../../scan/runner.js';
+import { clearProgress, emit, pickFormat, progressReporter, useColor } from '../io.js';
+import { collect, severityOption, sizeOption } from '../options.js';
+
+export interface CommonScanFlags {
+  exclude: string[];
+  maxFileSize?: number;
+  quiet?: boolean;
+}
+
+/** Adds the walking options shared by scan, inventory and ingest. */
+export function addWalkOptions(cmd: Command): Command {
+  return cmd
+    .option('--exclude <glob>', 'skip paths matching the glob (relative to the scan root; repeatable)', collect, [])
+    .option('--max-file-size <size>', 'files larger than this are hashed but not parsed (default 256MiB)', sizeOption)
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+export function registerScanCommand(program: Command): void {
+  const cmd = program
+    .command('scan')
+    .description('scan evidence (folders, files, .zip/.tar.gz bundles) and report findings per host')
+    .argument('<paths...>', 'evidence paths; a folder with chainhunt-host.json is one host bundle')
+    .option('--intel <path>', 'intel file or folder to load (repeatable): packs, IOC lists, rules', collect, [])
+    .option('--no-default-intel', 'do not load the intel packs shipped with chainhunt')
+    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else json)').choices(reporters.map((r) => r.format)))
+    .option('-o, --output <file>', 'write the report to a file (format inferred from the extension)')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (critical, high, medium, low, info)', severityOption)
+    .option('--no-color', 'no ANSI colours');
+  addWalkOptions(cmd);
+  cmd.action(async (paths: string[], o: CommonScanFlags & { intel: string[]; defaultIntel: boolean; format?: string; output?: string; failOn?: Severity | 'none'; color: boolean }) => {
+    const format = pickFormat(o.format, o.output, Boolean(process.stdout.isTTY));
+    const reporter = reporterFor(format);
+    if (!reporter) throw new ScanError('usage', `unknown format ${format}`);
+    const outcome = await runScan({
+      paths,
+      intelPaths: o.intel,
+      defaultIntel: o.defaultIntel,
+      limits: { excludes: o.exclude, ...(o.maxFileSize !== undefined ? { maxFileSize: o.maxFileSize } : {}) },
+      onProgress: progressReporter(o.quiet ?? false),
+    });
+    clearProgress(o.quiet ?? false);
+    const report = buildReport(outcome);
+    emit(reporter.render(report, { color: o.output === undefined && useColor(process.stdout, o.color) }), o.output);
+    const failOn = o.failOn;
+    if (failOn !== undefined && failOn !== 'none' && report.findings.some((f) => atLeast(f.severity, failOn))) {
+      process.exitCode = 1;
+    }
+  });
+}
