@@ -91,6 +91,8 @@ export interface NetContactObservation extends ObservationBase {
   fqdn?: string;
   url?: string;
   sni?: string;
+  /** Names on the server certificate (subject CN and DNS SANs), e.g. from Zeek x509/ssl logs. */
+  certNames?: string[];
   userAgent?: string;
   bytesOut?: number;
   bytesIn?: number;

@@ -153,7 +153,9 @@ async function readHead(file: string): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const s = createReadStream(file, { start: 0, end: 1 });
-    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('data', (c: string | Buffer) => {
+      if (typeof c !== 'string') chunks.push(c);
+    });
     s.on('error', () => resolve(Buffer.alloc(0)));
     s.on('end', () => resolve(Buffer.concat(chunks)));
   });
