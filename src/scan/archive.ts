@@ -48,7 +48,7 @@ export function visitZip(
   wantStream: (entry: ArchiveEntry) => boolean = () => true,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (err, zip) => {
       if (err || !zip) {
         reject(new ArchiveError(`not a readable zip archive: ${err?.message ?? 'unknown error'}`));
         return;
@@ -72,10 +72,13 @@ export function visitZip(
           fail(new ArchiveError('aborted'));
           return;
         }
-        const isDir = e.fileName.endsWith('/');
+        // Names are decoded here (not by yauzl, which rejects a whole archive for one hostile name).
+        const rawName = e.fileName as unknown as Buffer;
+        const fileName = (e.generalPurposeBitFlag & 0x800) !== 0 ? rawName.toString('utf8') : rawName.toString('latin1');
+        const isDir = fileName.endsWith('/');
         const mode = (e.externalFileAttributes >>> 16) & 0o170000;
         const type: ArchiveEntry['type'] = isDir ? 'dir' : mode === 0o120000 ? 'symlink' : 'file';
-        const entry: ArchiveEntry = { name: e.fileName, size: e.uncompressedSize, type };
+        const entry: ArchiveEntry = { name: fileName, size: e.uncompressedSize, type };
         if (type !== 'file' || !wantStream(entry)) {
           visit(entry, null).then(() => zip.readEntry(), fail);
           return;
