@@ -1,0 +1,365 @@
+/**
+ * Shared helpers for the JavaScript package collectors (npm-lock, yarn-lock, pnpm-lock, bun-lock,
+ * node-modules): npm name validation, package URLs, dependency-spec classification, a small
+ * dependency graph with reachability (direct / dev / optional), and turning records into sorted
+ * {@link PackageObservation}s.
+ */
+import { PackageURL } from 'packageurl-js';
+import { issue } from '../core/issue.js';
+import type { Issue } from '../core/issue.js';
+import type { Observed, SourceLocation } from '../core/observation.js';
+import { decodeText } from './text.js';
+
+/** Where a resolved JavaScript package came from. */
+export type NpmSourceKind = 'registry' | 'git' | 'tarball' | 'file' | 'link' | 'workspace';
+
+/** Maximum package-name length npm accepts. */
+const MAX_NAME = 214;
+// Characters npm has ever allowed in a name segment (legacy names may hold capitals and `~'!()*`).
+const SEGMENT = /^[A-Za-z0-9._~'!()*-]+$/;
+
+/**
+ * True when `name` is a syntactically valid npm package name (legacy upper-case names allowed):
+ * `name` or `@scope/name`, URL-safe characters, not starting with `.` or `_` (unscoped), at most
+ * 214 characters.
+ */
+export function isValidNpmName(name: string): boolean {
+  if (name.length === 0 || name.length > MAX_NAME) return false;
+  if (name.startsWith('@')) {
+    const slash = name.indexOf('/');
+    if (slash < 2 || slash === name.length - 1) return false;
+    const scope = name.slice(1, slash);
+    const rest = name.slice(slash + 1);
+    return SEGMENT.test(scope) && SEGMENT.test(rest) && !rest.startsWith('.') && rest !== '..';
+  }
+  if (name.startsWith('.') || name.startsWith('_')) return false;
+  return SEGMENT.test(name);
+}
+
+/**
+ * The package URL of an npm package: `pkg:npm/%40scope/name@1.0.0` (the scope, with its `@`, is
+ * the purl namespace). `qualifiers` carries `vcs_url` / `download_url` for non-registry packages.
+ *
+ * @example npmPurl('@babel/core', '7.0.0') // 'pkg:npm/%40babel/core@7.0.0'
+ */
+export function npmPurl(name: string, version: string | undefined, qualifiers?: Record<string, string>): string {
+  let namespace: string | undefined;
+  let base = name;
+  if (name.startsWith('@')) {
+    const slash = name.indexOf('/');
+    if (slash > 0) {
+      namespace = name.slice(0, slash);
+      base = name.slice(slash + 1);
+    }
+  }
+  const q = qualifiers && Object.keys(qualifiers).length > 0 ? qualifiers : undefined;
+  return new PackageURL('npm', namespace, base, version || undefined, q, undefined).toString();
+}
+
+/**
+ * Classifies a dependency specifier or `resolved` value (`^1.0.0`, `npm:x@1`, `git+ssh://…`,
+ * `https://…/x.tgz`, `file:../x`, `link:../x`, `workspace:*`, `github:user/repo`, `user/repo#sha`).
+ */
+export function classifySpec(spec: string): NpmSourceKind {
+  const s = spec.trim();
+  if (s.startsWith('workspace:')) return 'workspace';
+  if (s.startsWith('link:')) return 'link';
+  if (s.startsWith('file:') || s.startsWith('portal:') || s.startsWith('./') || s.startsWith('../') || s.startsWith('/') || s.startsWith('~/')) return 'file';
+  if (/^(git\+|git:|github:|gitlab:|bitbucket:|gist:)/.test(s) || /^ssh:\/\//.test(s) || /^[\w.-]+@[\w.-]+:/.test(s)) return 'git';
+  if (/^https?:\/\//.test(s)) {
+    if (/\.git(#|$)/.test(s) || /^https?:\/\/(github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+(#|$)/.test(s)) return 'git';
+    return 'tarball';
+  }
+  // `user/repo` or `user/repo#ref` (GitHub shorthand) — but not `@scope/name`.
+  if (!s.startsWith('@') && /^[\w.-]+\/[\w.-]+(#.*)?$/.test(s)) return 'git';
+  return 'registry';
+}
+
+/**
+ * The package name at the end of an npm `node_modules` path (`node_modules/a/node_modules/@s/b`
+ * gives `@s/b`); undefined when the path does not end in a package folder.
+ */
+export function nameFromNodeModulesPath(p: string): string | undefined {
+  const i = p.lastIndexOf('node_modules/');
+  if (i < 0) return undefined;
+  const rest = p.slice(i + 'node_modules/'.length);
+  if (rest.length === 0) return undefined;
+  return rest;
+}
+
+/** One resolved package in a lockfile, before de-duplication. */
+export interface NpmNode {
+  /** Unique key in its file (lockfile path, depPath, descriptor). */
+  key: string;
+  name: string;
+  version: string;
+  /** 1-based line of the entry, when known. */
+  line?: number;
+  source: NpmSourceKind;
+  /** `resolved` URL or other locator, for non-registry packages. */
+  resolved?: string;
+  /** Flags stated by the file itself (these win over computed reachability). */
+  dev?: boolean;
+  optional?: boolean;
+  /** Keys of the nodes this one depends on (optional edges flagged). */
+  deps: NpmEdge[];
+  /** When true, the node is the project itself or one of its workspace projects: never emitted. */
+  project?: boolean;
+}
+
+/** A dependency edge. */
+export interface NpmEdge {
+  to: string;
+  type: 'prod' | 'dev' | 'optional' | 'peer';
+}
+
+/** A lockfile's packages and its projects (importers / workspaces). */
+export interface NpmGraph {
+  nodes: Map<string, NpmNode>;
+  /** Projects: path (`.` for the root, `packages/b` …) to their direct edges. */
+  importers: Map<string, NpmEdge[]>;
+}
+
+/** Flags computed for one node by {@link reachability}. */
+export interface Reach {
+  direct: boolean;
+  dev: boolean;
+  optional: boolean;
+}
+
+/**
+ * Walks the graph from the importers: a node is `dev` when only reachable through dev edges of a
+ * project, `optional` when every path to it crosses an optional edge, `direct` when a project
+ * depends on it. Nodes not reachable at all are absent from the result. `only` limits the walk to
+ * one importer (and the workspace projects it reaches).
+ */
+export function reachability(graph: NpmGraph, only?: string): Map<string, Reach> {
+  const out = new Map<string, Reach>();
+  const roots: NpmEdge[] = [];
+  for (const [path, edges] of graph.importers) {
+    if (only === undefined || path === only) roots.push(...edges);
+  }
+  const walk = (start: NpmEdge[], allow: (e: NpmEdge) => boolean, seen: Set<string>): void => {
+    const stack: string[] = [];
+    for (const e of start) if (allow(e) && !seen.has(e.to)) { seen.add(e.to); stack.push(e.to); }
+    while (stack.length > 0) {
+      const k = stack.pop()!;
+      const n = graph.nodes.get(k);
+      if (!n) continue;
+      for (const e of n.deps) {
+        if (e.type === 'dev') continue;
+        if (!allow(e) || seen.has(e.to)) continue;
+        seen.add(e.to);
+        stack.push(e.to);
+      }
+    }
+  };
+  const all = new Set<string>();
+  walk(roots, () => true, all);
+  const prod = new Set<string>();
+  walk(roots, (e) => e.type !== 'dev', prod);
+  const required = new Set<string>();
+  walk(roots, (e) => e.type !== 'optional', required);
+  const direct = new Set(roots.map((e) => e.to));
+  for (const k of all) {
+    out.set(k, { direct: direct.has(k), dev: !prod.has(k), optional: !required.has(k) });
+  }
+  return out;
+}
+
+/** Options shared by the JavaScript lockfile parsers. */
+export interface NpmParseOptions {
+  /**
+   * Only report packages reachable from this project (importer path: `.` for the root,
+   * `packages/b` for a workspace). Default: every package in the file.
+   */
+  scope?: string;
+}
+
+/** A package as one collector reports it, before it becomes an observation. */
+export interface NpmRecord {
+  name: string;
+  version: string;
+  line?: number;
+  source: NpmSourceKind;
+  resolved?: string;
+  direct?: boolean;
+  dev?: boolean;
+  optional?: boolean;
+}
+
+/**
+ * Turns a graph into records: file flags win, computed reachability fills the gaps; projects are
+ * left out; with `scope`, unreachable nodes are left out.
+ */
+export function graphRecords(graph: NpmGraph, opts: NpmParseOptions = {}): NpmRecord[] {
+  const haveImporters = graph.importers.size > 0;
+  const scope = haveImporters ? opts.scope : undefined;
+  const reach = reachability(graph, scope);
+  const out: NpmRecord[] = [];
+  for (const n of graph.nodes.values()) {
+    if (n.project) continue;
+    const r = reach.get(n.key);
+    if (scope !== undefined && !r) continue;
+    const rec: NpmRecord = { name: n.name, version: n.version, source: n.source };
+    if (n.line !== undefined) rec.line = n.line;
+    if (n.resolved !== undefined) rec.resolved = n.resolved;
+    if (haveImporters) rec.direct = r?.direct ?? false;
+    const dev = n.dev ?? (r ? r.dev : undefined);
+    const optional = n.optional ?? (r ? r.optional : undefined);
+    if (dev) rec.dev = true;
+    if (optional) rec.optional = true;
+    out.push(rec);
+  }
+  return out;
+}
+
+/** purl qualifiers for a non-registry package (purl spec: `vcs_url`, `download_url`). */
+function qualifiersFor(r: NpmRecord): Record<string, string> | undefined {
+  if (!r.resolved) return undefined;
+  if (r.source === 'git') return { vcs_url: r.resolved };
+  if (r.source === 'tarball') return { download_url: r.resolved };
+  return undefined;
+}
+
+/**
+ * De-duplicates records by `name@version` (and source), merging flags (`dev`/`optional` only when
+ * every occurrence has them, `direct` when any has) and locations, and returns sorted observations.
+ */
+export function toObservations(records: readonly NpmRecord[], file: string): Observed[] {
+  interface Acc { r: NpmRecord; lines: Set<number>; anyLine: boolean; dev: boolean; optional: boolean; direct: boolean | undefined }
+  const byKey = new Map<string, Acc>();
+  for (const r of records) {
+    const key = `${r.name}@${r.version}#${r.source}#${r.resolved ?? ''}`;
+    let a = byKey.get(key);
+    if (!a) {
+      a = { r, lines: new Set(), anyLine: false, dev: true, optional: true, direct: undefined };
+      byKey.set(key, a);
+    }
+    if (r.line !== undefined) a.lines.add(r.line);
+    else a.anyLine = true;
+    a.dev &&= r.dev === true;
+    a.optional &&= r.optional === true;
+    if (r.direct !== undefined) a.direct = (a.direct ?? false) || r.direct;
+  }
+  const out: Observed[] = [];
+  for (const a of byKey.values()) {
+    const locations: SourceLocation[] = [...a.lines].sort((x, y) => x - y).map((line) => ({ file, line }));
+    if (locations.length === 0) locations.push({ file });
+    const o: Observed = {
+      kind: 'package',
+      ecosystem: 'npm',
+      name: a.r.name,
+      version: a.r.version,
+      purl: npmPurl(a.r.name, a.r.version, qualifiersFor(a.r)),
+      locations,
+      source: locations[0]!,
+    };
+    if (a.direct !== undefined) o.direct = a.direct;
+    if (a.dev) o.dev = true;
+    if (a.optional) o.optional = true;
+    out.push(o);
+  }
+  out.sort(compareObserved);
+  return out;
+}
+
+function compareObserved(a: Observed, b: Observed): number {
+  const an = a.kind === 'package' ? `${a.name}\u0000${a.version}\u0000${a.purl ?? ''}` : '';
+  const bn = b.kind === 'package' ? `${b.name}\u0000${b.version}\u0000${b.purl ?? ''}` : '';
+  return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/**
+ * 1-based line numbers of JSON object keys that open an object (`"key": {`), in file order; a
+ * cheap single pass used to locate lockfile entries without a position-tracking JSON parser.
+ * Only keys accepted by `want` are recorded; a key seen twice keeps its first line.
+ */
+export function jsonKeyLines(text: string, want: (key: string) => boolean, ordered?: KeyLine[]): Map<string, number> {
+  const out = new Map<string, number>();
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10) { line++; i++; continue; }
+    if (c !== 34) { i++; continue; }
+    // a string: read to its closing quote
+    let j = i + 1;
+    let escaped = false;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === 92) { escaped = true; j += 2; continue; }
+      if (d === 34 || d === 10) break;
+      j++;
+    }
+    if (j >= n || text.charCodeAt(j) !== 34) { i = j; continue; }
+    // key followed by `:` then `{` ?
+    let k = j + 1;
+    while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    if (text.charCodeAt(k) === 58) {
+      k++;
+      while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || text.charCodeAt(k) === 13 || text.charCodeAt(k) === 10)) k++;
+      if (text.charCodeAt(k) === 123 || text.charCodeAt(k) === 91) {
+        let key = text.slice(i + 1, j);
+        if (escaped) {
+          try { key = JSON.parse(`"${key}"`) as string; } catch { /* keep raw */ }
+        }
+        if (ordered) ordered.push({ key, line });
+        else if (!out.has(key) && want(key)) out.set(key, line);
+      }
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Narrowing helpers for untrusted JSON. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The string-valued entries of an untrusted object (`dependencies` maps). */
+export function stringEntries(v: unknown): [string, string][] {
+  if (!isRecord(v)) return [];
+  const out: [string, string][] = [];
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out.push([k, x]);
+  return out;
+}
+
+/**
+ * Splits an npm alias spec `npm:real-name@1.2.3` (or `npm:@s/x@^1`) into name and version/range;
+ * undefined when `spec` is not an alias.
+ */
+export function parseNpmAlias(spec: string): { name: string; range: string } | undefined {
+  if (!spec.startsWith('npm:')) return undefined;
+  const body = spec.slice(4);
+  const at = body.indexOf('@', body.startsWith('@') ? 1 : 0);
+  if (at < 0) return { name: body, range: '' };
+  return { name: body.slice(0, at), range: body.slice(at + 1) };
+}
+
+/** A JSON object key that opens an object or array, with its 1-based line. */
+export interface KeyLine {
+  key: string;
+  line: number;
+}
+
+/** Every `"key": {` / `"key": [` in document order (see {@link jsonKeyLines}). */
+export function jsonObjectKeys(text: string): KeyLine[] {
+  const out: KeyLine[] = [];
+  jsonKeyLines(text, () => true, out);
+  return out;
+}
+
+/**
+ * Decodes a lockfile's bytes (BOM-aware, strict UTF-8/UTF-16), returning the text or an issue
+ * (`empty` for a blank file, `encoding` for bytes that are not text).
+ */
+export function decodeLockfile(content: Uint8Array, file: string, pluginId: string): { text: string } | { issue: Issue } {
+  if (content.length === 0) return { issue: issue('empty', 'file is empty', { file, pluginId }) };
+  const d = decodeText(content);
+  if (!d) return { issue: issue('encoding', 'file is not valid UTF-8/UTF-16 text', { file, pluginId }) };
+  if (d.text.trim().length === 0) return { issue: issue('empty', 'file holds only whitespace', { file, pluginId }) };
+  return { text: d.text };
+}
