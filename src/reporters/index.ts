@@ -2,6 +2,7 @@
 import type { Reporter } from '../core/plugin.js';
 import { defineRegistry } from '../core/registry.js';
 import { csvReporter } from './csv/index.js';
+import { cyclonedxReporter } from './cyclonedx/index.js';
 import { jsonReporter } from './json/index.js';
 import { sarifReporter } from './sarif/index.js';
 import { tableReporter } from './table/index.js';
@@ -11,6 +12,7 @@ export const reporters: readonly Reporter[] = defineRegistry<Reporter>('reporter
   jsonReporter,
   sarifReporter,
   csvReporter,
+  cyclonedxReporter,
 ]);
 
 /** The reporter for a format name, or undefined. */
