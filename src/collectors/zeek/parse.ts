@@ -5,7 +5,7 @@
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { NetContactObservation } from '../../core/observation.js';
-import { parseZeekLog, num, str, strList, zeekTimeToIso, type ZeekRecord, type ZeekValue } from '../../logs/zeek/parse.js';
+import { baseLogPath, parseZeekLog, num, str, strList, zeekTimeToIso, type ZeekRecord, type ZeekValue } from '../../logs/zeek/parse.js';
 
 /** Zeek log types this collector turns into contacts. */
 export const ZEEK_CONTACT_LOGS = ['conn', 'dns', 'http', 'ssl', 'x509', 'files'] as const;
@@ -29,6 +29,8 @@ export function parseZeekContacts(
   const issues = parsed.issues;
   const unsupportedPaths = new Set<string>();
   for (const r of parsed.records) {
+    const type = baseLogPath(r.logPath).type;
+    if (type !== r.logPath) r.logPath = type;
     if (!SUPPORTED.has(r.logPath)) {
       if (!unsupportedPaths.has(r.logPath)) {
         unsupportedPaths.add(r.logPath);

@@ -436,6 +436,11 @@ export function zeekLogTypeFromName(name: string): { type: string; open: boolean
   return { type: m[2], open: m[1] !== undefined };
 }
 
+/** Splits a log path such as `open_conn` (RITA's open-connection logs) into `conn` and `open: true`. */
+export function baseLogPath(logPath: string): { type: string; open: boolean } {
+  return logPath.startsWith('open_') ? { type: logPath.slice(5), open: true } : { type: logPath, open: false };
+}
+
 /** Seconds since the epoch to ISO 8601 (millisecond precision); undefined when not a finite time. */
 export function zeekTimeToIso(ts: ZeekValue | undefined): string | undefined {
   if (typeof ts !== 'number' || !Number.isFinite(ts)) return undefined;
