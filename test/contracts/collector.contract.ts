@@ -191,7 +191,7 @@ export function runCollectorContract(collector: Collector, options: CollectorCon
         expect(collector.matches(ref)).toBe(false);
       }
       if (options.validSampleSniffOnly === true) {
-        expect(collector.sniff, 'a sniff-only sample needs sniff()').toBeTypeOf('function');
+        expect(typeof collector.sniff, 'a sniff-only sample needs sniff()').toBe('function');
         const head = validSample.content.subarray(0, 4096);
         expect(collector.sniff?.(head, fileRef(validSample.path, validSample.content.length))).toBe(true);
       }

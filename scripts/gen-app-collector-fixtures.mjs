@@ -1,0 +1,185 @@
+// Generates the binary/UTF-16 fixtures of the installed-application collectors (windows-reg,
+// windows-uninstall-json, macos-info-plist) and the demo fleet's non-ASCII files. Deterministic:
+// re-running produces byte-identical files. Run: node scripts/gen-app-collector-fixtures.mjs
+// Binary plists are written by Python's plistlib (an independent encoder) when python3 is present.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = (rel, data) => {
+  const p = path.join(root, rel);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, data);
+};
+
+/** regedit's escaping of string data. */
+const q = (s) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A value line with hex data wrapped as regedit wraps it (lines up to 80 columns, "\" continuation). */
+function hexLine(name, type, bytes) {
+  const prefix = `${name === '@' ? '@' : q(name)}=${type === 3 ? 'hex' : `hex(${type.toString(16)})`}:`;
+  const lines = [];
+  let line = prefix;
+  bytes.forEach((b, i) => {
+    const tok = b.toString(16).padStart(2, '0') + (i < bytes.length - 1 ? ',' : '');
+    if (line.length + tok.length > 77) {
+      lines.push(`${line}\\`);
+      line = '  ';
+    }
+    line += tok;
+  });
+  lines.push(line);
+  return lines.join('\r\n');
+}
+const utf16z = (s) => [...Buffer.from(`${s}\u0000`, 'utf16le')];
+const multi = (items) => [...Buffer.from(`${items.join('\u0000')}\u0000\u0000`, 'utf16le')];
+const sz = (n, v) => `${q(n)}=${q(v)}`;
+const dword = (n) => `dword:${(n >>> 0).toString(16).padStart(8, '0')}`;
+const qword = (n) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return [...b];
+};
+
+const UN = 'Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+const HKLM_UN = `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall`;
+const WOW_UN = `HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall`;
+const SID = 'S-1-5-21-1004336348-1177238915-682003330-1001';
+const HKU_UN = `HKEY_USERS\\${SID}\\${UN}`;
+
+/** Renders sections as a regedit 5 export (CRLF, blank line after each section). */
+function regedit5(sections) {
+  let s = 'Windows Registry Editor Version 5.00\r\n\r\n';
+  for (const [key, values] of sections) {
+    s += `[${key}]\r\n`;
+    for (const v of values) s += `${v}\r\n`;
+    s += '\r\n';
+  }
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
+}
+
+// ---- windows-reg: a realistic export of the three Uninstall roots --------------------------
+const uninstallReg = regedit5([
+  [HKLM_UN, []],
+  [`${HKLM_UN}\\{90160000-008C-0000-1000-0000000FF1CE}`, [
+    sz('DisplayName', 'Office 16 Click-to-Run Extensibility Component'),
+    sz('DisplayVersion', '16.0.16130.20306'),
+    sz('Publisher', 'Microsoft Corporation'),
+    sz('InstallDate', '20230301'),
+    `"SystemComponent"=${dword(1)}`,
+    `"WindowsInstaller"=${dword(1)}`,
+  ]],
+  [`${HKLM_UN}\\{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}`, [
+    sz('AuthorizedCDFPrefix', ''),
+    sz('Comments', '3CX Phone System "V18" management console'),
+    sz('DisplayName', '3CX Phone System'),
+    sz('DisplayVersion', '18.0.7.312'),
+    `"EstimatedSize"=${dword(1138000)}`,
+    sz('HelpLink', 'https://www.3cx.com/support/'),
+    sz('InstallDate', '20230215'),
+    sz('InstallLocation', 'C:\\Program Files\\3CX Phone System\\'),
+    sz('InstallSource', 'C:\\Users\\Administrator\\Downloads\\'),
+    hexLine('ModifyPath', 2, utf16z('MsiExec.exe /X{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}')),
+    `"NoModify"=${dword(1)}`,
+    sz('Publisher', '3CX'),
+    hexLine('UninstallString', 2, utf16z('MsiExec.exe /X{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}')),
+    `"VersionMajor"=${dword(18)}`,
+    `"VersionMinor"=${dword(0)}`,
+    `"WindowsInstaller"=${dword(1)}`,
+    `"Language"=${dword(1033)}`,
+  ]],
+  [`${HKLM_UN}\\AddressBook`, []],
+  [`${HKLM_UN}\\Connection Manager`, [`"SystemComponent"=${dword(1)}`]],
+  [`${HKLM_UN}\\Mozilla Firefox 111.0.1 (x64 en-US)`, [
+    sz('Comments', 'Mozilla Firefox 111.0.1 (x64 en-US)'),
+    sz('DisplayIcon', 'C:\\Program Files\\Mozilla Firefox\\firefox.exe,0'),
+    sz('DisplayName', 'Mozilla Firefox (x64 en-US)'),
+    sz('DisplayVersion', '111.0.1'),
+    sz('HelpLink', 'https://support.mozilla.org'),
+    sz('InstallLocation', 'C:\\Program Files\\Mozilla Firefox'),
+    `"NoModify"=${dword(1)}`,
+    `"NoRepair"=${dword(1)}`,
+    sz('Publisher', 'Mozilla'),
+    sz('UninstallString', '"C:\\Program Files\\Mozilla Firefox\\uninstall\\helper.exe"'),
+    sz('URLInfoAbout', 'https://www.mozilla.org'),
+    `"EstimatedSize"=${dword(230584)}`,
+  ]],
+  [`${WOW_UN}\\{1D8E6291-B0D5-35EC-8441-6616F567A0F7}`, [
+    sz('DisplayName', 'Microsoft Visual C++ 2010  x64 Redistributable - 10.0.40219'),
+    sz('DisplayVersion', '10.0.40219'),
+    sz('Publisher', 'Microsoft Corporation'),
+    hexLine('UninstallString', 2, utf16z('MsiExec.exe /X{1D8E6291-B0D5-35EC-8441-6616F567A0F7}')),
+    `"VersionMajor"=${dword(10)}`,
+  ]],
+  [`${WOW_UN}\\Notepad++`, [
+    sz('DisplayName', 'Notepad++ (32-bit x86)'),
+    sz('DisplayVersion', '8.5.1'),
+    sz('Publisher', 'Notepad++ Team'),
+    sz('DisplayIcon', 'C:\\Program Files (x86)\\Notepad++\\notepad++.exe'),
+    sz('UninstallString', 'C:\\Program Files (x86)\\Notepad++\\uninstall.exe'),
+  ]],
+  [`HKEY_USERS\\${SID}\\${UN}`, []],
+  [`${HKU_UN}\\{C0A3E3F1-75E2-4F1B-9B9A-3CD1E0A2B416}`, [
+    hexLine('DisplayIcon', 2, utf16z('%LOCALAPPDATA%\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe')),
+    sz('DisplayName', '3CX Desktop App'),
+    sz('DisplayVersion', '18.12.416'),
+    sz('InstallDate', '20230308'),
+    sz('InstallLocation', 'C:\\Users\\alice\\AppData\\Local\\Programs\\3CXDesktopApp\\'),
+    sz('Publisher', '3CX Ltd'),
+    sz('UninstallString', 'MsiExec.exe /X{C0A3E3F1-75E2-4F1B-9B9A-3CD1E0A2B416}'),
+    hexLine('Contact', 7, multi(['support@3cx.com', 'https://www.3cx.com'])),
+    `"InstallTimestamp"=hex(b):${qword(1678262400).map((b) => b.toString(16).padStart(2, '0')).join(',')}`,
+    `"EstimatedSize"=${dword(0x0002a3f8)}`,
+  ]],
+  [`${HKU_UN}\\Teams`, [
+    sz('DisplayName', 'Microsoft Teams'),
+    sz('DisplayVersion', '1.6.00.4472'),
+    hexLine('InstallLocation', 2, utf16z('%LOCALAPPDATA%\\Microsoft\\Teams')),
+    sz('Publisher', 'Microsoft Corporation'),
+    `@=""`,
+  ]],
+]);
+out('src/collectors/windows-reg/__fixtures__/uninstall-export.reg', uninstallReg);
+
+// REGEDIT4 (ANSI, windows-1252): per-user install with a non-ASCII publisher.
+const ansi = [
+  'REGEDIT4',
+  '',
+  `[HKEY_CURRENT_USER\\${UN}\\ZoomUMX]`,
+  '"DisplayName"="Zoom"',
+  '"DisplayVersion"="5.13.11 (16405)"',
+  '"Publisher"="Zoom Video Communications, Inc."',
+  hexLine('InstallLocation', 2, [...Buffer.from('%APPDATA%\\Zoom\\bin\u0000', 'latin1')]),
+  '',
+  `[HKEY_CURRENT_USER\\${UN}\\Kalender`,
+  '',
+  `[HKEY_CURRENT_USER\\${UN}\\SoGeTool]`,
+  '"DisplayName"="Outil de relevés"',
+  '"DisplayVersion"="2.1"',
+  '"Publisher"="Société Générale"',
+  '',
+].join('\r\n');
+out('src/collectors/windows-reg/__fixtures__/regedit4-hkcu.reg', Buffer.from(ansi, 'latin1'));
+
+// ---- corrupted set (shared pattern for every format) ---------------------------------------
+out('src/collectors/windows-reg/__fixtures__/corrupted/truncated.reg', uninstallReg.subarray(0, 2801));
+out('src/collectors/windows-reg/__fixtures__/corrupted/empty.reg', Buffer.alloc(0));
+out('src/collectors/windows-reg/__fixtures__/corrupted/wrong-encoding.reg', Buffer.from(uninstallReg.subarray(2).toString('utf16le'), 'utf16le').swap16());
+out('src/collectors/windows-reg/__fixtures__/corrupted/garbage.reg', pseudoRandom(4096, 7));
+
+function pseudoRandom(n, seed) {
+  const b = Buffer.alloc(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    b[i] = x & 0xff;
+  }
+  return b;
+}
+
+export { pseudoRandom, regedit5, hexLine, q, dword, utf16z, out, root, execFileSync };
