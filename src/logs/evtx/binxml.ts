@@ -182,7 +182,7 @@ export class ChunkBinXml {
           break;
         case 0x05: {
           const r = this.valueToken(p, end);
-          if (r.v !== null) out.push(r.v);
+          if (r.v !== null && (typeof r.v === 'string' || r.v.k !== 'x')) out.push(r.v);
           p = r.next;
           break;
         }
@@ -291,7 +291,7 @@ export class ChunkBinXml {
       switch (tok & 0xbf) {
         case 0x05: {
           const r = this.valueToken(p, end);
-          if (r.v !== null) out.push(r.v);
+          if (r.v !== null && (typeof r.v === 'string' || r.v.k !== 'x')) out.push(r.v);
           p = r.next;
           break;
         }
