@@ -8,7 +8,7 @@
  *
  * Every indicator value is located on a line of the raw file of the source it cites (compared
  * case-insensitively after refanging `[.]`, `[:]`, `hxxp`); the line becomes its `sourceRef`
- * (`<upstream path>#L<line>`). A value no raw file contains aborts the build. `--check` builds in
+ * (`<upstream path>#L<line>`, or `#L<a>-L<b>` for a value spread over consecutive lines). A value no raw file contains aborts the build. `--check` builds in
  * memory and exits 1 if the committed file differs.
  */
 import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
@@ -287,8 +287,11 @@ for (const host of ['www.azuredeploystore.com', 'www.journalide.org']) {
   push({ type: 'url-pattern', value: `*${literal}*`, patternSyntax: 'glob', source: 'sophos', sourceRef: ref(c.primary.loc), description: describe('Any file under the IconStorages staging repository ("Used for staging encoded malware")', c), severity: 'critical', advisoryId: ADVISORY_ID });
 }
 {
+  // The rule lists both parts (contains|all) on two consecutive lines: cite the range.
   const c = cite('IconStorages/images/main/icon', ['sigma']);
-  push({ type: 'url-pattern', value: '*IconStorages/images/main/icon*.ico*', patternSyntax: 'glob', source: 'sigma', sourceRef: ref(c.primary.loc), description: describe('ICO C2 file download (c-uri contains "IconStorages/images/main/icon" and ".ico")', c), severity: 'high', advisoryId: ADVISORY_ID });
+  const next = linesOf(c.primary.loc.local)[c.primary.loc.line];
+  if (!next.includes("'.ico'")) throw new Error('Sigma ICO rule layout changed');
+  push({ type: 'url-pattern', value: '*IconStorages/images/main/icon*.ico*', patternSyntax: 'glob', source: 'sigma', sourceRef: `${ref(c.primary.loc)}-L${c.primary.loc.line + 1}`, description: describe('ICO C2 file download (c-uri contains "IconStorages/images/main/icon" and ".ico")', c), severity: 'high', advisoryId: ADVISORY_ID });
 }
 
 // Registrant e-mail addresses of the C2 domains.
