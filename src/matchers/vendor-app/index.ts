@@ -49,7 +49,7 @@ function prepare(advisories: readonly Advisory[]): PreparedMatcher | null {
       entries.push({ advisory, affected, product: compileProduct(affected.product) });
     }
   }
-  if (entries.length === 0) return null;
+  if (entries.length === 0) return issues.length > 0 ? { issues, match: () => [] } : null;
   const reported = new Set<string>();
   return {
     issues,
