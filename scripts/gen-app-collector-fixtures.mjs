@@ -183,3 +183,67 @@ function pseudoRandom(n, seed) {
 }
 
 export { pseudoRandom, regedit5, hexLine, q, dword, utf16z, out, root, execFileSync };
+
+// ---- windows-uninstall-json: Windows PowerShell 5.1 ConvertTo-Json layout, UTF-16LE + BOM ----
+/** ConvertTo-Json as Windows PowerShell 5.1 formats it: 4-space indent, `":  "`, \u003c-style escapes. */
+function ps5Json(v, indent = 0) {
+  const pad = ' '.repeat(indent);
+  const esc = (s) => JSON.stringify(s).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027');
+  if (Array.isArray(v)) return `[\r\n${v.map((x) => `${pad}    ${ps5Json(x, indent + 4)}`).join(',\r\n')}\r\n${pad}]`;
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v).map(([k, x]) => {
+      const key = `${esc(k)}:  `;
+      return `${pad}    ${key}${ps5Json(x, indent + 4 + key.length)}`;
+    });
+    return `{\r\n${entries.join(',\r\n')}\r\n${pad}}`;
+  }
+  return v === null ? 'null' : typeof v === 'string' ? esc(v) : String(v);
+}
+const PSCORE = 'Microsoft.PowerShell.Core\\Registry::';
+function psEntry(hivePath, keyName, values, drive) {
+  const parent = `${PSCORE}${hivePath}`;
+  const e = { ...values, PSPath: `${parent}\\${keyName}`, PSParentPath: parent, PSChildName: keyName };
+  if (drive) {
+    e.PSDrive = { CurrentLocation: '', Name: drive, Provider: 'Microsoft.PowerShell.Core\\Registry', Root: drive === 'HKLM' ? 'HKEY_LOCAL_MACHINE' : 'HKEY_CURRENT_USER', Description: '', MaximumSize: null, Credential: 'System.Management.Automation.PSCredential', DisplayRoot: null };
+  }
+  e.PSProvider = { ImplementingType: 'Microsoft.PowerShell.Commands.RegistryProvider', HelpFile: 'System.Management.Automation.dll-Help.xml', Name: 'Registry', PSSnapIn: 'Microsoft.PowerShell.Core', ModuleName: 'Microsoft.PowerShell.Core', Module: null, Description: '', Capabilities: 80, Home: '', Drives: 'HKLM HKCU' };
+  return e;
+}
+const ps5 = (v) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${ps5Json(v)}\r\n`, 'utf16le')]);
+const HKLM_P = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+const WOW_P = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+const HKCU_P = 'HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+const HKU_P = (sid) => `HKEY_USERS\\${sid}\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall`;
+
+const psEntries = [
+  psEntry(HKLM_P, '{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}', {
+    AuthorizedCDFPrefix: '', Comments: '', Contact: '', DisplayVersion: '18.0.7.312', HelpLink: 'https://www.3cx.com/support/', HelpTelephone: '',
+    InstallDate: '20230215', InstallLocation: 'C:\\Program Files\\3CX Phone System\\', InstallSource: 'C:\\Users\\Administrator\\Downloads\\',
+    ModifyPath: 'MsiExec.exe /X{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}', NoModify: 1, Publisher: '3CX', Readme: '', Size: '', EstimatedSize: 1138000,
+    UninstallString: 'MsiExec.exe /X{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}', URLInfoAbout: 'https://www.3cx.com', URLUpdateInfo: '', VersionMajor: 18, VersionMinor: 0,
+    WindowsInstaller: 1, Version: 301989888, Language: 1033, DisplayName: '3CX Phone System',
+  }, 'HKLM'),
+  psEntry(HKLM_P, 'AddressBook', {}, 'HKLM'),
+  psEntry(WOW_P, '{F1B0FB3A-E0EA-47A6-9383-3650655403B0}', {
+    DisplayName: 'Microsoft Visual C++ 2022 X86 Additional Runtime - 14.34.31931', DisplayVersion: '14.34.31931', Publisher: 'Microsoft Corporation',
+    InstallLocation: '', SystemComponent: 1, UninstallString: 'MsiExec.exe /I{F1B0FB3A-E0EA-47A6-9383-3650655403B0}', EstimatedSize: 2416,
+  }, 'HKLM'),
+  psEntry(HKU_P('S-1-5-21-3623811015-3361044348-30300820-1013'), 'Teams', {
+    DisplayName: 'Microsoft Teams', DisplayVersion: '1.6.00.4472', Publisher: 'Microsoft Corporation',
+    InstallLocation: 'C:\\Users\\bob\\AppData\\Local\\Microsoft\\Teams', UninstallString: 'C:\\Users\\bob\\AppData\\Local\\Microsoft\\Teams\\Update.exe --uninstall -s',
+    DisplayIcon: 'C:\\Users\\bob\\AppData\\Local\\Microsoft\\Teams\\app.ico', EstimatedSize: 118034,
+  }),
+  psEntry(HKCU_P, '{C0A3E3F1-75E2-4F1B-9B9A-3CD1E0A2B416}', {
+    DisplayName: '3CX Desktop App', DisplayVersion: '18.12.407', Publisher: '3CX Ltd', InstallDate: '20230301',
+    InstallLocation: 'C:\\Users\\bob\\AppData\\Local\\Programs\\3CXDesktopApp\\', UninstallString: 'MsiExec.exe /X{C0A3E3F1-75E2-4F1B-9B9A-3CD1E0A2B416}',
+    Contact: ['support@3cx.com', 'https://www.3cx.com'], ProductIcon: [0, 0, 1, 0],
+  }, 'HKCU'),
+];
+const psFile = ps5(psEntries);
+out('src/collectors/windows-uninstall-json/__fixtures__/uninstall-ps5.json', psFile);
+// PowerShell 7: UTF-8 without BOM, 2-space indent, one object (ConvertTo-Json of a single entry).
+out('src/collectors/windows-uninstall-json/__fixtures__/uninstall-ps7-single.json', `${JSON.stringify(psEntries[4], null, 2)}\n`);
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/truncated.json', psFile.subarray(0, Math.floor(psFile.length / 2) + 1));
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/empty.json', Buffer.alloc(0));
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/wrong-encoding.json', Buffer.from(ps5Json(psEntries).replace('3CX Desktop App', '3CX Desktop App \u00e9'), 'latin1'));
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/garbage.json', pseudoRandom(4096, 11));
