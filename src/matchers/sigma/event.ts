@@ -1,0 +1,158 @@
+/**
+ * One event prepared for matching: every field flattened once into a map keyed by the lower-cased
+ * field name, with the raw and lower-cased string value computed once per event.
+ *
+ * Accepts the evtx_dump JSON layout (`{Event:{System, EventData|UserData}}`) and flat events
+ * (fields at top level, e.g. Sysmon-like JSON from other tools).
+ */
+
+/** A field's value: raw text, lower-cased text, and for multi-valued fields every element. */
+export interface FieldValue {
+  raw: string;
+  lower: string;
+  /** The source value was JSON null (an empty element). */
+  isNull: boolean;
+  /** For arrays (unnamed `<Data>` lists): the elements; `raw`/`lower` are then the first element. */
+  list?: FieldValue[];
+}
+
+/** A prepared event. */
+export interface SigmaEvent {
+  /** Fields by lower-cased name. */
+  fields: Map<string, FieldValue>;
+  channel: string;
+  eventId: string;
+  time?: string;
+  computer?: string;
+  recordId?: number;
+  /** The event came in evtx_dump layout (Windows event log). */
+  windows: boolean;
+}
+
+const MAX_FIELDS = 4096;
+const MAX_DEPTH = 16;
+
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return undefined;
+}
+
+function makeValue(v: unknown): FieldValue | undefined {
+  if (v === null || v === undefined) return { raw: '', lower: '', isNull: true };
+  const s = scalarText(v);
+  if (s !== undefined) return { raw: s, lower: s.toLowerCase(), isNull: false };
+  if (Array.isArray(v)) {
+    const list: FieldValue[] = [];
+    for (const x of v) {
+      const fv = makeValue(x);
+      if (fv && !fv.list) list.push(fv);
+    }
+    const first = list[0] ?? { raw: '', lower: '', isNull: true };
+    return { raw: first.raw, lower: first.lower, isNull: first.isNull, list };
+  }
+  if (typeof v === 'object') {
+    const t = (v as Record<string, unknown>)['#text'];
+    if (t !== undefined) return makeValue(t);
+  }
+  return undefined;
+}
+
+function put(fields: Map<string, FieldValue>, name: string, v: unknown, overwrite: boolean): void {
+  if (fields.size >= MAX_FIELDS) return;
+  const key = name.toLowerCase();
+  if (!overwrite && fields.has(key)) return;
+  const fv = makeValue(v);
+  if (!fv) return;
+  fields.set(key, fv);
+  // Defender and some other providers name data with spaces ("Threat Name"); Sigma rules write
+  // them without ("ThreatName"). Register the space-less spelling too, never overwriting.
+  if (key.includes(' ')) {
+    const k2 = key.replace(/ /g, '');
+    if (!fields.has(k2)) fields.set(k2, fv);
+  }
+}
+
+/** Flattens a data section: scalars by name, nested objects by leaf name (Hayabusa-style). */
+function flattenData(fields: Map<string, FieldValue>, obj: Record<string, unknown>, depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  for (const k in obj) {
+    if (k === '#attributes') continue;
+    const v = obj[k];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !('#text' in v)) {
+      flattenData(fields, v as Record<string, unknown>, depth + 1);
+    } else {
+      put(fields, k, v, depth === 0);
+    }
+  }
+}
+
+/** Flattens `System`: scalars by name, `X.#attributes.Y` as `X_Y` (Provider_Name, Security_UserID). */
+function flattenSystem(fields: Map<string, FieldValue>, sys: Record<string, unknown>): void {
+  for (const k in sys) {
+    const v = sys[k];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      if ('#text' in o) put(fields, k, o['#text'], true);
+      const attrs = o['#attributes'];
+      if (attrs !== null && typeof attrs === 'object') {
+        for (const a in attrs as Record<string, unknown>) put(fields, `${k}_${a}`, (attrs as Record<string, unknown>)[a], true);
+      }
+    } else {
+      put(fields, k, v, true);
+    }
+  }
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Hints from the observation that wrap the event (they win over what the event says). */
+export interface EventHints {
+  channel?: string | undefined;
+  eventId?: number | undefined;
+  time?: string | undefined;
+  computer?: string | undefined;
+  recordId?: number | undefined;
+}
+
+/** Prepares an event for matching. Never throws. */
+export function prepareEvent(raw: Record<string, unknown>, hints: EventHints = {}): SigmaEvent {
+  const fields = new Map<string, FieldValue>();
+  const ev = asRecord(raw['Event']);
+  let windows = false;
+  if (ev) {
+    windows = true;
+    const data = asRecord(ev['EventData']);
+    if (data) flattenData(fields, data, 0);
+    else if (ev['EventData'] !== undefined) put(fields, 'EventData', ev['EventData'], true);
+    const user = asRecord(ev['UserData']);
+    if (user) flattenData(fields, user, 1);
+    // System last so EventID/Channel/... are authoritative.
+    const sys = asRecord(ev['System']);
+    if (sys) flattenSystem(fields, sys);
+  } else {
+    flattenData(fields, raw, 0);
+  }
+  const get = (k: string): string | undefined => fields.get(k)?.raw;
+  const channel = hints.channel ?? get('channel') ?? '';
+  const eventId = hints.eventId !== undefined ? String(hints.eventId) : (get('eventid') ?? '');
+  const out: SigmaEvent = { fields, channel, eventId, windows };
+  const time = hints.time ?? get('timecreated_systemtime') ?? get('utctime') ?? get('ts') ?? get('timestamp');
+  if (time !== undefined) out.time = time;
+  const computer = hints.computer ?? get('computer');
+  if (computer !== undefined) out.computer = computer;
+  const rid = hints.recordId ?? (get('eventrecordid') !== undefined ? Number(get('eventrecordid')) : undefined);
+  if (rid !== undefined && Number.isFinite(rid)) out.recordId = rid;
+  return out;
+}
+
+/** Adds alias fields (mapping Sigma names to this log's names); existing fields are kept. */
+export function applyAliases(ev: SigmaEvent, aliases: ReadonlyMap<string, string>): void {
+  for (const [sigmaName, logName] of aliases) {
+    if (ev.fields.has(sigmaName)) continue;
+    const v = ev.fields.get(logName);
+    if (v) ev.fields.set(sigmaName, v);
+  }
+}
