@@ -64,7 +64,34 @@ export interface Advisory {
   references: string[];
   remediation?: string;
   malicious?: boolean;
+  /** Vendor applications affected (`kind: 'vendor-app'`). */
   affected: AffectedProduct[];
+  /** Packages affected (`kind: 'package'`): OSV `affected[]` entries, evaluated by src/versioning. */
+  packages?: PackageAffected[];
+  /** OSV `related` and `upstream` ids. */
+  related?: string[];
+  upstream?: string[];
+  /** Severity vectors as the record gives them, with the base score where we compute it. */
+  cvss?: { type: string; vector: string; score?: number }[];
+  /** OSV `database_specific`, kept as is. */
+  databaseSpecific?: unknown;
+}
+
+/** An OSV range event: exactly one key set. */
+export interface PackageRangeEvent {
+  introduced?: string;
+  fixed?: string;
+  last_affected?: string;
+  limit?: string;
+}
+
+/** An OSV `affected[]` entry (structurally the OSV schema's, so src/versioning evaluates it). */
+export interface PackageAffected {
+  package?: { ecosystem: string; name: string; purl?: string };
+  ranges?: { type: string; repo?: string; events: PackageRangeEvent[] }[];
+  versions?: string[];
+  ecosystem_specific?: unknown;
+  database_specific?: unknown;
 }
 
 export const INDICATOR_TYPES = [
