@@ -363,13 +363,28 @@ export class ZeekLineParser {
     }
     const ts = fields['ts'];
     if (typeof ts === 'string') {
-      const ms = Date.parse(ts);
-      if (Number.isFinite(ms)) fields['ts'] = ms / 1000;
+      const sec = parseIsoSeconds(ts);
+      if (sec !== undefined) fields['ts'] = sec;
       else this.report('invalid-value', `field ts: ${JSON.stringify(ts.slice(0, 40))} is not a time`, lineNo);
     }
     this.recordCount++;
     return { logPath, line: lineNo, fields };
   }
+}
+
+/**
+ * ISO 8601 time to seconds since the epoch, keeping sub-millisecond digits (Zeek JSON writes
+ * microseconds, which `Date.parse` would drop).
+ */
+export function parseIsoSeconds(s: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/.exec(s.trim());
+  if (!m) {
+    const ms = Date.parse(s);
+    return Number.isFinite(ms) ? ms / 1000 : undefined;
+  }
+  const base = Date.parse(`${(m[1] as string).replace(' ', 'T')}${m[3] ?? 'Z'}`);
+  if (!Number.isFinite(base)) return undefined;
+  return base / 1000 + (m[2] ? Number(`0${m[2]}`) : 0);
 }
 
 function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, ZeekValue>, depth: number): void {
