@@ -5,10 +5,12 @@ import { chainhuntPackImporter } from './chainhunt-pack/index.js';
 import { sigbaseC2IocsImporter } from './sigbase-c2-iocs/index.js';
 import { sigbaseFilenameIocsImporter } from './sigbase-filename-iocs/index.js';
 import { sigbaseHashIocsImporter } from './sigbase-hash-iocs/index.js';
+import { sigmaImporter } from './sigma/index.js';
 
 export const importers: readonly Importer[] = defineRegistry<Importer>('importer', [
   chainhuntPackImporter,
   sigbaseHashIocsImporter,
   sigbaseC2IocsImporter,
   sigbaseFilenameIocsImporter,
+  sigmaImporter,
 ]);

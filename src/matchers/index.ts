@@ -3,10 +3,12 @@ import type { Matcher } from '../core/plugin.js';
 import { defineRegistry } from '../core/registry.js';
 import { fileHashMatcher } from './file-hash/index.js';
 import { filenameMatcher } from './filename/index.js';
+import { sigmaMatcher } from './sigma/index.js';
 import { vendorAppMatcher } from './vendor-app/index.js';
 
 export const matchers: readonly Matcher[] = defineRegistry<Matcher>('matcher', [
   vendorAppMatcher,
   fileHashMatcher,
   filenameMatcher,
+  sigmaMatcher,
 ]);
