@@ -49,6 +49,8 @@ export interface AppObservation extends ObservationBase {
   productId?: string;
   /** macOS CFBundleIdentifier. */
   bundleId?: string;
+  /** Build number where the source gives one besides the version (macOS CFBundleVersion). */
+  build?: string;
   installLocation?: string;
   scope: InstallScope;
   /** User (SID or name) for per-user installs. */
