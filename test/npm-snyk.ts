@@ -31,9 +31,10 @@ function* walk(d: string): Generator<string> {
 
 /**
  * Every expected-graph file under `type` (e.g. `npm-lock-v2`) with its lockfile (`lockName`, found
- * in the same or a parent folder). `defaultIncludeDev` is upstream's option for plain `expected.json`.
+ * in the same or a parent folder). `defaultIncludeDev` is upstream's option for plain `expected.json`
+ * when SOURCES.md states it, else `'infer'` (from the data, see below).
  */
-export function snykCases(type: string, lockName: string, defaultIncludeDev: boolean): SnykCase[] {
+export function snykCases(type: string, lockName: string, defaultIncludeDev: boolean | 'infer'): SnykCase[] {
   const root = sharedData('lockfiles', 'snyk-nodejs-lockfile-parser', type);
   const out: SnykCase[] = [];
   for (const f of walk(root)) {
@@ -68,7 +69,7 @@ export function snykCases(type: string, lockName: string, defaultIncludeDev: boo
       lockfile: lock,
       scope: path.relative(path.dirname(lock), path.dirname(f)) || '.',
       manifest,
-      includeDev: /dev-deps-included/.test(f) ? true : /dev-deps-excluded/.test(f) ? false : defaultIncludeDev || dataSaysDev,
+      includeDev: /dev-deps-included/.test(f) ? true : /dev-deps-excluded/.test(f) ? false : defaultIncludeDev === 'infer' ? dataSaysDev : defaultIncludeDev,
       expected,
     });
   }
@@ -99,4 +100,27 @@ export interface KnownDiff {
   missing?: string[];
   extra?: string[];
   reason: string;
+}
+
+/** Asserts helper: the diff of one case equals its listed deliberate difference (or none). */
+export function checkCase(
+  c: SnykCase,
+  ours: Set<string>,
+  known: Record<string, KnownDiff & { extraCount?: number; extraIncludes?: string[]; oursExactly?: string[] }>,
+): { ok: boolean; detail: string } {
+  const d = diffSets(c.expected, ours);
+  const k = known[c.id];
+  if (!k) return { ok: d.missing.length === 0 && d.extra.length === 0, detail: JSON.stringify(d) };
+  if (k.oursExactly) {
+    const want = [...k.oursExactly].sort();
+    return { ok: JSON.stringify([...ours].sort()) === JSON.stringify(want), detail: JSON.stringify([...ours].sort()) };
+  }
+  const missOk = JSON.stringify(d.missing) === JSON.stringify([...(k.missing ?? [])].sort());
+  let extraOk: boolean;
+  if (k.extraCount !== undefined) {
+    extraOk = d.extra.length === k.extraCount && (k.extraIncludes ?? []).every((x) => d.extra.includes(x));
+  } else {
+    extraOk = JSON.stringify(d.extra) === JSON.stringify([...(k.extra ?? [])].sort());
+  }
+  return { ok: missOk && extraOk, detail: JSON.stringify(d) };
 }
