@@ -6,6 +6,9 @@ import { arr, decodeInput, fromPurl, isRecord, LineIndex, PackageSink, parseJson
 /** Plugin id, used on issues. */
 export const CYCLONEDX_ID = 'collectors/cyclonedx';
 
+/** cyclonedx-npm marks development dependencies with this property. */
+const NPM_DEV = 'cdx:npm:package:development';
+
 /** Deepest component nesting followed (deeper components are reported, not read). */
 const MAX_DEPTH = 64;
 
@@ -18,6 +21,8 @@ interface Comp {
   scope: string | undefined;
   bomRef: string | undefined;
   line: number | undefined;
+  /** cyclonedx-npm's `cdx:npm:package:development` property. */
+  npmDev: boolean;
 }
 
 /** A BOM in format-neutral form. */
@@ -43,7 +48,8 @@ function looksXml(text: string): boolean {
 /**
  * Parses a CycloneDX BOM. Every component (nested ones included) with a purl whose type maps to
  * an OSV ecosystem becomes a package; `metadata.component` (the subject of the BOM) is not one.
- * Scope `optional` → optional, scope `excluded` (test and other non-runtime use) → dev. Components
+ * Scope `optional` → optional; scope `excluded` (test and other non-runtime use) or the cyclonedx-npm
+ * property `cdx:npm:package:development=true` → dev. Components
  * the root depends on are direct when the BOM has a dependency graph. Components without a purl
  * or version, or with an unmapped purl type, are counted in one issue per reason.
  */
@@ -88,7 +94,7 @@ export function parseCycloneDx(content: Uint8Array, file: string): CollectorResu
       purl: c.purl,
       line: c.line,
       direct: hasGraph && c.bomRef !== undefined ? direct.has(c.bomRef) : undefined,
-      dev: c.scope === 'excluded',
+      dev: c.scope === 'excluded' || c.npmDev,
       optional: c.scope === 'optional',
     });
   }
@@ -111,8 +117,6 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
   const bom: NeutralBom = { specVersion: str(doc['specVersion']), rootRef: undefined, components: [], dependsOn: new Map(), tooDeep: 0 };
   const meta = doc['metadata'];
   if (isRecord(meta) && isRecord(meta['component'])) bom.rootRef = str(meta['component']['bom-ref']);
-  const cStart = lines.find('"components"');
-  cursor = cStart?.offset ?? 0;
   const stack: { list: unknown[]; depth: number }[] = [{ list: arr(doc['components']), depth: 0 }];
   // depth-first in document order so the line cursor only moves forward
   const walk = (list: unknown[], depth: number): void => {
@@ -121,11 +125,10 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
       const purl = str(c['purl']);
       let line: number | undefined;
       if (purl !== undefined) {
-        const hit = lines.find(`"purl"`, cursor);
-        const exact = hit ? lines.find(JSON.stringify(purl), hit.offset) : undefined;
-        if (exact && hit && exact.offset - hit.offset < 200) {
-          line = exact.line;
-          cursor = exact.offset;
+        const hit = findKeyValue(text, lines, 'purl', purl, cursor);
+        if (hit) {
+          line = hit.line;
+          cursor = hit.offset + 1;
         }
       }
       const group = str(c['group']);
@@ -138,6 +141,7 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
         scope: str(c['scope']),
         bomRef: str(c['bom-ref']),
         line,
+        npmDev: arr(c['properties']).some((p) => isRecord(p) && p['name'] === NPM_DEV && p['value'] === 'true'),
       });
       const kids = arr(c['components']);
       if (kids.length > 0) {
@@ -157,6 +161,20 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
     else bom.dependsOn.set(ref, on);
   }
   return bom;
+}
+
+/** Finds `"key": <value as JSON>` at or after `from` (a few candidates tried), for line numbers. */
+function findKeyValue(text: string, lines: LineIndex, key: string, value: string, from: number): { line: number; offset: number } | undefined {
+  const needle = JSON.stringify(value);
+  let at = from;
+  for (let tries = 0; tries < 4; tries++) {
+    const hit = lines.find(needle, at);
+    if (!hit) return undefined;
+    const before = text.slice(Math.max(0, hit.offset - key.length - 24), hit.offset).replace(/\s+/g, '');
+    if (before.endsWith(`"${key}":`)) return hit;
+    at = hit.offset + 1;
+  }
+  return undefined;
 }
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -207,7 +225,7 @@ function readXml(text: string, sink: PackageSink): NeutralBom | undefined {
     sink.issue('invalid-value', 'not a CycloneDX XML document (no <bom> root)');
     return undefined;
   }
-  const ns = str(root['@_xmlns']) ?? '';
+  const ns = /<(?:[\w.-]+:)?bom\b[^>]{0,4096}?\bxmlns(?::[\w.-]+)?="([^"]{0,200})"/.exec(text.slice(0, 65536))?.[1] ?? '';
   const specVersion = /cyclonedx\.org\/schema\/bom\/(\d+\.\d+)/.exec(ns)?.[1];
   if (specVersion === undefined) sink.issue('invalid-value', `<bom> namespace "${ns.slice(0, 80)}" is not CycloneDX`);
   const bom: NeutralBom = { specVersion, rootRef: undefined, components: [], dependsOn: new Map(), tooDeep: 0 };
@@ -241,6 +259,7 @@ function readXml(text: string, sink: PackageSink): NeutralBom | undefined {
         scope: xmlText(c['scope']),
         bomRef: str(c['@_bom-ref']),
         line,
+        npmDev: isRecord(c['properties']) && arr(c['properties']['property']).some((p) => isRecord(p) && p['@_name'] === NPM_DEV && xmlText(p) === 'true'),
       });
       if (isRecord(c['components'])) {
         if (depth + 1 >= MAX_DEPTH) bom.tooDeep += arr(c['components']['component']).length;
