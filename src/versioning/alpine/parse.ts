@@ -80,8 +80,10 @@ export function parseAlpine(version: string): AlpineVersion | null {
 function compareNum(a: string | undefined, b: string | undefined, index: number): number {
   const x = a ?? '0';
   const y = b ?? '0';
-  if (index !== 0 && a !== undefined && b !== undefined && (x.charCodeAt(0) === 48 || y.charCodeAt(0) === 48)) {
-    return compareStrings(x, y);
+  if (index !== 0 && (x.charCodeAt(0) === 48 || y.charCodeAt(0) === 48)) {
+    // apk compares components with a leading zero as strings; a missing component is the empty
+    // string there, so 1 < 1.0 < 1.00 stays a total order.
+    return compareStrings(a ?? '', b ?? '');
   }
   return compareDigits(stripZeros(x || '0'), stripZeros(y || '0'));
 }
