@@ -247,3 +247,53 @@ out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/truncated.json
 out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/empty.json', Buffer.alloc(0));
 out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/wrong-encoding.json', Buffer.from(ps5Json(psEntries).replace('3CX Desktop App', '3CX Desktop App \u00e9'), 'latin1'));
 out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/garbage.json', pseudoRandom(4096, 11));
+
+// ---- osquery: osqueryi --json layout (one row per line, keys sorted, all values strings) ----
+const sortedKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const osqueryiJson = (rows) => `[\n${rows.map((r) => `  ${JSON.stringify(sortedKeys(r))}`).join(',\n')}\n]\n`;
+const prog = (name, version, publisher, install_location, identifying_number, uninstall_string, install_date = '20230310') => ({
+  name, version, install_location, install_source: '', language: '', publisher, uninstall_string, install_date, identifying_number,
+  package_family_name: '', upgrade_code: '',
+});
+const programsRows = [
+  prog('3CX Desktop App', '18.12.422', '3CX Ltd', 'C:\\Program Files\\3CXDesktopApp\\', '{9A1F3B2C-5D4E-4F60-8A7B-1C2D3E4F5A42}', 'MsiExec.exe /X{9A1F3B2C-5D4E-4F60-8A7B-1C2D3E4F5A42}', '20230331'),
+  prog('Google Chrome', '111.0.5563.65', 'Google LLC', 'C:\\Program Files\\Google\\Chrome\\Application', '', '"C:\\Program Files\\Google\\Chrome\\Application\\111.0.5563.65\\Installer\\setup.exe" --uninstall --channel=stable --system-level --verbose-logging'),
+  prog('7-Zip 22.01 (x64)', '22.01', 'Igor Pavlov', 'C:\\Program Files\\7-Zip\\', '', '"C:\\Program Files\\7-Zip\\Uninstall.exe"'),
+  prog('Microsoft Teams', '1.6.00.4472', 'Microsoft Corporation', '', '', '"C:\\Users\\carol\\AppData\\Local\\Microsoft\\Teams\\Update.exe" --uninstall -s'),
+  prog('Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.34.31931', '14.34.31931.0', 'Microsoft Corporation', '', '{D4CC5A9A-8D0B-4A8D-A2B2-2B8D4E5F6A7B}', 'MsiExec.exe /X{D4CC5A9A-8D0B-4A8D-A2B2-2B8D4E5F6A7B}'),
+];
+const programsFile = osqueryiJson(programsRows);
+out('src/collectors/osquery-programs/__fixtures__/programs.json', programsFile);
+out('src/collectors/osquery-programs/__fixtures__/corrupted/truncated.json', programsFile.slice(0, Math.floor(programsFile.length * 0.6)));
+out('src/collectors/osquery-programs/__fixtures__/corrupted/empty.json', '');
+out('src/collectors/osquery-programs/__fixtures__/corrupted/wrong-encoding.json', Buffer.from(programsFile.replace('Igor Pavlov', 'Igor Pavlov \u00a9'), 'latin1'));
+out('src/collectors/osquery-programs/__fixtures__/corrupted/garbage.json', pseudoRandom(4096, 13));
+
+const app = (name, path, bundle_identifier, bundle_short_version, bundle_version, extra = {}) => ({
+  name, path, bundle_executable: name.replace(/\.app$/, ''), bundle_identifier, bundle_name: name.replace(/\.app$/, ''),
+  bundle_short_version, bundle_version, bundle_package_type: 'APPL', environment: '', element: '', compiler: '', development_region: 'en',
+  display_name: '', info_string: '', minimum_system_version: '10.13', category: '', applescript_enabled: '0', copyright: '', last_opened_time: '-1.0', ...extra,
+});
+const appsRows = [
+  app('3CX Desktop App.app', '/Applications/3CX Desktop App.app', 'com.electron.3cx-desktop-app', '18.12.402', '18.12.402', { bundle_executable: '3CX Desktop App', copyright: 'Copyright © 2023 3CX' }),
+  app('Safari.app', '/Applications/Safari.app', 'com.apple.Safari', '16.3', '18614.4.6.1.6', { display_name: 'Safari', category: 'public.app-category.productivity' }),
+  app('Slack.app', '/Applications/Slack.app', 'com.tinyspeck.slackmacgap', '4.31.155', '431155'),
+  app('Visual Studio Code.app', '/Users/dana/Applications/Visual Studio Code.app', 'com.microsoft.VSCode', '1.76.2', '1.76.2', { bundle_name: 'Code', display_name: 'Code' }),
+];
+const appsFile = osqueryiJson(appsRows);
+out('src/collectors/osquery-apps/__fixtures__/apps.json', appsFile);
+out('src/collectors/osquery-apps/__fixtures__/corrupted/truncated.json', appsFile.slice(0, Math.floor(appsFile.length * 0.6)));
+out('src/collectors/osquery-apps/__fixtures__/corrupted/empty.json', '');
+out('src/collectors/osquery-apps/__fixtures__/corrupted/wrong-encoding.json', Buffer.from(appsFile, 'utf16le').swap16());
+out('src/collectors/osquery-apps/__fixtures__/corrupted/garbage.json', pseudoRandom(4096, 17));
+
+// osqueryd results log (filesystem logger): snapshot + event + batch formats, two tables.
+const ev = (name, action, columns, t) => ({ name, hostIdentifier: 'mac-design-02', calendarTime: `Thu Mar 30 10:0${t}:00 2023 UTC`, unixTime: 1680170400 + t * 60, epoch: 0, counter: t, numerics: false, decorations: { host_uuid: '5B0E2F4A-1C3D-4E5F-9A8B-7C6D5E4F3A2B', username: 'dana' }, columns, action });
+const logLines = [
+  { snapshot: appsRows.slice(1, 3), action: 'snapshot', name: 'pack_inventory_apps', hostIdentifier: 'mac-design-02', calendarTime: 'Thu Mar 30 10:00:00 2023 UTC', unixTime: 1680170400, epoch: 0, counter: 0, numerics: false },
+  ev('pack_inventory_apps', 'added', appsRows[0], 1),
+  ev('pack_inventory_apps', 'added', appsRows[3], 2),
+  ev('pack_inventory_apps', 'removed', appsRows[3], 3),
+  { name: 'pack_win_programs', hostIdentifier: 'mac-design-02', calendarTime: 'Thu Mar 30 10:04:00 2023 UTC', unixTime: 1680170640, epoch: 0, counter: 4, numerics: false, diffResults: { removed: [], added: [programsRows[0], programsRows[2]] } },
+];
+out('src/collectors/osquery-apps/__fixtures__/osqueryd.results.log', `${logLines.map((l) => JSON.stringify(l)).join('\n')}\n`);
