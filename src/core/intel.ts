@@ -75,6 +75,8 @@ export interface Advisory {
   cvss?: { type: string; vector: string; score?: number }[];
   /** OSV `database_specific`, kept as is. */
   databaseSpecific?: unknown;
+  /** When the record was withdrawn (OSV `withdrawn`); withdrawn advisories never match. */
+  withdrawn?: string;
 }
 
 /** An OSV range event: exactly one key set. */

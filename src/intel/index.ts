@@ -5,6 +5,7 @@ import { chainhuntPackImporter } from './chainhunt-pack/index.js';
 import { sigbaseC2IocsImporter } from './sigbase-c2-iocs/index.js';
 import { sigbaseFilenameIocsImporter } from './sigbase-filename-iocs/index.js';
 import { sigbaseHashIocsImporter } from './sigbase-hash-iocs/index.js';
+import { osvImporter } from './osv/index.js';
 import { sigmaImporter } from './sigma/index.js';
 
 export const importers: readonly Importer[] = defineRegistry<Importer>('importer', [
@@ -13,4 +14,5 @@ export const importers: readonly Importer[] = defineRegistry<Importer>('importer
   sigbaseC2IocsImporter,
   sigbaseFilenameIocsImporter,
   sigmaImporter,
+  osvImporter,
 ]);

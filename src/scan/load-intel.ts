@@ -25,8 +25,14 @@ const QUIET = /(^|\/)(readme|license|licence|copying|notice|changelog)(\.[a-z]+)
 /** Importers that claim a file: by name, else by content sniffing. */
 export function importersFor(list: readonly Importer[], ref: FileRef, content: Buffer | null): Importer[] {
   const byName = list.filter((i) => i.matches(ref));
-  if (byName.length > 0 || !content) return byName;
+  if (!content) return byName;
   const head = content.subarray(0, SNIFF_BYTES);
+  if (byName.length === 1) return byName;
+  if (byName.length > 1) {
+    // Several claim the name (e.g. any *.yml): those that also recognise the content win.
+    const sure = byName.filter((i) => i.sniff?.(head, ref) ?? false);
+    return sure.length > 0 ? sure : byName;
+  }
   return list.filter((i) => i.sniff?.(head, ref) ?? false);
 }
 
