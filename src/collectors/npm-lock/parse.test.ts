@@ -118,7 +118,7 @@ describe('npm-lock collector', () => {
     });
   });
 
-  it('survives 10,000 mutated inputs', () => {
+  it('survives 10,000 mutated inputs', { timeout: 120_000 }, () => {
     const seeds = ['alias.v2.json', 'commits.v1.json', 'files.v2.json', 'nested-dependencies.v1.json', 'bundled-dependencies.v3.json'].map(read);
     const r = fuzzParser((b) => parseNpmLock(b, 'package-lock.json'), seeds);
     expect(r.withIssues).toBeGreaterThan(0);

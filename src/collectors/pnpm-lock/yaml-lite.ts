@@ -120,7 +120,7 @@ export function parseYamlLite(text: string): YamlLiteResult | undefined {
     if (depth === 2) lines.set(`${stack[1]!.key}\u0000${key}`, lineNo);
     if (rest === '') {
       if (depth > MAX_DEPTH) return undefined;
-      map[key] = null;
+      map[key] = '';
       stack.push({ indent, obj: undefined, parent: map, key, top: depth === 1 ? key : top.top });
       continue;
     }
@@ -165,7 +165,6 @@ function scalarOrFlow(s: string): YamlValue | undefined {
   }
   // block scalars, anchors, aliases, tags, directives
   if (c === 124 || c === 62 || c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96) return undefined;
-  if (s === '~' || s === 'null') return null;
   return s;
 }
 
@@ -238,7 +237,7 @@ function readFlow(p: Cursor, depth: number): YamlValue | undefined {
       const k = readFlowScalar(p, true);
       if (k === undefined) return undefined;
       skipWs(p);
-      let v: YamlValue = null;
+      let v: YamlValue = '';
       if (p.s.charCodeAt(p.i) === 58) {
         p.i++;
         const x = readFlow(p, depth + 1);
