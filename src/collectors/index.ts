@@ -8,6 +8,7 @@ import { bunLockCollector } from './bun-lock/index.js';
 import { cargoLockCollector } from './cargo-lock/index.js';
 import { composerLockCollector } from './composer-lock/index.js';
 import { cyclonedxCollector } from './cyclonedx/index.js';
+import { evtxCollector } from './evtx/index.js';
 import { gemfileLockCollector } from './gemfile-lock/index.js';
 import { goModCollector } from './go-mod/index.js';
 import { gradleLockfileCollector } from './gradle-lockfile/index.js';
@@ -49,4 +50,5 @@ export const collectors: readonly Collector[] = defineRegistry<Collector>('colle
   uvLockCollector,
   yarnLockCollector,
   // logs
+  evtxCollector,
 ]);
