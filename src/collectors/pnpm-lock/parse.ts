@@ -40,7 +40,7 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
     lines = lite.lines;
   } else {
     try {
-      doc = parseYaml(dec.text, { schema: 'failsafe', maxAliasCount: 100, uniqueKeys: false, logLevel: 'silent' });
+      doc = parseYaml(dec.text, { schema: 'failsafe', maxAliasCount: 100, uniqueKeys: false, logLevel: 'error' });
     } catch (e) {
       return { observations: [], issues: [issue('parse-error', `not valid YAML: ${firstLine((e as Error).message)}`, at())] };
     }
