@@ -29,7 +29,7 @@ const toyApps: Collector = {
         issues.push(issue('parse-error', 'bad line', { file: file.path, line: i + 1 }));
         continue;
       }
-      observations.push({ kind: 'app' as const, name, version, platform, scope: 'user' as const, source: { file: file.path, line: i + 1 } });
+      observations.push({ kind: 'app' as const, name, version, platform: platform as 'windows' | 'macos', scope: 'user' as const, source: { file: file.path, line: i + 1 } });
     }
     return { observations, issues };
   },
