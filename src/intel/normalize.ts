@@ -105,8 +105,8 @@ export function normalizeHash(type: 'md5' | 'sha1' | 'sha256', raw: string): Nor
 
 /**
  * A domain name: refanged, lower-cased, converted to ASCII (punycode), trailing dot removed.
- * Rejects empty labels, labels over 63 characters, names over 253 characters and characters
- * outside letters, digits, `-` and `_`.
+ * Rejects empty labels, labels over 63 characters, names over 253 characters, characters
+ * outside letters, digits, `-` and `_`, and an all-numeric last label (RFC 3696 §2).
  */
 export function normalizeDomain(raw: string): Normalized {
   let v = refang(raw.trim()).toLowerCase();
@@ -126,6 +126,10 @@ export function normalizeDomain(raw: string): Normalized {
       const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95;
       if (!ok) return { ok: false, reason: `domain has an invalid character ${JSON.stringify(label[i])}` };
     }
+  }
+  const labels = ascii.split('.');
+  if (/^[0-9]+$/.test(labels[labels.length - 1] ?? '')) {
+    return { ok: false, reason: 'domain ends in an all-numeric label (a truncated IP address?)' };
   }
   return { ok: true, value: ascii };
 }

@@ -200,7 +200,7 @@ describe('chainhuntPackImporter', () => {
 
   it('imports through the plugin interface', async () => {
     const content = Buffer.from(JSON.stringify(sealPack(basePack())));
-    const r = await chainhuntPackImporter.import({ file: fileRef('a.chainhunt.json', content.length), content, signal: new AbortController().signal });
+    const r = await Promise.resolve(chainhuntPackImporter.import({ file: fileRef('a.chainhunt.json', content.length), content, signal: new AbortController().signal }));
     expect(r.intel.indicators).toHaveLength(5);
     expect(r.issues.every((i) => i.pluginId === 'intel/chainhunt-pack')).toBe(true);
   });

@@ -24,8 +24,8 @@ function load(p: string) {
 }
 
 describe('published JSON Schema', () => {
-  // ajv-formats is CommonJS with a default export.
-  const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+  // ajv-formats is CommonJS; its default import is the plugin function at runtime.
+  const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
   addFormats(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(path.join(repoRoot, 'schemas/intel-pack.schema.json'), 'utf8')) as object);
