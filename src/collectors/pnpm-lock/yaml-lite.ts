@@ -28,6 +28,8 @@ interface Frame {
   parent: YamlMap | undefined;
   key: string;
   top: string;
+  /** Indentation of this container's entries, fixed by the first one. */
+  childIndent?: number;
 }
 
 function newMap(): YamlMap {
@@ -76,6 +78,8 @@ export function parseYamlLite(text: string): YamlLiteResult | undefined {
       }
       top = stack[stack.length - 1]!;
       if (!Array.isArray(top.obj)) return undefined;
+      if (top.childIndent === undefined) top.childIndent = indent;
+      else if (top.childIndent !== indent) return undefined;
       const v = scalarOrFlow(item);
       if (v === undefined || (typeof v === 'string' && isMappingLike(item))) return undefined;
       top.obj.push(v);
@@ -115,6 +119,8 @@ export function parseYamlLite(text: string): YamlLiteResult | undefined {
       top.parent![top.key] = m;
     }
     if (Array.isArray(top.obj)) return undefined;
+    if (top.childIndent === undefined) top.childIndent = indent;
+    else if (top.childIndent !== indent) return undefined;
     const map = top.obj;
     const depth = stack.length;
     if (depth === 2) lines.set(`${stack[1]!.key}\u0000${key}`, lineNo);
