@@ -53,6 +53,10 @@ export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParse
 
   for (const [idx, e] of entries.entries()) {
     if (e.descriptors.includes('__metadata')) continue;
+    if (e.descriptors.length === 0) {
+      issues.push(issue('invalid-value', 'entry without a package descriptor', at(e.line)));
+      continue;
+    }
     const key = `e${idx}`;
     for (const d of e.descriptors) {
       byDescriptor.set(d, key);
