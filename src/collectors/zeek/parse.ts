@@ -5,7 +5,7 @@
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { NetContactObservation } from '../../core/observation.js';
-import { baseLogPath, parseZeekLog, num, str, strList, zeekTimeToIso, type ZeekRecord, type ZeekValue } from '../../logs/zeek/parse.js';
+import { baseLogPath, forEachZeekRecord, num, str, strList, zeekTimeToIso, type ZeekRecord, type ZeekValue } from '../../logs/zeek/parse.js';
 
 /** Zeek log types this collector turns into contacts. */
 export const ZEEK_CONTACT_LOGS = ['conn', 'dns', 'http', 'ssl', 'x509', 'files'] as const;
@@ -24,24 +24,24 @@ export function parseZeekContacts(
   file: string,
   opts: { pathHint?: string; pluginId?: string } = {},
 ): { observations: NetContact[]; issues: Issue[]; records: number } {
-  const parsed = parseZeekLog(text, { file, ...opts });
   const observations: NetContact[] = [];
-  const issues = parsed.issues;
+  const unsupported: Issue[] = [];
   const unsupportedPaths = new Set<string>();
-  for (const r of parsed.records) {
+  const parsed = forEachZeekRecord(text, { file, ...opts }, (r) => {
     const type = baseLogPath(r.logPath).type;
     if (type !== r.logPath) r.logPath = type;
     if (!SUPPORTED.has(r.logPath)) {
       if (!unsupportedPaths.has(r.logPath)) {
         unsupportedPaths.add(r.logPath);
-        issues.push(issue('unsupported', `Zeek log type ${r.logPath} has no contact mapping; records skipped`, { file, line: r.line, pluginId: opts.pluginId }));
+        unsupported.push(issue('unsupported', `Zeek log type ${r.logPath} has no contact mapping; records skipped`, { file, line: r.line, pluginId: opts.pluginId }));
       }
-      continue;
+      return;
     }
     const c = contactFromZeekRecord(r, file);
     if (c) observations.push(c);
-  }
-  return { observations, issues, records: parsed.records.length };
+  });
+  const issues = [...parsed.issues, ...unsupported];
+  return { observations, issues, records: parsed.records };
 }
 
 /** Lower-cased host name without a trailing dot; undefined for empty values. */

@@ -167,3 +167,13 @@ describe('RITA test datasets', () => {
     expect(whole.records.length).toBeGreaterThan(0);
   });
 });
+
+describe('zeekTimeToIso', () => {
+  it('agrees with Date#toISOString for any time (property)', async () => {
+    const fc = await import('fast-check');
+    const { zeekTimeToIso } = await import('./parse.js');
+    fc.assert(
+      fc.property(fc.double({ min: -1e10, max: 1e11, noNaN: true }), (t) => zeekTimeToIso(t) === new Date(Math.round(t * 1000)).toISOString()),
+    );
+  });
+});

@@ -414,14 +414,16 @@ function toValue(v: unknown): ZeekValue | undefined {
 }
 
 /**
- * Parses a whole Zeek log text (TSV or JSON lines). `endsWithNewline` is derived from the text:
- * a final line without a newline that fails to parse is a `truncated` issue.
- *
- * @example parseZeekLog(text, { file: 'conn.log' }).records[0].fields['id.orig_h']
+ * Parses a whole Zeek log text (TSV or JSON lines), calling `onRecord` for each record without
+ * keeping them (so callers that map records to something smaller keep memory low). A final line
+ * without a newline that fails to parse is a `truncated` issue.
  */
-export function parseZeekLog(text: string, opts: ZeekParseOptions = {}): ZeekParseResult {
+export function forEachZeekRecord(
+  text: string,
+  opts: ZeekParseOptions,
+  onRecord: (r: ZeekRecord) => void,
+): { issues: Issue[]; format: ZeekParseResult['format']; records: number } {
   const p = new ZeekLineParser(opts);
-  const records: ZeekRecord[] = [];
   let start = 0;
   let lineNo = 0;
   while (start < text.length) {
@@ -429,13 +431,24 @@ export function parseZeekLog(text: string, opts: ZeekParseOptions = {}): ZeekPar
     const end = nl < 0 ? text.length : nl;
     lineNo++;
     const r = p.line(text.slice(start, end), lineNo, nl < 0);
-    if (r) records.push(r);
+    if (r) onRecord(r);
     start = end + 1;
   }
   p.finish();
   const format = p.sawTsv && p.sawJson ? 'mixed' : p.sawJson ? 'json' : p.sawTsv || lineNo > 0 ? 'tsv' : 'empty';
   if (format === 'empty') p.issues.push(issue('empty', 'empty Zeek log', { file: opts.file, pluginId: opts.pluginId }));
-  return { records, issues: p.issues, format };
+  return { issues: p.issues, format, records: p.recordCount };
+}
+
+/**
+ * Parses a whole Zeek log text (TSV or JSON lines) into records.
+ *
+ * @example parseZeekLog(text, { file: 'conn.log' }).records[0].fields['id.orig_h']
+ */
+export function parseZeekLog(text: string, opts: ZeekParseOptions = {}): ZeekParseResult {
+  const records: ZeekRecord[] = [];
+  const r = forEachZeekRecord(text, opts, (x) => records.push(x));
+  return { records, issues: r.issues, format: r.format };
 }
 
 /**
@@ -456,11 +469,23 @@ export function baseLogPath(logPath: string): { type: string; open: boolean } {
   return logPath.startsWith('open_') ? { type: logPath.slice(5), open: true } : { type: logPath, open: false };
 }
 
+let isoCacheSec = NaN;
+let isoCachePrefix = '';
+
 /** Seconds since the epoch to ISO 8601 (millisecond precision); undefined when not a finite time. */
 export function zeekTimeToIso(ts: ZeekValue | undefined): string | undefined {
   if (typeof ts !== 'number' || !Number.isFinite(ts)) return undefined;
-  const d = new Date(Math.round(ts * 1000));
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  const ms = Math.round(ts * 1000);
+  const sec = Math.floor(ms / 1000);
+  // Consecutive log records share the second: reuse the formatted prefix.
+  if (sec !== isoCacheSec) {
+    const d = new Date(sec * 1000);
+    if (Number.isNaN(d.getTime())) return undefined;
+    isoCachePrefix = d.toISOString().slice(0, -4);
+    isoCacheSec = sec;
+  }
+  const frac = ms - sec * 1000;
+  return `${isoCachePrefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
 }
 
 /** A field as a string (first element of a container), or undefined. */
