@@ -17,6 +17,9 @@ export const MAX_INVENTORY_BYTES = 128 * 1024 * 1024;
 /** A package observation as a collector emits it (before the runner stamps host/collector). */
 export type PackageObserved = Omit<PackageObservation, 'host' | 'tenant' | 'collectorId'>;
 
+/** Most issues recorded per file; further ones are counted in one `limit-exceeded` issue. */
+export const MAX_ISSUES_PER_FILE = 200;
+
 /** OSV ecosystem name → purl type. */
 export const PURL_TYPE_BY_ECOSYSTEM: Readonly<Record<string, string>> = {
   npm: 'npm',
@@ -159,9 +162,20 @@ export class PackageSink {
   readonly issues: Issue[] = [];
   constructor(readonly ctx: ParseContext) {}
 
-  /** Records an issue against the file. */
+  private dropped = 0;
+
+  /**
+   * Records an issue against the file (at most {@link MAX_ISSUES_PER_FILE}; the rest are counted).
+   * Issues about the whole document (no line given) are located at line 1, where it starts;
+   * `empty` issues have no position.
+   */
   issue(code: IssueCode, message: string, line?: number): void {
-    this.issues.push(issue(code, message, { file: this.ctx.file, line, pluginId: this.ctx.pluginId }));
+    if (this.issues.length >= MAX_ISSUES_PER_FILE) {
+      this.dropped++;
+      return;
+    }
+    const at = line ?? (code === 'empty' ? undefined : 1);
+    this.issues.push(issue(code, message, { file: this.ctx.file, line: at, pluginId: this.ctx.pluginId }));
   }
 
   /**
@@ -218,6 +232,12 @@ export class PackageSink {
 
   /** The sorted result. */
   result(): CollectorResult {
+    if (this.dropped > 0) {
+      this.issues.push(
+        issue('limit-exceeded', `${this.dropped} more issues in this file not listed`, { file: this.ctx.file, pluginId: this.ctx.pluginId }),
+      );
+      this.dropped = 0;
+    }
     const observations = [...this.byKey.values()].sort(comparePackages);
     for (const o of observations) o.locations.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return { observations, issues: this.issues };
@@ -233,7 +253,7 @@ export function comparePackages(a: PackageObserved, b: PackageObserved): number 
  * Decodes a collector's input to text, or records why it cannot (too large, binary, bad encoding,
  * empty) and returns null.
  */
-export function decodeInput(content: Uint8Array, sink: PackageSink, allowEmpty = false): string | null {
+export function decodeInput(content: Uint8Array, sink: PackageSink): string | null {
   if (content.length > MAX_INVENTORY_BYTES) {
     sink.issue('too-large', `file is ${content.length} bytes; limit is ${MAX_INVENTORY_BYTES}`);
     return null;
@@ -250,8 +270,13 @@ export function decodeInput(content: Uint8Array, sink: PackageSink, allowEmpty =
     sink.issue('encoding', 'not valid UTF-8/UTF-16 text');
     return null;
   }
-  if (!allowEmpty && d.text.trim() === '') {
+  if (d.text.trim() === '') {
     sink.issue('empty', 'file is empty');
+    return null;
+  }
+  const nul = d.text.indexOf('\u0000');
+  if (nul !== -1) {
+    sink.issue('encoding', 'NUL character in text (wrong encoding?)', new LineIndex(d.text).lineAt(nul));
     return null;
   }
   return d.text;
@@ -264,7 +289,9 @@ export function parseJsonInput(text: string, sink: PackageSink): unknown {
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const m = /position (\d+)/.exec(msg);
-    const line = m ? new LineIndex(text).lineAt(Number(m[1])) : undefined;
+    const idx = new LineIndex(text);
+    // no position (e.g. "Unexpected end of JSON input"): the problem is at the end
+    const line = idx.lineAt(m ? Number(m[1]) : text.length);
     sink.issue('parse-error', `not valid JSON: ${msg}`, line);
     return undefined;
   }

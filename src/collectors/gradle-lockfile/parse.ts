@@ -12,7 +12,7 @@ export const GRADLE_LOCKFILE_ID = 'collectors/gradle-lockfile';
  */
 export function parseGradleLockfile(content: Uint8Array, file: string): CollectorResult {
   const sink = new PackageSink({ file, pluginId: GRADLE_LOCKFILE_ID });
-  const text = decodeInput(content, sink, true);
+  const text = decodeInput(content, sink);
   if (text === null) return sink.result();
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {

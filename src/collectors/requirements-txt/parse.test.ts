@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fileRef, sharedData } from '../../../test/fixtures.js';
+import type { PackageObservation } from '../../core/observation.js';
 import { requirementsTxtCollector } from './index.js';
 import { parseRequirement, parseRequirementsTxt } from './parse.js';
 
@@ -22,7 +23,7 @@ describe('requirements-txt', () => {
     expect(nv(r)).toEqual(['hy-phen@1.2', 'nltk@3.2.2', 'pkg-dot-name@5.0.0', 'qwerty@0.1', 'tabulate@0.7.7', 'under-score@1.3', 'yolo@1.0']);
     const unpinned = r.issues.filter((i) => i.code === 'unsupported').map((i) => i.line);
     expect(unpinned).toEqual([3, 4, 10, 12]); // >=, ==0.7.*, >=, <=
-    expect(r.observations.find((o) => o.kind === 'package' && o.name === 'qwerty')?.locations[0]?.line).toBe(5);
+    expect((r.observations as PackageObservation[]).find((o) => o.name === 'qwerty')?.locations[0]?.line).toBe(5);
   });
 
   it('reports includes, URLs, paths and unpinned lines in the pip example', () => {
@@ -41,7 +42,7 @@ describe('requirements-txt', () => {
     expect(nv(run('extras.txt'))).toEqual(['celery@4.4.7', 'pyjwt@2.1.0']);
     const mc = run('multiline_and_comments.txt');
     expect(nv(mc)).toEqual(['pkga@1.0', 'pkgb@2.0']);
-    expect(mc.observations.find((o) => o.kind === 'package' && o.name === 'pkgb')?.locations[0]?.line).toBe(7);
+    expect((mc.observations as PackageObservation[]).find((o) => o.name === 'pkgb')?.locations[0]?.line).toBe(7);
     const opts = run('per_req_options.txt');
     const names = nv(opts);
     for (const n of ['foo1', 'foo2', 'foo3', 'foo4', 'foo5', 'foo6', 'foo8', 'foo9', 'foo11', 'foo12', 'foo13', 'foo14']) {

@@ -123,7 +123,7 @@ export function pinnedVersion(r: Requirement): string | undefined {
  */
 export function parseRequirementsTxt(content: Uint8Array, file: string): CollectorResult {
   const sink = new PackageSink({ file, pluginId: REQUIREMENTS_TXT_ID });
-  const text = decodeInput(content, sink, true);
+  const text = decodeInput(content, sink);
   if (text === null) return sink.result();
   for (const { text: l, line } of logicalLines(text)) {
     if (l.startsWith('-')) {
