@@ -297,3 +297,72 @@ const logLines = [
   { name: 'pack_win_programs', hostIdentifier: 'mac-design-02', calendarTime: 'Thu Mar 30 10:04:00 2023 UTC', unixTime: 1680170640, epoch: 0, counter: 4, numerics: false, diffResults: { removed: [], added: [programsRows[0], programsRows[2]] } },
 ];
 out('src/collectors/osquery-apps/__fixtures__/osqueryd.results.log', `${logLines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+
+// ---- macos-info-plist: Info.plist written by Python's plistlib (binary and XML) --------------
+/** Writes `obj` (JSON-able, with {"$date": iso} and {"$data": base64} markers) as a plist via python3. */
+function pythonPlist(obj, fmt) {
+  const py = [
+    'import sys, json, plistlib, datetime, base64',
+    'def conv(v):',
+    '    if isinstance(v, dict):',
+    '        if "$date" in v: return datetime.datetime.fromisoformat(v["$date"])',
+    '        if "$data" in v: return base64.b64decode(v["$data"])',
+    '        return {k: conv(x) for k, x in v.items()}',
+    '    if isinstance(v, list): return [conv(x) for x in v]',
+    '    return v',
+    'obj = conv(json.load(sys.stdin))',
+    `sys.stdout.buffer.write(plistlib.dumps(obj, fmt=plistlib.FMT_${fmt}, sort_keys=True))`,
+  ].join('\n');
+  return execFileSync('python3', ['-c', py], { input: JSON.stringify(obj) });
+}
+const infoPlist = (version, extra = {}) => ({
+  BuildMachineOSBuild: '21G115',
+  CFBundleDevelopmentRegion: 'en',
+  CFBundleDisplayName: '3CX Desktop App',
+  CFBundleExecutable: '3CX Desktop App',
+  CFBundleIconFile: 'icon.icns',
+  CFBundleIdentifier: 'com.electron.3cx-desktop-app',
+  CFBundleInfoDictionaryVersion: '6.0',
+  CFBundleName: '3CX Desktop App',
+  CFBundlePackageType: 'APPL',
+  CFBundleShortVersionString: version,
+  CFBundleVersion: version,
+  DTCompiler: 'com.apple.compilers.llvm.clang.1_0',
+  DTSDKName: 'macosx12.3',
+  DTXcode: '1341',
+  ElectronAsarIntegrity: { 'Resources/app.asar': { algorithm: 'SHA256', hash: 'c3f1a0b7e2d94c1f8a3b5d6e7f809a1b2c3d4e5f60718293a4b5c6d7e8f90a1b' } },
+  LSApplicationCategoryType: 'public.app-category.business',
+  LSEnvironment: { MallocNanoZone: '0' },
+  LSMinimumSystemVersion: '10.11.0',
+  NSAppTransportSecurity: { NSAllowsArbitraryLoads: true, NSAllowsLocalNetworking: true, NSExceptionDomains: { '127.0.0.1': { NSIncludesSubdomains: false, NSTemporaryExceptionAllowsInsecureHTTPLoads: true, NSTemporaryExceptionAllowsInsecureHTTPSLoads: false, NSTemporaryExceptionMinimumTLSVersion: '1.0', NSTemporaryExceptionRequiresForwardSecrecy: false } } },
+  NSHighResolutionCapable: true,
+  NSHumanReadableCopyright: 'Copyright © 2023 3CX',
+  NSMicrophoneUsageDescription: 'This app needs access to the microphone',
+  NSPrincipalClass: 'AtomApplication',
+  NSQuitAlwaysKeepsWindows: false,
+  NSRequiresAquaSystemAppearance: false,
+  NSSupportsAutomaticGraphicsSwitching: true,
+  ...extra,
+});
+let havePython = true;
+try {
+  execFileSync('python3', ['-c', 'import plistlib']);
+} catch {
+  havePython = false;
+  console.warn('python3 not found: binary plist fixtures not regenerated');
+}
+if (havePython) {
+  // Extra keys exercise integers (1, 2, 8 bytes, negative), a real, a date and data in the binary form.
+  const probe = { ChainhuntProbeInt: 300, ChainhuntProbeBig: 5000000000, ChainhuntProbeNeg: -2, ChainhuntProbeReal: 1.5, ChainhuntProbeDate: { $date: '2023-03-22T10:00:00' }, ChainhuntProbeData: { $data: 'AAEC/w==' }, ChainhuntProbeList: ['a', 'é', 7] };
+  const bin = pythonPlist(infoPlist('18.11.1213', probe), 'BINARY');
+  out('src/collectors/macos-info-plist/__fixtures__/3CX Desktop App.app/Contents/Info.plist', bin);
+  out('src/collectors/macos-info-plist/__fixtures__/xml/3CX Desktop App.app/Contents/Info.plist', pythonPlist(infoPlist('18.12.402'), 'XML'));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/truncated-binary.plist', bin.subarray(0, bin.length - 20));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/truncated-xml.plist', pythonPlist(infoPlist('18.12.402'), 'XML').subarray(0, 900));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/wrong-encoding.plist', Buffer.from(pythonPlist(infoPlist('18.12.402'), 'XML').toString('utf8'), 'latin1'));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/empty.plist', Buffer.alloc(0));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/garbage.plist', pseudoRandom(4096, 19));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/garbage-after-header.plist', Buffer.concat([Buffer.from('bplist00'), pseudoRandom(600, 23)]));
+  // Demo: mac-design-02 has the trojanised 18.11.1213 build, installed for all users.
+  out('demo/fleet/mac-design-02/Applications/3CX Desktop App.app/Contents/Info.plist', pythonPlist(infoPlist('18.11.1213'), 'BINARY'));
+}
