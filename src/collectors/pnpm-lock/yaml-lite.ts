@@ -63,7 +63,7 @@ export function parseYamlLite(text: string): YamlLiteResult | undefined {
       continue;
     }
     started = true;
-    let content = line.slice(indent);
+    const content = line.slice(indent);
     if (content.charCodeAt(0) === 45 && (content.length === 1 || content.charCodeAt(1) === 32)) {
       // sequence item: `- scalar` only
       const item = content.slice(1).trim();
