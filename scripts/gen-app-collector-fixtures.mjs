@@ -366,3 +366,11 @@ if (havePython) {
   // Demo: mac-design-02 has the trojanised 18.11.1213 build, installed for all users.
   out('demo/fleet/mac-design-02/Applications/3CX Desktop App.app/Contents/Info.plist', pythonPlist(infoPlist('18.11.1213'), 'BINARY'));
 }
+
+// ---- dpkg-status / rpm-qa corrupted sets (the valid fixtures are plain text files) ----------
+import { readFileSync } from 'node:fs';
+const dpkg = readFileSync(path.join(root, 'src/collectors/dpkg-status/__fixtures__/status'));
+out('src/collectors/dpkg-status/__fixtures__/corrupted/truncated-status', dpkg.subarray(0, 5000));
+out('src/collectors/dpkg-status/__fixtures__/corrupted/empty-status', Buffer.alloc(0));
+out('src/collectors/dpkg-status/__fixtures__/corrupted/wrong-encoding-status', Buffer.from(dpkg.toString('utf8'), 'utf16le').swap16());
+out('src/collectors/dpkg-status/__fixtures__/corrupted/garbage-status', pseudoRandom(4096, 29));
