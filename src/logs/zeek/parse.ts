@@ -30,11 +30,11 @@ export interface ZeekRecord {
 /** Options for the parsers. */
 export interface ZeekParseOptions {
   /** File name used in issues. */
-  file?: string;
+  file?: string | undefined;
   /** Log path to use when the file has no `#path` header and records no `_path`. */
-  pathHint?: string;
+  pathHint?: string | undefined;
   /** Plugin id stamped on issues. */
-  pluginId?: string;
+  pluginId?: string | undefined;
   /** At most this many issues are kept per file (default 100); a summary issue notes the rest. */
   maxIssues?: number;
 }
