@@ -63,7 +63,7 @@ describe('demo pack × matchers/file-hash', () => {
     const rel = 'demo/fleet/win-finance-01/files/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll.TEST-SAMPLE.txt';
     const content = readFileSync(path.join(repoRoot, rel));
     const file: FileObservation = { kind: 'file', path: rel, name: 'ffmpeg.dll.TEST-SAMPLE.txt', size: content.length, ...digests(content), host: 'win-finance-01', collectorId: 'test', source: { file: rel } };
-    const m = fileHashMatcher.prepare(pack('intel/demo/demo-test-indicators.chainhunt.json'));
+    const m = fileHashMatcher.prepare(pack('demo/intel/demo-test-indicators.chainhunt.json'));
     const f = m!.match(file);
     expect(f).toHaveLength(1);
     expect(f[0]!.indicator).toMatchObject({ type: 'sha256', source: 'chainhunt-demo' });

@@ -16,7 +16,7 @@ import { refang } from '../normalize.js';
 import { parsePack } from './parse.js';
 
 const PACK_3CX = path.join(repoRoot, 'intel/3cx/3cx.chainhunt.json');
-const PACK_DEMO = path.join(repoRoot, 'intel/demo/demo-test-indicators.chainhunt.json');
+const PACK_DEMO = path.join(repoRoot, 'demo/intel/demo-test-indicators.chainhunt.json');
 const DEMO_FILE = path.join(repoRoot, 'demo/fleet/win-finance-01/files/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll.TEST-SAMPLE.txt');
 
 function load(p: string) {

@@ -1,7 +1,9 @@
 /**
  * `matchers/filename`: filename indicators. Globs (`*`, `?`) match the file's base name; regexes
- * (signature-base `filename-iocs.txt`) match the full path written with backslashes, case-insensitively,
- * compiled with RE2 (linear time). A regex RE2 cannot compile is reported, never approximated.
+ * (signature-base `filename-iocs.txt`) match the full path written with backslashes, case-sensitively
+ * as LOKI does unless the regex says `(?i)`, compiled with RE2 (linear time); a hit is dropped when the
+ * indicator's false-positive regex (`excludePattern`) also matches. A regex RE2 cannot compile is
+ * reported, never approximated.
  */
 import { RE2JS } from 're2js';
 import type { Finding } from '../../core/finding.js';
@@ -37,8 +39,9 @@ export const filenameMatcher = {
       if (ind.type !== 'filename') continue;
       if (ind.patternSyntax === 'regex') {
         try {
-          const re = RE2JS.compile(ind.value, RE2JS.CASE_INSENSITIVE);
-          compiled.push({ ind, test: (_f, win) => re.matcher(win).find() });
+          const re = RE2JS.compile(ind.value);
+          const fp = ind.excludePattern !== undefined ? RE2JS.compile(ind.excludePattern) : null;
+          compiled.push({ ind, test: (_f, win) => re.matcher(win).find() && !(fp?.matcher(win).find() ?? false) });
         } catch (err) {
           issues.push(issue('unsupported', `filename regex not supported by RE2 (${(err as Error).message}): ${ind.value}`, { pluginId: ID, file: ind.sourceRef ?? ind.source }));
         }
