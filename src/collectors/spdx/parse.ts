@@ -27,6 +27,23 @@ interface NeutralDoc {
   roots: string[];
 }
 
+/** Deepest `[`/`{` nesting read from YAML (the yaml library recurses per level). */
+const MAX_YAML_FLOW_DEPTH = 128;
+
+/** Upper bound of flow-collection nesting: counts brackets, ignoring quoting (cheap and linear). */
+function flowDepth(text: string): number {
+  let d = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      d++;
+      if (d > max) max = d;
+    } else if ((c === 0x5d || c === 0x7d) && d > 0) d--;
+  }
+  return max;
+}
+
 /** True when the first bytes look like an SPDX document in any supported serialisation. */
 export function sniffSpdx(head: string): boolean {
   return (
@@ -58,6 +75,11 @@ export function parseSpdx(content: Uint8Array, file: string): CollectorResult {
   } else if (/^SPDXVersion:/m.test(text)) {
     doc = readTagValue(text, sink);
   } else {
+    const depth = flowDepth(text);
+    if (depth > MAX_YAML_FLOW_DEPTH) {
+      sink.issue('limit-exceeded', `YAML flow collections nested ${depth} deep (limit ${MAX_YAML_FLOW_DEPTH}); not parsed`);
+      return sink.result();
+    }
     let y: unknown;
     try {
       y = parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
