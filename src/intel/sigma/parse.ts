@@ -4,7 +4,7 @@
  * returned as issues naming the file and document.
  */
 import { z } from 'zod';
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import type { DetectionRule } from '../../core/intel.js';
 import { issue, type Issue } from '../../core/issue.js';
 import type { Severity } from '../../core/severity.js';
@@ -32,7 +32,7 @@ function toData(node: unknown, depth: number, budget: { n: number; doc: Document
     }
     if (typeof v === 'string') return v;
     if (v instanceof Date) return node.source ?? v.toISOString();
-    return String(v as string);
+    return typeof node.source === 'string' ? node.source : null;
   }
   if (isSeq(node)) return node.items.map((i) => toData(i, depth + 1, budget));
   if (isMap(node)) {
@@ -157,7 +157,7 @@ export function parseSigmaFile(text: string, file: string): SigmaParseResult {
     }
     let data: SigmaYaml;
     try {
-      data = toData(doc.contents as Node | null, 0, { n: MAX_NODES, doc });
+      data = toData(doc.contents, 0, { n: MAX_NODES, doc });
     } catch (e) {
       issues.push(issue('limit-exceeded', `document ${index}: ${(e as Error).message}`, w));
       return;

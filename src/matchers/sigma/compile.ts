@@ -5,7 +5,7 @@
  */
 import type { SigmaYaml } from '../../intel/sigma/types.js';
 import { all, any, compileCondition, parseCondition, type Pred } from './condition.js';
-import type { FieldValue, SigmaEvent } from './event.js';
+import type { SigmaEvent } from './event.js';
 import { compileCidr } from './modifiers/cidr.js';
 import { base64, base64offset, utf16, utf16be, wide } from './modifiers/encoding.js';
 import { compileFieldref, type FieldrefMode } from './modifiers/fieldref.js';

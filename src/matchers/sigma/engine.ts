@@ -151,7 +151,9 @@ export class SigmaEngine implements PreparedMatcher {
         this.reject(rule, e);
       }
     }
-    // Correlations.
+    // Correlations. A rule referenced by correlations emits its own findings only when one of
+    // them says `generate: true` (Sigma v2: referenced rules are not output by default).
+    const generates = new Map<CompiledRule, boolean>();
     for (const { rule, body } of corrs) {
       try {
         const c = body.correlation!;
@@ -175,7 +177,7 @@ export class SigmaEngine implements PreparedMatcher {
         refs.forEach((list) => {
           for (const cr of list ?? []) {
             cr.correlations.push(st);
-            if (!c.generate) cr.emit = false;
+            generates.set(cr, (generates.get(cr) ?? false) || c.generate);
           }
         });
         this.correlations.push(st);
@@ -184,6 +186,7 @@ export class SigmaEngine implements PreparedMatcher {
         this.reject(rule, e);
       }
     }
+    for (const [cr, gen] of generates) cr.emit = gen;
     // Routing.
     for (const cr of this.rules) {
       this.stats.compiled++;

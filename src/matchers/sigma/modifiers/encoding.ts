@@ -60,7 +60,7 @@ export function base64offset(v: SigmaValue): SigmaValue[] {
     const padded = Buffer.concat([Buffer.alloc(i, 0x20), data]);
     const b64 = padded.toString('base64');
     const cut = endCut[(data.length + i) % 3]!;
-    const s = b64.slice(startCut[i]!, cut === 0 ? undefined : b64.length - cut);
+    const s = b64.slice(startCut[i], cut === 0 ? undefined : b64.length - cut);
     out.push({ t: 'str', parts: s ? [s] : [] });
   }
   return out;

@@ -9,7 +9,7 @@ import { compileTimePart, timePart } from './time.js';
 import { ANY, ONE, UnsupportedRule, type SigmaValue } from './types.js';
 
 const str = (s: string): SigmaValue => ({ t: 'str', parts: [s] });
-const text = (v: SigmaValue): string => (v.t === 'str' ? v.parts.join('') : '');
+const text = (v: SigmaValue): string => (v.t === 'str' ? v.parts.map((p) => (typeof p === 'string' ? p : '')).join('') : '');
 const m = (pattern: string, cased = false) => {
   const t = compileParts(parseSigmaString(pattern), cased);
   return (s: string) => t(cased ? s : s.toLowerCase());
