@@ -12,6 +12,7 @@ import { evtxCollector } from './evtx/index.js';
 import { gemfileLockCollector } from './gemfile-lock/index.js';
 import { goModCollector } from './go-mod/index.js';
 import { gradleLockfileCollector } from './gradle-lockfile/index.js';
+import { netCsvCollector } from './net-csv/index.js';
 import { nodeModulesCollector } from './node-modules/index.js';
 import { npmLockCollector } from './npm-lock/index.js';
 import { nugetPackagesLockCollector } from './nuget-packages-lock/index.js';
@@ -23,8 +24,10 @@ import { pylockTomlCollector } from './pylock-toml/index.js';
 import { pythonDistInfoCollector } from './python-dist-info/index.js';
 import { requirementsTxtCollector } from './requirements-txt/index.js';
 import { spdxCollector } from './spdx/index.js';
+import { squidCollector } from './squid/index.js';
 import { uvLockCollector } from './uv-lock/index.js';
 import { yarnLockCollector } from './yarn-lock/index.js';
+import { zeekCollector } from './zeek/index.js';
 
 export const collectors: readonly Collector[] = defineRegistry<Collector>('collector', [
   // installed applications
@@ -51,4 +54,7 @@ export const collectors: readonly Collector[] = defineRegistry<Collector>('colle
   yarnLockCollector,
   // logs
   evtxCollector,
+  zeekCollector,
+  squidCollector,
+  netCsvCollector,
 ]);

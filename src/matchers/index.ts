@@ -3,6 +3,7 @@ import type { Matcher } from '../core/plugin.js';
 import { defineRegistry } from '../core/registry.js';
 import { fileHashMatcher } from './file-hash/index.js';
 import { filenameMatcher } from './filename/index.js';
+import { networkMatcher } from './network/index.js';
 import { packageOsvMatcher } from './package-osv/index.js';
 import { sigmaMatcher } from './sigma/index.js';
 import { vendorAppMatcher } from './vendor-app/index.js';
@@ -13,4 +14,5 @@ export const matchers: readonly Matcher[] = defineRegistry<Matcher>('matcher', [
   filenameMatcher,
   sigmaMatcher,
   packageOsvMatcher,
+  networkMatcher,
 ]);
