@@ -374,3 +374,8 @@ out('src/collectors/dpkg-status/__fixtures__/corrupted/truncated-status', dpkg.s
 out('src/collectors/dpkg-status/__fixtures__/corrupted/empty-status', Buffer.alloc(0));
 out('src/collectors/dpkg-status/__fixtures__/corrupted/wrong-encoding-status', Buffer.from(dpkg.toString('utf8'), 'utf16le').swap16());
 out('src/collectors/dpkg-status/__fixtures__/corrupted/garbage-status', pseudoRandom(4096, 29));
+const rpmqa = readFileSync(path.join(root, 'src/collectors/rpm-qa/__fixtures__/rpm-qa.txt'));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/truncated.txt', rpmqa.subarray(0, 150));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/empty.txt', Buffer.alloc(0));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/wrong-encoding.txt', Buffer.from(rpmqa.toString('utf8').replace('Google Inc.', 'Gööglé Inc.'), 'latin1'));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/garbage.txt', pseudoRandom(4096, 31));
