@@ -8,8 +8,8 @@ import { InvalidVersionError, type Comparator } from './types.js';
 /** Longest version string any scheme accepts; longer input is invalid (bounded memory and time). */
 export const MAX_VERSION_LENGTH = 256;
 
-/** Entries kept per comparator before the parse cache is reset. */
-export const PARSE_CACHE_SIZE = 4096;
+/** Entries per generation of each comparator's parse cache (two generations are kept). */
+export const PARSE_CACHE_SIZE = 2048;
 
 /** The pure part of a scheme: parse (null when invalid) and compare two parsed versions. */
 export interface SchemeImpl<P> {
@@ -31,20 +31,30 @@ export interface ComparatorMeta {
   version: number;
 }
 
+const INVALID = Symbol('invalid');
+
 /**
- * Builds a comparator with a bounded parse cache (a Map that is cleared when it reaches
- * {@link PARSE_CACHE_SIZE} entries, so memory stays bounded whatever the input).
+ * Builds a comparator with a bounded parse cache: two generations of at most
+ * {@link PARSE_CACHE_SIZE} entries each (when the young one is full it becomes the old one and the
+ * previous old one is dropped), an approximate LRU that keeps memory bounded whatever the input.
  */
 export function defineComparator<P>(meta: ComparatorMeta, impl: SchemeImpl<P>): SchemeComparator<P> {
-  let cache = new Map<string, P | null>();
+  let young = new Map<string, P | typeof INVALID>();
+  let old = new Map<string, P | typeof INVALID>();
   const parse = (version: string): P | null => {
-    const hit = cache.get(version);
-    if (hit !== undefined) return hit;
-    if (cache.has(version)) return null;
-    const parsed = typeof version === 'string' && version.length <= MAX_VERSION_LENGTH ? impl.parse(version) : null;
-    if (cache.size >= PARSE_CACHE_SIZE) cache = new Map();
-    cache.set(version, parsed);
-    return parsed;
+    const cached = young.get(version);
+    if (cached !== undefined) return cached === INVALID ? null : (cached);
+    let hit: P | typeof INVALID | undefined = old.get(version);
+    if (hit === undefined) {
+      const parsed = typeof version === 'string' && version.length <= MAX_VERSION_LENGTH ? impl.parse(version) : null;
+      hit = parsed === null ? INVALID : parsed;
+    }
+    if (young.size >= PARSE_CACHE_SIZE) {
+      old = young;
+      young = new Map();
+    }
+    young.set(version, hit as P | typeof INVALID);
+    return hit === INVALID ? null : (hit as P);
   };
   const compareParsed = (a: P, b: P): number => {
     const d = impl.compareParsed(a, b);

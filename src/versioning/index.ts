@@ -108,6 +108,7 @@ export const UNSUPPORTED_ECOSYSTEMS: Readonly<Record<string, string>> = {
   Echo: 'Echo versions are not implemented',
 };
 
+const BY_EXACT = new Map<string, Comparator>(Object.entries(ECOSYSTEM_COMPARATORS));
 const BY_LOWER = new Map<string, Comparator>(
   Object.entries(ECOSYSTEM_COMPARATORS).map(([k, v]) => [k.toLowerCase(), v]),
 );
@@ -125,6 +126,9 @@ function baseName(ecosystem: string): string {
  * or null when the ecosystem is unknown or has no well-defined ordering.
  */
 export function comparatorFor(ecosystem: string): Comparator | null {
+  const exact = BY_EXACT.get(ecosystem);
+  if (exact) return exact;
+  if (typeof ecosystem !== 'string') return null;
   return BY_LOWER.get(ecosystem.trim().toLowerCase()) ?? BY_LOWER.get(baseName(ecosystem)) ?? null;
 }
 

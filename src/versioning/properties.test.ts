@@ -9,7 +9,6 @@ import type { Comparator } from './types.js';
 
 const num = fc.oneof(fc.integer({ min: 0, max: 12 }).map(String), fc.constantFrom('0', '00', '007', '10', '99999999999999999999'));
 const word = (words: string[]) => fc.constantFrom(...words);
-const join = (parts: fc.Arbitrary<string>[], sep: string) => fc.tuple(...parts).map((p) => p.join(sep));
 const dotted = (min: number, max: number) => fc.array(num, { minLength: min, maxLength: max }).map((a) => a.join('.'));
 const opt = (a: fc.Arbitrary<string>) => fc.option(a, { nil: '' });
 

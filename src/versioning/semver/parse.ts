@@ -51,6 +51,8 @@ export function parseIdents(s: string, start: number, end: number, lower: boolea
   return out;
 }
 
+const NONE: Ident[] = [];
+
 /** Options for {@link parseSemverLike}. */
 export interface SemverLikeOptions {
   /** Most numeric components accepted. */
@@ -69,9 +71,11 @@ export function parseSemverLike(s: string, opts: SemverLikeOptions): SemverVersi
   const nums: string[] = [];
   for (;;) {
     const start = i;
+    while (i < n && s.charCodeAt(i) === 48) i++;
+    const digits = i;
     while (i < n && isDigitCode(s.charCodeAt(i))) i++;
     if (i === start) return null;
-    nums.push(stripZeros(s.slice(start, i)));
+    nums.push(i === digits ? '0' : s.slice(digits, i));
     if (nums.length > opts.maxNums) return null;
     if (i < n && s.charCodeAt(i) === 46 /* . */) {
       i++;
@@ -79,8 +83,9 @@ export function parseSemverLike(s: string, opts: SemverLikeOptions): SemverVersi
     }
     break;
   }
-  let pre: Ident[] = [];
-  let build: Ident[] = [];
+  if (i === n) return { nums, pre: NONE, build: NONE };
+  let pre: Ident[] = NONE;
+  let build: Ident[] = NONE;
   const plus = s.indexOf('+', i);
   const preEnd = plus === -1 ? n : plus;
   if (i < n && s.charCodeAt(i) === 45 /* - */) {
