@@ -28,9 +28,23 @@ import { squidCollector } from './squid/index.js';
 import { uvLockCollector } from './uv-lock/index.js';
 import { yarnLockCollector } from './yarn-lock/index.js';
 import { zeekCollector } from './zeek/index.js';
+import { dpkgStatusCollector } from './dpkg-status/index.js';
+import { macosInfoPlistCollector } from './macos-info-plist/index.js';
+import { osqueryAppsCollector } from './osquery-apps/index.js';
+import { osqueryProgramsCollector } from './osquery-programs/index.js';
+import { rpmQaCollector } from './rpm-qa/index.js';
+import { windowsRegCollector } from './windows-reg/index.js';
+import { windowsUninstallJsonCollector } from './windows-uninstall-json/index.js';
 
 export const collectors: readonly Collector[] = defineRegistry<Collector>('collector', [
   // installed applications
+  windowsRegCollector,
+  windowsUninstallJsonCollector,
+  osqueryProgramsCollector,
+  osqueryAppsCollector,
+  macosInfoPlistCollector,
+  dpkgStatusCollector,
+  rpmQaCollector,
   // packages
   bunLockCollector,
   cargoLockCollector,
