@@ -97,7 +97,7 @@ function f32Text(x: number): string {
 /** A parsed chunk: the chunk buffer plus its name and template caches. */
 export class ChunkBinXml {
   private readonly names = new Map<number, string>();
-  private readonly templates = new Map<number, XNode[] | BinXmlError>();
+  private readonly templates = new Map<number, XNode[] | BinXmlError | null>();
   /** Non-fatal problems (unsupported value types, bad sizes) for the current record. */
   warnings: { message: string; offset: number }[] = [];
   private expansions = 0;
@@ -342,27 +342,28 @@ export class ChunkBinXml {
     return { v: this.decode(type, p + 2, size), next: p + 2 + size };
   }
 
-  private template(defOff: number, tdepth: number): XNode[] {
+  private template(defOff: number, tdepth: number, at: number): XNode[] {
     const cached = this.templates.get(defOff);
     if (cached !== undefined) {
+      if (cached === null) throw new BinXmlError('template refers to itself', at);
       if (cached instanceof BinXmlError) throw cached;
       return cached;
     }
     let nodes: XNode[] | BinXmlError;
     try {
       if (defOff < 512 || defOff + 24 > this.buf.length) {
-        throw new BinXmlError(`template definition offset ${defOff} outside chunk`, defOff);
+        throw new BinXmlError(`template definition offset ${defOff} outside chunk`, at);
       }
       const size = this.u32(defOff + 20);
       const end = defOff + 24 + size;
-      if (end > this.buf.length) throw new BinXmlError('template definition runs past end of chunk', defOff);
-      // Mark as in progress so a self-referencing template fails instead of recursing.
-      this.templates.set(defOff, new BinXmlError('template refers to itself', defOff));
+      if (end > this.buf.length) throw new BinXmlError('template definition runs past end of chunk', at);
+      // Mark as in progress (null) so a self-referencing template fails instead of recursing.
+      this.templates.set(defOff, null);
       const out: XNode[] = [];
       this.parseContent(defOff + 24, end, out, 0, tdepth, true, true, true);
       nodes = out;
     } catch (e) {
-      nodes = e instanceof BinXmlError ? e : new BinXmlError(String(e), defOff);
+      nodes = e instanceof BinXmlError ? e : new BinXmlError(String(e), at);
     }
     this.templates.set(defOff, nodes);
     if (nodes instanceof BinXmlError) throw nodes;
@@ -379,7 +380,7 @@ export class ChunkBinXml {
       q += 24 + size;
       if (q > end) throw new BinXmlError('inline template definition runs past end of record', p);
     }
-    const def = this.template(defOff, tdepth);
+    const def = this.template(defOff, tdepth, p);
     const count = this.u32(q);
     q += 4;
     if (count > LIMITS.substitutions || q + count * 4 > end) {

@@ -166,7 +166,7 @@ export function* parseChunk(chunk: Buffer, fileOffset: number, opts: EvtxOptions
       for (const w of bx.warnings) report(opts, 'invalid-value', `record ${recordId}: ${w.message}`, fileOffset + w.offset);
       yield { recordId, written, offset: fileOffset + p, event: renderRecord(nodes) };
     } catch (e) {
-      const off = e instanceof BinXmlError ? e.offset : p;
+      const off = e instanceof BinXmlError && e.offset >= 0 && e.offset < chunk.length ? e.offset : p;
       const msg = e instanceof Error ? e.message : String(e);
       report(opts, 'parse-error', `record ${recordId}: ${msg}`, fileOffset + off);
     }
