@@ -379,3 +379,61 @@ out('src/collectors/rpm-qa/__fixtures__/corrupted/truncated.txt', rpmqa.subarray
 out('src/collectors/rpm-qa/__fixtures__/corrupted/empty.txt', Buffer.alloc(0));
 out('src/collectors/rpm-qa/__fixtures__/corrupted/wrong-encoding.txt', Buffer.from(rpmqa.toString('utf8').replace('Google Inc.', 'Gööglé Inc.'), 'latin1'));
 out('src/collectors/rpm-qa/__fixtures__/corrupted/garbage.txt', pseudoRandom(4096, 31));
+
+// ---- demo fleet: five host bundles for the 3CX demo (crafted evidence, no executables) -------
+const manifest = (hostId, os) =>
+  `${JSON.stringify({ schema: 'chainhunt-host/1', hostId, hostname: hostId.toUpperCase(), os, tenant: 'acme', collectedAt: '2023-03-30T10:00:00Z' }, null, 2)}\n`;
+for (const [id, os] of [['win-finance-01', 'windows'], ['mac-design-02', 'macos'], ['win-sales-03', 'windows'], ['linux-build-04', 'linux'], ['win-pbx-05', 'windows']]) {
+  out(`demo/fleet/${id}/chainhunt-host.json`, manifest(id, os));
+}
+// win-finance-01: per-user (HKU\<alice's SID>) uninstall key exported with regedit.
+const ALICE = 'S-1-5-21-2837145710-1592357215-3851120389-1104';
+const ALICE_UN = `HKEY_USERS\\${ALICE}\\${UN}`;
+out('demo/fleet/win-finance-01/registry/HKU-alice-Uninstall.reg', regedit5([
+  [ALICE_UN, []],
+  [`${ALICE_UN}\\{C0A3E3F1-75E2-4F1B-9B9A-3CD1E0A2B416}`, [
+    hexLine('DisplayIcon', 2, utf16z('%LOCALAPPDATA%\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe')),
+    sz('DisplayName', '3CX Desktop App'),
+    sz('DisplayVersion', '18.12.416'),
+    sz('InstallDate', '20230308'),
+    sz('InstallLocation', 'C:\\Users\\alice\\AppData\\Local\\Programs\\3CXDesktopApp\\'),
+    sz('Publisher', '3CX Ltd'),
+    sz('UninstallString', 'MsiExec.exe /X{C0A3E3F1-75E2-4F1B-9B9A-3CD1E0A2B416}'),
+    `"EstimatedSize"=${dword(0x0002a3f8)}`,
+    `"NoModify"=${dword(1)}`,
+  ]],
+  [`${ALICE_UN}\\ZoomUMX`, [
+    sz('DisplayName', 'Zoom'),
+    sz('DisplayVersion', '5.13.11 (16405)'),
+    sz('Publisher', 'Zoom Video Communications, Inc.'),
+    hexLine('InstallLocation', 2, utf16z('%APPDATA%\\Zoom\\bin')),
+    sz('UninstallString', '"C:\\Users\\alice\\AppData\\Roaming\\Zoom\\uninstall\\Installer.exe" /uninstall'),
+  ]],
+  [`${ALICE_UN}\\Microsoft OneDrive`, [
+    sz('DisplayName', 'Microsoft OneDrive'),
+    sz('DisplayVersion', '23.043.0226.0001'),
+    sz('Publisher', 'Microsoft Corporation'),
+    sz('DisplayIcon', 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\OneDrive\\23.043.0226.0001\\OneDriveSetup.exe,-101'),
+    sz('UninstallString', 'C:\\Users\\alice\\AppData\\Local\\Microsoft\\OneDrive\\23.043.0226.0001\\OneDriveSetup.exe  /uninstall '),
+  ]],
+]));
+// win-sales-03: machine-wide install already on the fixed 18.12.422, from osquery's programs table.
+out('demo/fleet/win-sales-03/osquery/programs.json', osqueryiJson([programsRows[0], programsRows[1], programsRows[2], prog('Microsoft Edge', '111.0.1661.54', 'Microsoft Corporation', 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application', '', '"C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\111.0.1661.54\\Installer\\setup.exe" --uninstall --msedge --channel=stable --system-level --verbose-logging')]));
+// linux-build-04: clean build server, real Debian 12 package stanzas.
+out('demo/fleet/linux-build-04/var/lib/dpkg/status', dpkg);
+// win-pbx-05: the 3CX *Phone System* server (not the desktop app), from PowerShell 5.1.
+out('demo/fleet/win-pbx-05/powershell/uninstall.json', ps5([
+  psEntry(HKLM_P, '{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}', {
+    DisplayName: '3CX Phone System', DisplayVersion: '18.0.7.312', Publisher: '3CX', InstallDate: '20230215',
+    InstallLocation: 'C:\\Program Files\\3CX Phone System\\', UninstallString: 'MsiExec.exe /X{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}',
+    EstimatedSize: 1138000, NoModify: 1, WindowsInstaller: 1, VersionMajor: 18, VersionMinor: 0,
+  }, 'HKLM'),
+  psEntry(HKLM_P, '{F9A1B2C3-D4E5-4F60-9A1B-2C3D4E5F6071}', {
+    DisplayName: 'PostgreSQL 14 ', DisplayVersion: '14.7-1', Publisher: 'PostgreSQL Global Development Group',
+    InstallLocation: 'C:\\Program Files\\3CX Phone System\\Bin\\PostgreSQL\\', UninstallString: '"C:\\Program Files\\3CX Phone System\\Bin\\PostgreSQL\\uninstall-postgresql.exe"',
+  }, 'HKLM'),
+  psEntry(WOW_P, '{1D8E6291-B0D5-35EC-8441-6616F567A0F7}', {
+    DisplayName: 'Microsoft Visual C++ 2010  x64 Redistributable - 10.0.40219', DisplayVersion: '10.0.40219', Publisher: 'Microsoft Corporation',
+    UninstallString: 'MsiExec.exe /X{1D8E6291-B0D5-35EC-8441-6616F567A0F7}',
+  }, 'HKLM'),
+]));
