@@ -70,7 +70,7 @@ export class ConnTable {
   private resize(cap: number): void {
     const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
-      b.set(a.subarray(0, this.length) as never);
+      b.set(a.subarray(0, this.length));
       return b;
     };
     this.kind = grow(this.kind, (n) => new Uint8Array(n));
