@@ -146,38 +146,59 @@ export function parseRegFile(buf: Uint8Array, file: string, options: RegParseOpt
       doc.sections.push(current);
       continue;
     }
-    // A value line: join continuations ("\" at the end outside a string) and strings spanning lines.
+    // A value line: join continuations ("\" at the end outside a string) and strings spanning
+    // lines. Segments are collected and scanned once each, so long joins stay linear.
+    const parts: string[] = [];
+    let seg = l;
+    let inString = scanSegment(seg, false);
     let joined = 0;
+    let ok = true;
     for (;;) {
-      const state = scanLine(l);
-      if (state === 'continue' && i < lines.length && joined < MAX_JOINED_LINES && (lines[i] ?? '').trim() === '') {
-        const atEnd = lines.slice(i).every((x) => x.trim() === '');
-        sink.add(atEnd ? 'truncated' : 'parse-error', atEnd ? 'file ends after a "\\" line continuation' : 'a "\\" line continuation is followed by a blank line', {
-          line: startLine,
-        });
-        l = '';
-        break;
-      }
-      if (state === 'continue' && i < lines.length && joined < MAX_JOINED_LINES) {
-        l = l.trimEnd().slice(0, -1) + (lines[i] ?? '').trimStart();
+      const more = i < lines.length && joined < MAX_JOINED_LINES;
+      if (!inString && endsWithBackslash(seg)) {
+        const next = lines[i] ?? '';
+        if (joined >= MAX_JOINED_LINES) {
+          sink.add('limit-exceeded', `value spans more than ${MAX_JOINED_LINES} lines; skipped`, { line: startLine });
+          ok = false;
+          break;
+        }
+        if (!more || next.trim() === '') {
+          const atEnd = !more || lines.slice(i).every((x) => x.trim() === '');
+          sink.add(atEnd ? 'truncated' : 'parse-error', atEnd ? 'file ends after a "\\" line continuation' : 'a "\\" line continuation is followed by a blank line', {
+            line: startLine,
+          });
+          ok = false;
+          break;
+        }
+        parts.push(seg.trimEnd().slice(0, -1));
+        seg = next.trimStart();
+        inString = scanSegment(seg, false);
         i++;
         joined++;
         continue;
       }
-      if (state === 'open-string' && i < lines.length && joined < MAX_JOINED_LINES) {
-        l = `${l}\n${lines[i] ?? ''}`;
+      if (inString) {
+        if (joined >= MAX_JOINED_LINES) {
+          sink.add('limit-exceeded', `quoted string spans more than ${MAX_JOINED_LINES} lines; skipped`, { line: startLine });
+          ok = false;
+          break;
+        }
+        if (!more) {
+          sink.add('truncated', 'file ends inside a quoted string', { line: startLine });
+          ok = false;
+          break;
+        }
+        parts.push(seg, '\n');
+        seg = lines[i] ?? '';
+        inString = scanSegment(seg, true);
         i++;
         joined++;
         continue;
-      }
-      if (state !== 'complete') {
-        sink.add('truncated', state === 'continue' ? 'file ends after a "\\" line continuation' : 'file ends inside a quoted string', {
-          line: startLine,
-        });
-        l = '';
       }
       break;
     }
+    parts.push(seg);
+    l = ok ? parts.join('') : '';
     if (l === '') continue;
     if (current === null) {
       if (!skipping) sink.add('parse-error', 'value line before any [key] line', { line: startLine });
@@ -208,9 +229,9 @@ export function normaliseKeyPath(p: string): string | null {
   return parts.join('\\');
 }
 
-/** Whether a logical line is complete, continues on the next line, or ends inside a string. */
-function scanLine(l: string): 'complete' | 'continue' | 'open-string' {
-  let inString = false;
+/** Scans one segment for quotes; returns whether it ends inside a string. */
+function scanSegment(l: string, startInString: boolean): boolean {
+  let inString = startInString;
   for (let k = 0; k < l.length; k++) {
     const c = l.charCodeAt(k);
     if (inString) {
@@ -218,8 +239,17 @@ function scanLine(l: string): 'complete' | 'continue' | 'open-string' {
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
   }
-  if (inString) return 'open-string';
-  return l.trimEnd().endsWith('\\') ? 'continue' : 'complete';
+  return inString;
+}
+
+/** Whether the last non-blank character is a backslash (without copying the string). */
+function endsWithBackslash(l: string): boolean {
+  for (let k = l.length - 1; k >= 0; k--) {
+    const c = l.charCodeAt(k);
+    if (c === 0x20 || c === 0x09) continue;
+    return c === 0x5c;
+  }
+  return false;
 }
 
 function decodeReg(buf: Uint8Array, sink: IssueSink): { text: string; encoding: RegDocument['encoding'] } | null {
