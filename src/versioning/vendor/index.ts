@@ -4,8 +4,9 @@
  * (18.12 == 18.12.0); a trailing non-numeric tag (`-beta`, `rc1`) sorts before the same numbers
  * without a tag, and tags compare part by part (numbers numerically, text lexically).
  */
-import { InvalidVersionError, type Comparator } from '../types.js';
+import { defineComparator } from '../generic.js';
 
+/** A parsed vendor version: numeric parts (trailing zeros dropped) and a pre-release tag. */
 export interface VendorVersion {
   nums: number[];
   tag: (number | string)[];
@@ -59,18 +60,13 @@ function compareParsed(a: VendorVersion, b: VendorVersion): number {
   return 0;
 }
 
-export const vendorComparator: Comparator<VendorVersion> = {
-  id: 'versioning/vendor',
-  version: 1,
-  description: 'Dotted numeric vendor application versions (18.12.416, 10.0.19045.2846)',
-  scheme: 'vendor',
-  parse,
-  isValid: (v) => parse(v) !== null,
-  compare(a, b) {
-    const pa = parse(a);
-    if (!pa) throw new InvalidVersionError('vendor', a);
-    const pb = parse(b);
-    if (!pb) throw new InvalidVersionError('vendor', b);
-    return compareParsed(pa, pb);
+/** The vendor comparator (with the shared bounded parse cache). */
+export const vendorComparator = defineComparator<VendorVersion>(
+  {
+    id: 'versioning/vendor',
+    version: 1,
+    scheme: 'vendor',
+    description: 'Dotted numeric vendor application versions (18.12.416, 10.0.19045.2846)',
   },
-};
+  { parse, compareParsed },
+);
