@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ScanError, errorMessage } from '../core/errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { registerIntelCommand } from './commands/intel.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerScanCommand } from './commands/scan.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerScanCommand(program);
   registerInventoryCommand(program);
+  registerIntelCommand(program);
   registerPluginsCommand(program);
   return program;
 }

@@ -2,6 +2,7 @@
  * Loads intel from files, directories and archives through the importer registry, and merges it.
  * Shipped packs (the package's `intel/` folder) load by default.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,9 @@ export function importersFor(list: readonly Importer[], ref: FileRef, content: B
 export interface LoadedIntel {
   intel: IntelBundle;
   issues: Issue[];
+  /** sha256 over the sorted (path, sha256) of every file read: the content checksum of the sources. */
+  checksum: string;
+  files: number;
 }
 
 /** Loads and merges intel from `paths` (plus shipped packs when `withDefaults`). */
@@ -55,6 +59,7 @@ export async function loadIntel(
   }
   for (const p of paths) roots.push({ p, shipped: false });
   for (const imp of opts.importers) opts.status.register(imp, 'importer');
+  const digests: string[] = [];
   for (const root of roots) {
     const listed = await listEvidence(root.p, opts.limits, opts.signal);
     issues.push(...listed.issues);
@@ -65,6 +70,7 @@ export async function loadIntel(
       opts.signal,
       async (f) => {
         const ref = f.entry.ref;
+        digests.push(`${f.entry.rel}\u0000${f.digests.sha256}`);
         if (!f.content) {
           issues.push(issue('too-large', `intel file larger than the ${opts.limits.maxFileSize}-byte limit; not imported`, { file: ref.path }));
           return;
@@ -94,7 +100,9 @@ export async function loadIntel(
       issues,
     );
   }
-  return { intel: mergeIntel(bundles, issues), issues };
+  digests.sort();
+  const checksum = createHash('sha256').update(digests.join('\n')).digest('hex');
+  return { intel: mergeIntel(bundles, issues), issues, checksum, files: digests.length };
 }
 
 /** Merges bundles: sources and advisories by id (first wins, duplicates reported), indicators deduplicated. */

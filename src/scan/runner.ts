@@ -17,7 +17,7 @@ import { matchers as defaultMatchers } from '../matchers/index.js';
 import { visitTar, visitZip } from './archive.js';
 import { assignHosts, hostKey } from './hosts.js';
 import { DEFAULT_LIMITS, type WalkLimits } from './limits.js';
-import { loadIntel } from './load-intel.js';
+import { loadIntel, mergeIntel } from './load-intel.js';
 import { readEntries, type ReadFile } from './read.js';
 import { sortFindings, sortObservations } from './sort.js';
 import { StatusBook } from './status.js';
@@ -39,6 +39,8 @@ export interface ScanOptions {
   matchers?: readonly Matcher[];
   /** Pre-loaded intel instead of loading `intelPaths`. */
   intel?: IntelBundle;
+  /** Intel merged in after `intelPaths` (e.g. the offline intel database). */
+  extraIntel?: readonly IntelBundle[];
   onProgress?: (message: string) => void;
 }
 
@@ -119,6 +121,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     });
     intel = loaded.intel;
     issues.push(...loaded.issues);
+    if (opts.extraIntel?.length) intel = mergeIntel([intel, ...opts.extraIntel], issues);
   }
   const prepared: { matcher: Matcher; pm: PreparedMatcher }[] = [];
   for (const m of matcherList) {

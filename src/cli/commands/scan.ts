@@ -1,5 +1,7 @@
 /** `chainhunt scan`: evidence × intel → findings per host. */
+import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { defaultDbDir, openDb } from '../../intel-db/db.js';
 import { ScanError } from '../../core/errors.js';
 import { atLeast, type Severity } from '../../core/severity.js';
 import { reporterFor, reporters } from '../../reporters/index.js';
@@ -29,18 +31,23 @@ export function registerScanCommand(program: Command): void {
     .argument('<paths...>', 'evidence paths; a folder with chainhunt-host.json is one host bundle')
     .option('--intel <path>', 'intel file or folder to load (repeatable): packs, IOC lists, rules', collect, [])
     .option('--no-default-intel', 'do not load the intel packs shipped with chainhunt')
+    .option('--db <dir>', 'offline intel database to use (default: the one `chainhunt intel import` writes, when it exists)')
+    .option('--no-db', 'do not use the offline intel database')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else json)').choices(reporters.map((r) => r.format)))
     .option('-o, --output <file>', 'write the report to a file (format inferred from the extension)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (critical, high, medium, low, info)', severityOption)
     .option('--no-color', 'no ANSI colours');
   addWalkOptions(cmd);
-  cmd.action(async (paths: string[], o: CommonScanFlags & { intel: string[]; defaultIntel: boolean; format?: string; output?: string; failOn?: Severity | 'none'; color: boolean }) => {
+  cmd.action(async (paths: string[], o: CommonScanFlags & { intel: string[]; defaultIntel: boolean; db?: string | false; format?: string; output?: string; failOn?: Severity | 'none'; color: boolean }) => {
     const format = pickFormat(o.format, o.output, Boolean(process.stdout.isTTY));
     const reporter = reporterFor(format);
     if (!reporter) throw new ScanError('usage', `unknown format ${format}`);
+    const db = o.db === false ? null : openDb(typeof o.db === 'string' ? path.resolve(o.db) : defaultDbDir());
+    if (typeof o.db === 'string' && !db) throw new ScanError('usage', `no intel database at ${o.db}`);
     const outcome = await runScan({
       paths,
       intelPaths: o.intel,
+      extraIntel: db ? [db.intel] : [],
       defaultIntel: o.defaultIntel,
       limits: { excludes: o.exclude, ...(o.maxFileSize !== undefined ? { maxFileSize: o.maxFileSize } : {}) },
       onProgress: progressReporter(o.quiet ?? false),

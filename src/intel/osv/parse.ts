@@ -9,6 +9,7 @@ import { issue, type Issue } from '../../core/issue.js';
 import type { Severity } from '../../core/severity.js';
 import { decodeText } from '../../util/text.js';
 import { cvss3BaseScore, severityOfScore } from './cvss.js';
+import { narrowToCurrentOrigins } from './origins.js';
 import { OsvAffectedEntry, OsvEvent, OsvRange, OsvRecord, OsvSeverity } from './schema.js';
 
 const ID = 'intel/osv';
@@ -97,6 +98,8 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
     if (a.data.database_specific !== undefined) entry.database_specific = a.data.database_specific;
     packages.push(entry);
   });
+  const narrowed = narrowToCurrentOrigins(packages, r.database_specific);
+  packages.splice(0, packages.length, ...narrowed.entries);
   if (packages.length === 0 && !r.withdrawn) {
     issues.push(issue('unsupported', `${r.id}: no package in affected[] (nothing to match)`, { file, pluginId: ID }));
   }
