@@ -195,3 +195,24 @@ describe('ip helpers', () => {
     expect(parseCidr('10.0.0.0/33')).toBeNull();
   });
 });
+
+describe('hostile values', () => {
+  it('ip, url and sysmon helpers never throw', async () => {
+    const fc = await import('fast-check');
+    const { normalizeUrl } = await import('./url.js');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        parseIp(s);
+        parseCidr(s);
+        normalizeUrl(s);
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        contactFromSysmonEvent({ kind: 'log-event', host: 'h', collectorId: 'x', source: { file: 'f' }, event: { Event: v } as Record<string, unknown> });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
