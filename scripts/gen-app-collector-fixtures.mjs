@@ -243,10 +243,10 @@ const psFile = ps5(psEntries);
 out('src/collectors/windows-uninstall-json/__fixtures__/uninstall-ps5.json', psFile);
 // PowerShell 7: UTF-8 without BOM, 2-space indent, one object (ConvertTo-Json of a single entry).
 out('src/collectors/windows-uninstall-json/__fixtures__/uninstall-ps7-single.json', `${JSON.stringify(psEntries[4], null, 2)}\n`);
-out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/truncated.json', psFile.subarray(0, Math.floor(psFile.length / 2) + 1));
-out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/empty.json', Buffer.alloc(0));
-out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/wrong-encoding.json', Buffer.from(ps5Json(psEntries).replace('3CX Desktop App', '3CX Desktop App \u00e9'), 'latin1'));
-out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/garbage.json', pseudoRandom(4096, 11));
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/uninstall-truncated.json', psFile.subarray(0, Math.floor(psFile.length / 2) + 1));
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/uninstall-empty.json', Buffer.alloc(0));
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/uninstall-wrong-encoding.json', Buffer.from(ps5Json(psEntries).replace('3CX Desktop App', '3CX Desktop App \u00e9'), 'latin1'));
+out('src/collectors/windows-uninstall-json/__fixtures__/corrupted/uninstall-garbage.json', pseudoRandom(4096, 11));
 
 // ---- osquery: osqueryi --json layout (one row per line, keys sorted, all values strings) ----
 const sortedKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -264,10 +264,10 @@ const programsRows = [
 ];
 const programsFile = osqueryiJson(programsRows);
 out('src/collectors/osquery-programs/__fixtures__/programs.json', programsFile);
-out('src/collectors/osquery-programs/__fixtures__/corrupted/truncated.json', programsFile.slice(0, Math.floor(programsFile.length * 0.6)));
-out('src/collectors/osquery-programs/__fixtures__/corrupted/empty.json', '');
-out('src/collectors/osquery-programs/__fixtures__/corrupted/wrong-encoding.json', Buffer.from(programsFile.replace('Igor Pavlov', 'Igor Pavlov \u00a9'), 'latin1'));
-out('src/collectors/osquery-programs/__fixtures__/corrupted/garbage.json', pseudoRandom(4096, 13));
+out('src/collectors/osquery-programs/__fixtures__/corrupted/osquery-programs-truncated.json', programsFile.slice(0, Math.floor(programsFile.length * 0.6)));
+out('src/collectors/osquery-programs/__fixtures__/corrupted/osquery-programs-empty.json', '');
+out('src/collectors/osquery-programs/__fixtures__/corrupted/osquery-programs-wrong-encoding.json', Buffer.from(programsFile.replace('Igor Pavlov', 'Igor Pavlov \u00a9'), 'latin1'));
+out('src/collectors/osquery-programs/__fixtures__/corrupted/osquery-programs-garbage.json', pseudoRandom(4096, 13));
 
 const app = (name, path, bundle_identifier, bundle_short_version, bundle_version, extra = {}) => ({
   name, path, bundle_executable: name.replace(/\.app$/, ''), bundle_identifier, bundle_name: name.replace(/\.app$/, ''),
@@ -282,10 +282,10 @@ const appsRows = [
 ];
 const appsFile = osqueryiJson(appsRows);
 out('src/collectors/osquery-apps/__fixtures__/apps.json', appsFile);
-out('src/collectors/osquery-apps/__fixtures__/corrupted/truncated.json', appsFile.slice(0, Math.floor(appsFile.length * 0.6)));
-out('src/collectors/osquery-apps/__fixtures__/corrupted/empty.json', '');
-out('src/collectors/osquery-apps/__fixtures__/corrupted/wrong-encoding.json', Buffer.from(appsFile, 'utf16le').swap16());
-out('src/collectors/osquery-apps/__fixtures__/corrupted/garbage.json', pseudoRandom(4096, 17));
+out('src/collectors/osquery-apps/__fixtures__/corrupted/osquery-apps-truncated.json', appsFile.slice(0, Math.floor(appsFile.length * 0.6)));
+out('src/collectors/osquery-apps/__fixtures__/corrupted/osquery-apps-empty.json', '');
+out('src/collectors/osquery-apps/__fixtures__/corrupted/osquery-apps-wrong-encoding.json', Buffer.from(appsFile, 'utf16le').swap16());
+out('src/collectors/osquery-apps/__fixtures__/corrupted/osquery-apps-garbage.json', pseudoRandom(4096, 17));
 
 // osqueryd results log (filesystem logger): snapshot + event + batch formats, two tables.
 const ev = (name, action, columns, t) => ({ name, hostIdentifier: 'mac-design-02', calendarTime: `Thu Mar 30 10:0${t}:00 2023 UTC`, unixTime: 1680170400 + t * 60, epoch: 0, counter: t, numerics: false, decorations: { host_uuid: '5B0E2F4A-1C3D-4E5F-9A8B-7C6D5E4F3A2B', username: 'dana' }, columns, action });
@@ -357,12 +357,12 @@ if (havePython) {
   const bin = pythonPlist(infoPlist('18.11.1213', probe), 'BINARY');
   out('src/collectors/macos-info-plist/__fixtures__/3CX Desktop App.app/Contents/Info.plist', bin);
   out('src/collectors/macos-info-plist/__fixtures__/xml/3CX Desktop App.app/Contents/Info.plist', pythonPlist(infoPlist('18.12.402'), 'XML'));
-  out('src/collectors/macos-info-plist/__fixtures__/corrupted/truncated-binary.plist', bin.subarray(0, bin.length - 20));
-  out('src/collectors/macos-info-plist/__fixtures__/corrupted/truncated-xml.plist', pythonPlist(infoPlist('18.12.402'), 'XML').subarray(0, 900));
-  out('src/collectors/macos-info-plist/__fixtures__/corrupted/wrong-encoding.plist', Buffer.from(pythonPlist(infoPlist('18.12.402'), 'XML').toString('utf8'), 'latin1'));
-  out('src/collectors/macos-info-plist/__fixtures__/corrupted/empty.plist', Buffer.alloc(0));
-  out('src/collectors/macos-info-plist/__fixtures__/corrupted/garbage.plist', pseudoRandom(4096, 19));
-  out('src/collectors/macos-info-plist/__fixtures__/corrupted/garbage-after-header.plist', Buffer.concat([Buffer.from('bplist00'), pseudoRandom(600, 23)]));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/truncated-binary.app/Contents/Info.plist', bin.subarray(0, bin.length - 20));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/truncated-xml.app/Contents/Info.plist', pythonPlist(infoPlist('18.12.402'), 'XML').subarray(0, 900));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/wrong-encoding.app/Contents/Info.plist', Buffer.from(pythonPlist(infoPlist('18.12.402'), 'XML').toString('utf8'), 'latin1'));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/empty.app/Contents/Info.plist', Buffer.alloc(0));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/garbage.app/Contents/Info.plist', pseudoRandom(4096, 19));
+  out('src/collectors/macos-info-plist/__fixtures__/corrupted/garbage-after-header.app/Contents/Info.plist', Buffer.concat([Buffer.from('bplist00'), pseudoRandom(600, 23)]));
   // Demo: mac-design-02 has the trojanised 18.11.1213 build, installed for all users.
   out('demo/fleet/mac-design-02/Applications/3CX Desktop App.app/Contents/Info.plist', pythonPlist(infoPlist('18.11.1213'), 'BINARY'));
 }
@@ -370,15 +370,15 @@ if (havePython) {
 // ---- dpkg-status / rpm-qa corrupted sets (the valid fixtures are plain text files) ----------
 import { readFileSync } from 'node:fs';
 const dpkg = readFileSync(path.join(root, 'src/collectors/dpkg-status/__fixtures__/status'));
-out('src/collectors/dpkg-status/__fixtures__/corrupted/truncated-status', dpkg.subarray(0, 5000));
-out('src/collectors/dpkg-status/__fixtures__/corrupted/empty-status', Buffer.alloc(0));
-out('src/collectors/dpkg-status/__fixtures__/corrupted/wrong-encoding-status', Buffer.from(dpkg.toString('utf8'), 'utf16le').swap16());
-out('src/collectors/dpkg-status/__fixtures__/corrupted/garbage-status', pseudoRandom(4096, 29));
+out('src/collectors/dpkg-status/__fixtures__/corrupted/truncated/var/lib/dpkg/status', dpkg.subarray(0, 5000));
+out('src/collectors/dpkg-status/__fixtures__/corrupted/empty/var/lib/dpkg/status', Buffer.alloc(0));
+out('src/collectors/dpkg-status/__fixtures__/corrupted/wrong-encoding/var/lib/dpkg/status', Buffer.from(dpkg.toString('utf8'), 'utf16le').swap16());
+out('src/collectors/dpkg-status/__fixtures__/corrupted/garbage/var/lib/dpkg/status', pseudoRandom(4096, 29));
 const rpmqa = readFileSync(path.join(root, 'src/collectors/rpm-qa/__fixtures__/rpm-qa.txt'));
-out('src/collectors/rpm-qa/__fixtures__/corrupted/truncated.txt', rpmqa.subarray(0, 150));
-out('src/collectors/rpm-qa/__fixtures__/corrupted/empty.txt', Buffer.alloc(0));
-out('src/collectors/rpm-qa/__fixtures__/corrupted/wrong-encoding.txt', Buffer.from(rpmqa.toString('utf8').replace('Google Inc.', 'Gööglé Inc.'), 'latin1'));
-out('src/collectors/rpm-qa/__fixtures__/corrupted/garbage.txt', pseudoRandom(4096, 31));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/rpm-qa-truncated.txt', rpmqa.subarray(0, 150));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/rpm-qa-empty.txt', Buffer.alloc(0));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/rpm-qa-wrong-encoding.txt', Buffer.from(rpmqa.toString('utf8').replace('Google Inc.', 'Gööglé Inc.'), 'latin1'));
+out('src/collectors/rpm-qa/__fixtures__/corrupted/rpm-qa-garbage.txt', pseudoRandom(4096, 31));
 
 // ---- demo fleet: five host bundles for the 3CX demo (crafted evidence, no executables) -------
 const manifest = (hostId, os) =>

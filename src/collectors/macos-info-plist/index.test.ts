@@ -10,7 +10,7 @@ const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(impo
 const BIN = fx('3CX Desktop App.app', 'Contents', 'Info.plist');
 const XML = fx('xml', '3CX Desktop App.app', 'Contents', 'Info.plist');
 const EV = '/evidence/Applications/3CX Desktop App.app/Contents/Info.plist';
-const corrupted = ['truncated-binary.plist', 'truncated-xml.plist', 'wrong-encoding.plist', 'empty.plist', 'garbage.plist', 'garbage-after-header.plist'];
+const corrupted = ['truncated-binary', 'truncated-xml', 'wrong-encoding', 'empty', 'garbage', 'garbage-after-header'].map((k) => `${k}.app/Contents/Info.plist`);
 
 describe('macos-info-plist collector', () => {
   it('reads a binary Info.plist written by Python plistlib', () => {
@@ -88,7 +88,7 @@ describe('macos-info-plist collector', () => {
       expect(r.observations, name).toEqual([]);
       for (const i of r.issues) {
         expect(i.file).toBe(p);
-        if (name !== 'empty.plist') expect(i.line ?? i.offset, name).toBeDefined();
+        if (!name.startsWith('empty.app')) expect(i.line ?? i.offset, name).toBeDefined();
       }
     }
   });
@@ -98,7 +98,7 @@ runCollectorContract(c, {
   validSample: { path: EV, content: readFileSync(BIN) },
   matchingPaths: ['/e/Users/bob/Applications/Zoom.us.app/Contents/Info.plist'],
   nonMatchingPaths: ['/e/Info.plist', '/e/X.app/Contents/Frameworks/Y.app/Contents/Info.plist'],
-  wrongEncoding: readFileSync(fx('corrupted', 'wrong-encoding.plist')),
+  wrongEncoding: readFileSync(fx('corrupted', 'wrong-encoding.app', 'Contents', 'Info.plist')),
   corrupted: corrupted.map((n) => ({ path: `c/${n}`, content: readFileSync(fx('corrupted', n)) })),
 });
 

@@ -9,7 +9,7 @@ import { osqueryAppsCollector as c } from './index.js';
 
 const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const A = 'host/osquery-apps.json';
-const corrupted = ['truncated.json', 'empty.json', 'wrong-encoding.json', 'garbage.json'];
+const corrupted = ['osquery-apps-truncated.json', 'osquery-apps-empty.json', 'osquery-apps-wrong-encoding.json', 'osquery-apps-garbage.json'];
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
 
 describe('osquery-apps collector', () => {
@@ -44,7 +44,7 @@ describe('osquery-apps collector', () => {
       expect(r.issues.length, name).toBeGreaterThan(0);
       for (const i of r.issues) {
         expect(i.file).toBe(`c/${name}`);
-        if (name !== 'empty.json') expect(i.line ?? i.offset, name).toBeDefined();
+        if (name !== 'osquery-apps-empty.json') expect(i.line ?? i.offset, name).toBeDefined();
       }
     }
   });

@@ -10,7 +10,7 @@ import { parseOsqueryResults } from './parse.js';
 
 const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const P = 'host/programs.json';
-const corrupted = ['truncated.json', 'empty.json', 'wrong-encoding.json', 'garbage.json'];
+const corrupted = ['osquery-programs-truncated.json', 'osquery-programs-empty.json', 'osquery-programs-wrong-encoding.json', 'osquery-programs-garbage.json'];
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
 
 describe('osquery-programs collector', () => {
@@ -56,7 +56,7 @@ describe('osquery-programs collector', () => {
       expect(r.issues.length, name).toBeGreaterThan(0);
       for (const i of r.issues) {
         expect(i.file).toBe(`c/${name}`);
-        if (name !== 'empty.json') expect(i.line ?? i.offset, name).toBeDefined();
+        if (name !== 'osquery-programs-empty.json') expect(i.line ?? i.offset, name).toBeDefined();
       }
     }
   });

@@ -9,7 +9,7 @@ import { rpmQaCollector as c } from './index.js';
 
 const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const Q = 'host/rpm-qa.txt';
-const corrupted = ['truncated.txt', 'empty.txt', 'wrong-encoding.txt', 'garbage.txt'];
+const corrupted = ['rpm-qa-truncated.txt', 'rpm-qa-empty.txt', 'rpm-qa-wrong-encoding.txt', 'rpm-qa-garbage.txt'];
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
 const rows = (r: { observations: unknown[] }) => (r.observations as AppObserved[]).map((a) => [a.name, a.version, a.publisher ?? null, a.source.line]);
 
@@ -59,7 +59,7 @@ describe('rpm-qa collector', () => {
       expect(r.issues.length, name).toBeGreaterThan(0);
       for (const i of r.issues) {
         expect(i.file).toBe(`c/${name}`);
-        if (name !== 'empty.txt') expect(i.line ?? i.offset, name).toBeDefined();
+        if (name !== 'rpm-qa-empty.txt') expect(i.line ?? i.offset, name).toBeDefined();
       }
     }
   });

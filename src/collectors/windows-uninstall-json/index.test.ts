@@ -9,7 +9,7 @@ import { windowsUninstallJsonCollector as c } from './index.js';
 
 const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const PS5 = 'host/uninstall-ps5.json';
-const corrupted = ['truncated.json', 'empty.json', 'wrong-encoding.json', 'garbage.json'];
+const corrupted = ['uninstall-truncated.json', 'uninstall-empty.json', 'uninstall-wrong-encoding.json', 'uninstall-garbage.json'];
 
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
 
@@ -74,10 +74,10 @@ describe('windows-uninstall-json collector', () => {
       expect(r.issues.length, name).toBeGreaterThan(0);
       for (const i of r.issues) {
         expect(i.file).toBe(`c/${name}`);
-        if (name !== 'empty.json') expect(i.line ?? i.offset, name).toBeDefined();
+        if (name !== 'uninstall-empty.json') expect(i.line ?? i.offset, name).toBeDefined();
       }
     }
-    const t = collect('t.json', readFileSync(fx('corrupted', 'truncated.json')));
+    const t = collect('t.json', readFileSync(fx('corrupted', 'uninstall-truncated.json')));
     expect(t.issues[0]?.code).toBe('truncated');
   });
 
