@@ -49,7 +49,10 @@ export const ECOSYSTEM_BY_PURL_TYPE: Readonly<Record<string, string>> = Object.f
 
 /** PEP 503 normalised Python project name. */
 export function pep503(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 /**
@@ -87,7 +90,13 @@ export function purlFor(
       namespace = name.slice(0, i);
       base = name.slice(i + 1);
     }
-  } else if (type === 'golang' || type === 'composer' || type === 'npm' || type === 'swift' || type === 'github') {
+  } else if (
+    type === 'golang' ||
+    type === 'composer' ||
+    type === 'npm' ||
+    type === 'swift' ||
+    type === 'github'
+  ) {
     const i = name.lastIndexOf('/');
     if (i > 0) {
       namespace = name.slice(0, i);
@@ -96,7 +105,14 @@ export function purlFor(
   }
   try {
     const q = qualifiers && Object.keys(qualifiers).length > 0 ? qualifiers : undefined;
-    return new PackageURL(type, namespace, base, version === '' ? undefined : version, q, undefined).toString();
+    return new PackageURL(
+      type,
+      namespace,
+      base,
+      version === '' ? undefined : version,
+      q,
+      undefined,
+    ).toString();
   } catch {
     return undefined;
   }
@@ -234,7 +250,10 @@ export class PackageSink {
   result(): CollectorResult {
     if (this.dropped > 0) {
       this.issues.push(
-        issue('limit-exceeded', `${this.dropped} more issues in this file not listed`, { file: this.ctx.file, pluginId: this.ctx.pluginId }),
+        issue('limit-exceeded', `${this.dropped} more issues in this file not listed`, {
+          file: this.ctx.file,
+          pluginId: this.ctx.pluginId,
+        }),
       );
       this.dropped = 0;
     }
@@ -246,7 +265,12 @@ export class PackageSink {
 
 /** Deterministic order for package observations. */
 export function comparePackages(a: PackageObserved, b: PackageObserved): number {
-  return cmp(a.ecosystem, b.ecosystem) || cmp(a.name, b.name) || cmp(a.version, b.version) || cmp(a.purl ?? '', b.purl ?? '');
+  return (
+    cmp(a.ecosystem, b.ecosystem) ||
+    cmp(a.name, b.name) ||
+    cmp(a.version, b.version) ||
+    cmp(a.purl ?? '', b.purl ?? '')
+  );
 }
 
 /**
@@ -300,11 +324,15 @@ export function parseJsonInput(text: string, sink: PackageSink): unknown {
 /** Parses TOML with smol-toml, recording a `parse-error` issue on failure. */
 export function parseTomlInput(text: string, sink: PackageSink): Record<string, unknown> | undefined {
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return parseToml(text);
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-    const lineMatch = err && typeof err === 'object' && 'line' in err ? (err as { line: unknown }).line : undefined;
-    sink.issue('parse-error', `not valid TOML: ${msg}`, typeof lineMatch === 'number' ? lineMatch : undefined);
+    const msg = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    const lineMatch = err && typeof err === 'object' && 'line' in err ? err.line : undefined;
+    sink.issue(
+      'parse-error',
+      `not valid TOML: ${msg}`,
+      typeof lineMatch === 'number' ? lineMatch : undefined,
+    );
     return undefined;
   }
 }

@@ -41,14 +41,95 @@ function rng(seed: number): () => number {
 }
 
 const TOKENS = [
-  '{', '}', '[', ']', '"', "'", ':', ',', '\n', '    ', '=', '#', '\\', '\\\n', '\r\n', '\u0000', '\uFEFF', '\uD800',
-  '[[package]]\n', '[[packages]]\n', 'name = ', 'version = ', '"""', "'''", 'inf', '1979-05-27T07:32:00Z', '{ a = 1 }',
-  '<', '>', '</', '/>', '<!--', '-->', '<![CDATA[', ']]>', '&amp;', '&#x1F600;', '&#99999999;', '&x;', '<!DOCTYPE x [<!ENTITY x "y">]>',
-  'specs:\n', 'GEM\n', '  remote: x\n', '    a (1.0)\n', '(', ')', 'require (\n', ')\n', '=>', '// indirect', 'replace ', 'toolchain go1.2',
-  '-r ', '-e ', '--hash=sha256:00', ';', '@', '==', '===', '[extra]', '__proto__', 'constructor', 'null', 'true', '1e999', '-1',
-  'pkg:npm/%40', 'pkg:maven/a/b@1?x=%', 'pkg:', '%', 'SPDXVersion: SPDX-2.3\n', 'PackageName: x\n', '<text>', '</text>',
-  'ExternalRef: PACKAGE-MANAGER purl pkg:npm/a@1\n', 'Relationship: A DEPENDS_ON B\n', '&a ', '*a', '!!binary ', '---\n', '- ', '? ',
-  '"bomFormat":"CycloneDX",', '"components":[', '"purl":', '"@graph":[', '"dependencies":{', 'Name: ', 'Version: ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  ':',
+  ',',
+  '\n',
+  '    ',
+  '=',
+  '#',
+  '\\',
+  '\\\n',
+  '\r\n',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  '[[package]]\n',
+  '[[packages]]\n',
+  'name = ',
+  'version = ',
+  '"""',
+  "'''",
+  'inf',
+  '1979-05-27T07:32:00Z',
+  '{ a = 1 }',
+  '<',
+  '>',
+  '</',
+  '/>',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  ']]>',
+  '&amp;',
+  '&#x1F600;',
+  '&#99999999;',
+  '&x;',
+  '<!DOCTYPE x [<!ENTITY x "y">]>',
+  'specs:\n',
+  'GEM\n',
+  '  remote: x\n',
+  '    a (1.0)\n',
+  '(',
+  ')',
+  'require (\n',
+  ')\n',
+  '=>',
+  '// indirect',
+  'replace ',
+  'toolchain go1.2',
+  '-r ',
+  '-e ',
+  '--hash=sha256:00',
+  ';',
+  '@',
+  '==',
+  '===',
+  '[extra]',
+  '__proto__',
+  'constructor',
+  'null',
+  'true',
+  '1e999',
+  '-1',
+  'pkg:npm/%40',
+  'pkg:maven/a/b@1?x=%',
+  'pkg:',
+  '%',
+  'SPDXVersion: SPDX-2.3\n',
+  'PackageName: x\n',
+  '<text>',
+  '</text>',
+  'ExternalRef: PACKAGE-MANAGER purl pkg:npm/a@1\n',
+  'Relationship: A DEPENDS_ON B\n',
+  '&a ',
+  '*a',
+  '!!binary ',
+  '---\n',
+  '- ',
+  '? ',
+  '"bomFormat":"CycloneDX",',
+  '"components":[',
+  '"purl":',
+  '"@graph":[',
+  '"dependencies":{',
+  'Name: ',
+  'Version: ',
 ];
 
 function* mutants(seeds: readonly Buffer[], count: number, seed: number): Generator<Buffer> {
@@ -63,10 +144,19 @@ function* mutants(seeds: readonly Buffer[], count: number, seed: number): Genera
       if (op === 0 && b.length > 0) {
         b = Buffer.from(b);
         b[Math.min(pos, b.length - 1)] = Math.floor(r() * 256);
-      } else if (op === 1) b = Buffer.concat([b.subarray(0, pos), b.subarray(Math.min(b.length, pos + 1 + Math.floor(r() * 32)))]);
+      } else if (op === 1)
+        b = Buffer.concat([
+          b.subarray(0, pos),
+          b.subarray(Math.min(b.length, pos + 1 + Math.floor(r() * 32))),
+        ]);
       else if (op === 2) b = Buffer.concat([b.subarray(0, pos), Buffer.from(pick(TOKENS)), b.subarray(pos)]);
       else if (op === 3) b = b.subarray(0, pos);
-      else if (op === 4) b = Buffer.concat([b.subarray(0, pos), b.subarray(pos, pos + Math.floor(r() * 128)), b.subarray(pos)]);
+      else if (op === 4)
+        b = Buffer.concat([
+          b.subarray(0, pos),
+          b.subarray(pos, pos + Math.floor(r() * 128)),
+          b.subarray(pos),
+        ]);
       else if (op === 5) {
         const q = Math.floor(r() * (b.length + 1));
         const [x, y] = pos < q ? [pos, q] : [q, pos];
@@ -83,7 +173,12 @@ function* mutants(seeds: readonly Buffer[], count: number, seed: number): Genera
 
 type Parse = (content: Uint8Array, file: string) => CollectorResult;
 
-function fuzz(parse: Parse, file: string, seeds: Buffer[], seed: number): { withPackages: number; withIssues: number } {
+function fuzz(
+  parse: Parse,
+  file: string,
+  seeds: Buffer[],
+  seed: number,
+): { withPackages: number; withIssues: number } {
   let withPackages = 0;
   let withIssues = 0;
   const heapBefore = process.memoryUsage().heapUsed;
@@ -94,12 +189,16 @@ function fuzz(parse: Parse, file: string, seeds: Buffer[], seed: number): { with
     try {
       res = parse(m, file);
     } catch (err) {
-      throw new Error(`mutant ${n} threw: ${String(err)}\ninput (base64): ${m.toString('base64').slice(0, 4000)}`);
+      throw new Error(
+        `mutant ${n} threw: ${String(err)}\ninput (base64): ${m.toString('base64').slice(0, 4000)}`,
+      );
     }
-    if (!Array.isArray(res.observations) || !Array.isArray(res.issues)) throw new Error(`mutant ${n}: bad result shape`);
+    if (!Array.isArray(res.observations) || !Array.isArray(res.issues))
+      throw new Error(`mutant ${n}: bad result shape`);
     if (res.observations.length > m.length) throw new Error(`mutant ${n}: more packages than input bytes`);
     if (res.issues.length > 201) throw new Error(`mutant ${n}: issue list not capped`);
-    for (const i of res.issues) if (typeof i.message !== 'string' || i.file !== file) throw new Error(`mutant ${n}: malformed issue`);
+    for (const i of res.issues)
+      if (typeof i.message !== 'string' || i.file !== file) throw new Error(`mutant ${n}: malformed issue`);
     if (res.observations.length > 0) withPackages++;
     if (res.issues.length > 0) withIssues++;
   }
@@ -165,22 +264,122 @@ Relationship: SPDXRef-app DEPENDS_ON SPDXRef-a
 const metadata = Buffer.from('Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\nSummary: x\n\nbody\n');
 
 const cases: { name: string; parse: Parse; file: string; seeds: () => Buffer[] }[] = [
-  { name: 'poetry-lock', parse: parsePoetryLock, file: 'poetry.lock', seeds: () => [scalibr('python', 'poetrylock', 'testdata', 'two-packages.lock'), scalibr('python', 'poetrylock', 'testdata', 'names-outside-package-block.lock')] },
-  { name: 'requirements-txt', parse: parseRequirementsTxt, file: 'requirements.txt', seeds: () => [scalibr('python', 'requirements', 'testdata', 'example.txt'), scalibr('python', 'requirements', 'testdata', 'per_req_options.txt')] },
-  { name: 'pipfile-lock', parse: parsePipfileLock, file: 'Pipfile.lock', seeds: () => [scalibr('python', 'pipfilelock', 'testdata', 'two-packages.json'), scalibr('python', 'pipfilelock', 'testdata', 'no-version.json')] },
-  { name: 'uv-lock', parse: parseUvLock, file: 'uv.lock', seeds: () => [scalibr('python', 'uvlock', 'testdata', 'source-git.lock'), scalibr('python', 'uvlock', 'testdata', 'names-outside-package-block.lock')] },
-  { name: 'pdm-lock', parse: parsePdmLock, file: 'pdm.lock', seeds: () => [scalibr('python', 'pdmlock', 'testdata', 'dev-dependency.toml')] },
-  { name: 'pylock-toml', parse: parsePylockToml, file: 'pylock.toml', seeds: () => [scalibr('python', 'pylock', 'testdata', 'example.toml')] },
-  { name: 'python-dist-info', parse: parsePythonDistInfo, file: 'x.dist-info/METADATA', seeds: () => [metadata] },
-  { name: 'go-mod', parse: parseGoMod, file: 'go.mod', seeds: () => [scalibr('golang', 'gomod', 'testdata', 'indirect-packages.mod'), scalibr('golang', 'gomod', 'testdata', 'replace-mixed.mod'), scalibr('golang', 'gomod', 'testdata', 'toolchain.mod')] },
-  { name: 'cargo-lock', parse: parseCargoLock, file: 'Cargo.lock', seeds: () => [scalibr('rust', 'cargolock', 'testdata', 'package-with-comments.lock')] },
-  { name: 'gemfile-lock', parse: parseGemfileLock, file: 'Gemfile.lock', seeds: () => [scalibr('ruby', 'gemfilelock', 'testdata', 'has-git-gem.lock'), scalibr('ruby', 'gemfilelock', 'testdata', 'multiple-gems.lock')] },
-  { name: 'composer-lock', parse: parseComposerLock, file: 'composer.lock', seeds: () => [scalibr('php', 'composerlock', 'testdata', 'two-packages.json')] },
-  { name: 'nuget-packages-lock', parse: parseNugetPackagesLock, file: 'packages.lock.json', seeds: () => [scalibr('dotnet', 'packageslockjson', 'testdata', 'valid', 'packages.lock.json')] },
-  { name: 'gradle-lockfile', parse: parseGradleLockfile, file: 'gradle.lockfile', seeds: () => [scalibr('java', 'gradlelockfile', 'testdata', '5-pkg'), scalibr('java', 'gradlelockfile', 'testdata', 'with-bad-pkg')] },
-  { name: 'cyclonedx (JSON)', parse: parseCycloneDx, file: 'bom.json', seeds: () => [sbom('cyclonedx-node-npm', 'package-integrity', 'bom.1.6.flat.json')] },
+  {
+    name: 'poetry-lock',
+    parse: parsePoetryLock,
+    file: 'poetry.lock',
+    seeds: () => [
+      scalibr('python', 'poetrylock', 'testdata', 'two-packages.lock'),
+      scalibr('python', 'poetrylock', 'testdata', 'names-outside-package-block.lock'),
+    ],
+  },
+  {
+    name: 'requirements-txt',
+    parse: parseRequirementsTxt,
+    file: 'requirements.txt',
+    seeds: () => [
+      scalibr('python', 'requirements', 'testdata', 'example.txt'),
+      scalibr('python', 'requirements', 'testdata', 'per_req_options.txt'),
+    ],
+  },
+  {
+    name: 'pipfile-lock',
+    parse: parsePipfileLock,
+    file: 'Pipfile.lock',
+    seeds: () => [
+      scalibr('python', 'pipfilelock', 'testdata', 'two-packages.json'),
+      scalibr('python', 'pipfilelock', 'testdata', 'no-version.json'),
+    ],
+  },
+  {
+    name: 'uv-lock',
+    parse: parseUvLock,
+    file: 'uv.lock',
+    seeds: () => [
+      scalibr('python', 'uvlock', 'testdata', 'source-git.lock'),
+      scalibr('python', 'uvlock', 'testdata', 'names-outside-package-block.lock'),
+    ],
+  },
+  {
+    name: 'pdm-lock',
+    parse: parsePdmLock,
+    file: 'pdm.lock',
+    seeds: () => [scalibr('python', 'pdmlock', 'testdata', 'dev-dependency.toml')],
+  },
+  {
+    name: 'pylock-toml',
+    parse: parsePylockToml,
+    file: 'pylock.toml',
+    seeds: () => [scalibr('python', 'pylock', 'testdata', 'example.toml')],
+  },
+  {
+    name: 'python-dist-info',
+    parse: parsePythonDistInfo,
+    file: 'x.dist-info/METADATA',
+    seeds: () => [metadata],
+  },
+  {
+    name: 'go-mod',
+    parse: parseGoMod,
+    file: 'go.mod',
+    seeds: () => [
+      scalibr('golang', 'gomod', 'testdata', 'indirect-packages.mod'),
+      scalibr('golang', 'gomod', 'testdata', 'replace-mixed.mod'),
+      scalibr('golang', 'gomod', 'testdata', 'toolchain.mod'),
+    ],
+  },
+  {
+    name: 'cargo-lock',
+    parse: parseCargoLock,
+    file: 'Cargo.lock',
+    seeds: () => [scalibr('rust', 'cargolock', 'testdata', 'package-with-comments.lock')],
+  },
+  {
+    name: 'gemfile-lock',
+    parse: parseGemfileLock,
+    file: 'Gemfile.lock',
+    seeds: () => [
+      scalibr('ruby', 'gemfilelock', 'testdata', 'has-git-gem.lock'),
+      scalibr('ruby', 'gemfilelock', 'testdata', 'multiple-gems.lock'),
+    ],
+  },
+  {
+    name: 'composer-lock',
+    parse: parseComposerLock,
+    file: 'composer.lock',
+    seeds: () => [scalibr('php', 'composerlock', 'testdata', 'two-packages.json')],
+  },
+  {
+    name: 'nuget-packages-lock',
+    parse: parseNugetPackagesLock,
+    file: 'packages.lock.json',
+    seeds: () => [scalibr('dotnet', 'packageslockjson', 'testdata', 'valid', 'packages.lock.json')],
+  },
+  {
+    name: 'gradle-lockfile',
+    parse: parseGradleLockfile,
+    file: 'gradle.lockfile',
+    seeds: () => [
+      scalibr('java', 'gradlelockfile', 'testdata', '5-pkg'),
+      scalibr('java', 'gradlelockfile', 'testdata', 'with-bad-pkg'),
+    ],
+  },
+  {
+    name: 'cyclonedx (JSON)',
+    parse: parseCycloneDx,
+    file: 'bom.json',
+    seeds: () => [sbom('cyclonedx-node-npm', 'package-integrity', 'bom.1.6.flat.json')],
+  },
   { name: 'cyclonedx (XML)', parse: parseCycloneDx, file: 'bom.xml', seeds: () => [cdxXml] },
-  { name: 'spdx (JSON 2.3, JSON-LD 3.0)', parse: parseSpdx, file: 'x.spdx.json', seeds: () => [local('spdx', '__fixtures__', 'npm-app.spdx.json'), sbom('spdx-spec', 'v3.0-package_sbom.jsonld.json')] },
+  {
+    name: 'spdx (JSON 2.3, JSON-LD 3.0)',
+    parse: parseSpdx,
+    file: 'x.spdx.json',
+    seeds: () => [
+      local('spdx', '__fixtures__', 'npm-app.spdx.json'),
+      sbom('spdx-spec', 'v3.0-package_sbom.jsonld.json'),
+    ],
+  },
   { name: 'spdx (YAML, tag-value)', parse: parseSpdx, file: 'x.spdx', seeds: () => [spdxYaml, spdxTag] },
 ];
 
@@ -189,7 +388,10 @@ describe(`fuzz: ${MUTANTS_PER_PARSER} mutants per package parser`, () => {
     it(`${c.name} survives ${MUTANTS_PER_PARSER} mutated inputs`, () => {
       const seeds = c.seeds();
       // the seeds are valid input with packages (so mutants start from real structure)
-      expect(seeds.some((s) => c.parse(s, c.file).observations.length > 0), c.name).toBe(true);
+      expect(
+        seeds.some((s) => c.parse(s, c.file).observations.length > 0),
+        c.name,
+      ).toBe(true);
       const { withPackages, withIssues } = fuzz(c.parse, c.file, seeds, 1000 + i);
       // sanity: mutation neither always destroys the input nor never disturbs it
       expect(withPackages).toBeGreaterThan(0);

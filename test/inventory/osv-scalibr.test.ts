@@ -88,13 +88,18 @@ describe('osv-scalibr fixtures (non-JavaScript)', () => {
   const base = sharedData('lockfiles', 'osv-scalibr');
   const all: { rel: string; parse: Parse }[] = [];
   for (const [dir, parse] of Object.entries(EXTRACTORS)) {
-    for (const f of walk(path.join(base, dir))) all.push({ rel: path.relative(base, f).split(path.sep).join('/'), parse });
+    for (const f of walk(path.join(base, dir)))
+      all.push({ rel: path.relative(base, f).split(path.sep).join('/'), parse });
   }
 
   it('finds every extractor folder and all its fixtures', () => {
     expect(Object.keys(EXTRACTORS).length).toBe(12);
     expect(all.length).toBeGreaterThanOrEqual(85);
-    for (const k of [...Object.keys(BROKEN), ...VALID_EMPTY]) expect(all.some((a) => a.rel === k), k).toBe(true);
+    for (const k of [...Object.keys(BROKEN), ...VALID_EMPTY])
+      expect(
+        all.some((a) => a.rel === k),
+        k,
+      ).toBe(true);
   });
 
   it('every fixture parses; broken ones raise the expected clear issue; valid ones have packages or are known-empty', () => {
@@ -108,9 +113,15 @@ describe('osv-scalibr fixtures (non-JavaScript)', () => {
       }
       const want = BROKEN[rel];
       if (want !== undefined) {
-        expect(r.issues.map((i) => i.code), rel).toContain(want);
+        expect(
+          r.issues.map((i) => i.code),
+          rel,
+        ).toContain(want);
       } else {
-        expect(r.issues.filter((i) => i.code === 'parse-error' || i.code === 'encoding' || i.code === 'empty'), rel).toEqual(
+        expect(
+          r.issues.filter((i) => i.code === 'parse-error' || i.code === 'encoding' || i.code === 'empty'),
+          rel,
+        ).toEqual(
           // requirements files hold some malformed lines on purpose (per-line errors, file still read)
           rel.includes('requirements/') ? r.issues.filter((i) => i.code === 'parse-error') : [],
         );

@@ -28,8 +28,14 @@ describe('SBOM fixtures', () => {
       const content = readFileSync(path.join(base, rel));
       const ref = fileRef(rel, content.length);
       const byName = collectors.filter((c) => c.matches(ref));
-      const claimed = byName.length > 0 ? byName : collectors.filter((c) => c.sniff?.(content.subarray(0, 4096), ref) === true);
-      expect(claimed.map((c) => c.id), rel).toHaveLength(1);
+      const claimed =
+        byName.length > 0
+          ? byName
+          : collectors.filter((c) => c.sniff?.(content.subarray(0, 4096), ref) === true);
+      expect(
+        claimed.map((c) => c.id),
+        rel,
+      ).toHaveLength(1);
       expect(['collectors/cyclonedx', 'collectors/spdx'], rel).toContain(claimed[0]!.id);
     }
   });
@@ -41,7 +47,10 @@ describe('SBOM fixtures', () => {
       const ref = fileRef(rel, content.length);
       const c = collectors.find((x) => x.matches(ref) || x.sniff?.(content.subarray(0, 4096), ref) === true)!;
       const r = await c.collect(collectorInput(rel, content));
-      expect(r.issues.filter((i) => i.code !== 'unsupported'), rel).toEqual([]);
+      expect(
+        r.issues.filter((i) => i.code !== 'unsupported'),
+        rel,
+      ).toEqual([]);
       packages += r.observations.length;
     }
     expect(packages).toBeGreaterThan(1000);

@@ -8,5 +8,8 @@ export const cargoLockCollector = {
   version: 1,
   description: 'Rust crates resolved in Cargo.lock',
   matches: (file) => file.lowerName === 'cargo.lock',
-  collect: (input) => guarded({ file: input.file.path, pluginId: CARGO_LOCK_ID }, () => parseCargoLock(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: CARGO_LOCK_ID }, () =>
+      parseCargoLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

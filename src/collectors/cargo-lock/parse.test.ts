@@ -16,12 +16,26 @@ describe('cargo-lock', () => {
 
   it('reads every [[package]], including two versions of one crate', () => {
     const r = pk(run('many-packages.lock'));
-    expect(r.map((o) => `${o.name}@${o.version}`).sort()).toEqual(['aho-corasick@0.7.18', 'libc@0.2.140', 'memchr@2.4.1', 'syn@1.0.109', 'syn@2.0.15', 'zstd@0.11.2']);
-    expect(r.find((o) => o.name === 'zstd')).toMatchObject({ ecosystem: 'crates.io', purl: 'pkg:cargo/zstd@0.11.2', locations: [{ line: 5 }] });
+    expect(r.map((o) => `${o.name}@${o.version}`).sort()).toEqual([
+      'aho-corasick@0.7.18',
+      'libc@0.2.140',
+      'memchr@2.4.1',
+      'syn@1.0.109',
+      'syn@2.0.15',
+      'zstd@0.11.2',
+    ]);
+    expect(r.find((o) => o.name === 'zstd')).toMatchObject({
+      ecosystem: 'crates.io',
+      purl: 'pkg:cargo/zstd@0.11.2',
+      locations: [{ line: 5 }],
+    });
   });
 
   it('keeps build metadata and records git sources', () => {
-    expect(pk(run('package-with-build-string.lock'))[0]).toMatchObject({ name: 'wasi', version: '0.10.2+wasi-snapshot-preview1' });
+    expect(pk(run('package-with-build-string.lock'))[0]).toMatchObject({
+      name: 'wasi',
+      version: '0.10.2+wasi-snapshot-preview1',
+    });
     const syn = pk(run('package-with-comments.lock')).find((o) => o.name === 'syn')!;
     expect(syn.version).toBe('1.0.73');
     expect(syn.purl).toContain('vcs_url=');

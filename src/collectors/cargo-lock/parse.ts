@@ -1,6 +1,14 @@
 /** Pure parser for Rust's `Cargo.lock` (versions 1 to 4). */
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, isRecord, PackageSink, parseTomlInput, str, tomlTableLines } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  isRecord,
+  PackageSink,
+  parseTomlInput,
+  str,
+  tomlTableLines,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const CARGO_LOCK_ID = 'collectors/cargo-lock';

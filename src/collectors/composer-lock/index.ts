@@ -8,5 +8,8 @@ export const composerLockCollector = {
   version: 1,
   description: 'PHP packages resolved in composer.lock',
   matches: (file) => file.lowerName === 'composer.lock',
-  collect: (input) => guarded({ file: input.file.path, pluginId: COMPOSER_LOCK_ID }, () => parseComposerLock(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: COMPOSER_LOCK_ID }, () =>
+      parseComposerLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

@@ -17,20 +17,35 @@ describe('composer-lock', () => {
 
   it('reads packages and packages-dev', () => {
     const r = pk(run('two-packages.json'));
-    expect(r.map((o) => `${o.name}@${o.version}${o.dev ? ' dev' : ''}`)).toEqual(['sentry/sdk@2.0.4', 'theseer/tokenizer@1.1.3 dev']);
-    expect(r[0]).toMatchObject({ ecosystem: 'Packagist', purl: 'pkg:composer/sentry/sdk@2.0.4', locations: [{ line: 10 }] });
+    expect(r.map((o) => `${o.name}@${o.version}${o.dev ? ' dev' : ''}`)).toEqual([
+      'sentry/sdk@2.0.4',
+      'theseer/tokenizer@1.1.3 dev',
+    ]);
+    expect(r[0]).toMatchObject({
+      ecosystem: 'Packagist',
+      purl: 'pkg:composer/sentry/sdk@2.0.4',
+      locations: [{ line: 10 }],
+    });
     expect(pk(run('one-package-dev.json'))).toMatchObject([{ name: 'sentry/sdk', dev: true }]);
   });
 
   it('reads a Drupal lock with pre-release versions', () => {
     const r = pk(run('drupal-packages.json'));
-    expect(r.find((o) => o.name === 'drupal/core')).toMatchObject({ version: '10.4.5', locations: [{ line: 10 }] });
-    expect(r.find((o) => o.name === 'drupal/tfa')).toMatchObject({ version: '2.0.0-alpha4', locations: [{ line: 174 }] });
+    expect(r.find((o) => o.name === 'drupal/core')).toMatchObject({
+      version: '10.4.5',
+      locations: [{ line: 10 }],
+    });
+    expect(r.find((o) => o.name === 'drupal/tfa')).toMatchObject({
+      version: '2.0.0-alpha4',
+      locations: [{ line: 174 }],
+    });
   });
 
   it('handles empty and broken input', () => {
     expect(run('empty.json')).toEqual({ observations: [], issues: [] });
     expect(run('not-json.txt').issues[0]!.code).toBe('parse-error');
-    expect(parseComposerLock(Buffer.from('{"packages": {}}'), 'composer.lock').issues[0]!.code).toBe('invalid-value');
+    expect(parseComposerLock(Buffer.from('{"packages": {}}'), 'composer.lock').issues[0]!.code).toBe(
+      'invalid-value',
+    );
   });
 });

@@ -1,6 +1,14 @@
 /** Pure parser for Composer's `composer.lock`. */
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, isRecord, LineIndex, PackageSink, parseJsonInput, str } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  isRecord,
+  LineIndex,
+  PackageSink,
+  parseJsonInput,
+  str,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const COMPOSER_LOCK_ID = 'collectors/composer-lock';

@@ -6,7 +6,10 @@ import { comparePackages, type PackageObserved } from '../../util/inventory.js';
 import { cyclonedxCollector } from './index.js';
 
 runCollectorContract(cyclonedxCollector, {
-  validSample: { path: 'sbom/bom.1.6.flat.json', content: readFileSync(sharedData('sbom', 'cyclonedx-node-npm', 'package-integrity', 'bom.1.6.flat.json')) },
+  validSample: {
+    path: 'sbom/bom.1.6.flat.json',
+    content: readFileSync(sharedData('sbom', 'cyclonedx-node-npm', 'package-integrity', 'bom.1.6.flat.json')),
+  },
   nonMatchingPaths: ['app/package.json', 'app/bom.txt'],
   matchingPaths: ['app/bom.json', 'app/bom.xml', 'app/x.cdx.json', 'app/x.cdx.xml'],
   validSampleSniffOnly: true,

@@ -13,5 +13,8 @@ export const cyclonedxCollector = {
     file.lowerName.endsWith('.cdx.json') ||
     file.lowerName.endsWith('.cdx.xml'),
   sniff: (head) => sniffCycloneDx(head.subarray(0, 4096).toString('utf8')),
-  collect: (input) => guarded({ file: input.file.path, pluginId: CYCLONEDX_ID }, () => parseCycloneDx(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: CYCLONEDX_ID }, () =>
+      parseCycloneDx(input.content, input.file.path),
+    ),
 } satisfies Collector;

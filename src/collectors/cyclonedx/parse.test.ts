@@ -13,8 +13,14 @@ const nvSet = (r: ReturnType<typeof run>) => new Set(pk(r).map((o) => `${o.name}
 
 /** name@version of every component, read straight from the BOM JSON (group joined with '/'). */
 function componentsOf(file: string): Set<string> {
-  const bom = JSON.parse(readFileSync(file, 'utf8')) as { components?: { group?: string; name: string; version?: string }[] };
-  return new Set((bom.components ?? []).filter((c) => c.version).map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`));
+  const bom = JSON.parse(readFileSync(file, 'utf8')) as {
+    components?: { group?: string; name: string; version?: string }[];
+  };
+  return new Set(
+    (bom.components ?? [])
+      .filter((c) => c.version)
+      .map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`),
+  );
 }
 
 function walk(d: string): string[] {
@@ -24,15 +30,26 @@ function walk(d: string): string[] {
   });
 }
 
-const DEMOS = ['alternative-package-registry', 'deps-from-git', 'juice-shop', 'local-dependencies', 'local-workspaces', 'package-integrity', 'package-with-build-id'];
+const DEMOS = [
+  'alternative-package-registry',
+  'deps-from-git',
+  'juice-shop',
+  'local-dependencies',
+  'local-workspaces',
+  'package-integrity',
+  'package-with-build-id',
+];
 
 describe('cyclonedx collector', () => {
   it('claims conventional names and sniffs CycloneDX content under any name', () => {
-    for (const n of ['bom.json', 'bom.xml', 'app.cdx.json', 'app.cdx.xml']) expect(cyclonedxCollector.matches(fileRef(`x/${n}`))).toBe(true);
+    for (const n of ['bom.json', 'bom.xml', 'app.cdx.json', 'app.cdx.xml'])
+      expect(cyclonedxCollector.matches(fileRef(`x/${n}`))).toBe(true);
     expect(cyclonedxCollector.matches(fileRef('x/bom.1.6.flat.json'))).toBe(false);
     const head = readFileSync(sbom('cyclonedx-node-npm', 'juice-shop', 'bom.1.6.flat.json')).subarray(0, 512);
     expect(cyclonedxCollector.sniff(head)).toBe(true);
-    const xmlHead = readFileSync(sbom('cyclonedx-bom-examples', 'SBOM', 'cern-lhc-vdm-editor-e564943', 'bom.xml')).subarray(0, 512);
+    const xmlHead = readFileSync(
+      sbom('cyclonedx-bom-examples', 'SBOM', 'cern-lhc-vdm-editor-e564943', 'bom.xml'),
+    ).subarray(0, 512);
     expect(cyclonedxCollector.sniff(xmlHead)).toBe(true);
     expect(cyclonedxCollector.sniff(Buffer.from('{"name":"x","version":"1.0.0"}'))).toBe(false);
     expect(cyclonedxCollector.sniff(Buffer.from('{"spdxVersion":"SPDX-2.3"}'))).toBe(false);
@@ -51,7 +68,9 @@ describe('cyclonedx collector', () => {
   }
 
   it('package-integrity: the BOM equals what package-lock.json resolves (read independently)', () => {
-    const lock = JSON.parse(readFileSync(sbom('cyclonedx-node-npm', 'package-integrity', 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+    const lock = JSON.parse(
+      readFileSync(sbom('cyclonedx-node-npm', 'package-integrity', 'package-lock.json'), 'utf8'),
+    ) as { packages: Record<string, { version?: string }> };
     const fromLock = new Set(
       Object.entries(lock.packages)
         .filter(([k]) => k !== '')
@@ -66,7 +85,9 @@ describe('cyclonedx collector', () => {
     const f = sbom('cyclonedx-node-npm', 'juice-shop', 'bom.1.6.flat.json');
     const r = pk(run(f));
     const bom = JSON.parse(readFileSync(f, 'utf8'));
-    const rootDeps: string[] = bom.dependencies.find((d: { ref: string }) => d.ref === bom.metadata.component['bom-ref']).dependsOn;
+    const rootDeps: string[] = bom.dependencies.find(
+      (d: { ref: string }) => d.ref === bom.metadata.component['bom-ref'],
+    ).dependsOn;
     const directRefs = new Set(rootDeps);
     const expectedDirect = new Set(
       (bom.components as { 'bom-ref': string; group?: string; name: string; version: string }[])
@@ -75,14 +96,22 @@ describe('cyclonedx collector', () => {
     );
     expect(new Set(r.filter((o) => o.direct).map((o) => `${o.name}@${o.version}`))).toEqual(expectedDirect);
     const babel = r.find((o) => o.name === '@babel/parser')!;
-    expect(babel).toMatchObject({ version: '7.24.7', purl: 'pkg:npm/%40babel/parser@7.24.7#packages/babel-parser' });
+    expect(babel).toMatchObject({
+      version: '7.24.7',
+      purl: 'pkg:npm/%40babel/parser@7.24.7#packages/babel-parser',
+    });
     expect(babel.locations[0]!.line).toBeGreaterThan(1);
     expect(r.find((o) => o.name === 'fsevents')).toMatchObject({ dev: true }); // scope "excluded"
     // optional only when every copy of that name@version in the tree is scope "optional"
     const comps = bom.components as { scope?: string; group?: string; name: string; version: string }[];
     const key = (c: (typeof comps)[number]) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`;
     const required = new Set(comps.filter((c) => c.scope !== 'optional').map(key));
-    const onlyOptional = new Set(comps.filter((c) => c.scope === 'optional').map(key).filter((k) => !required.has(k)));
+    const onlyOptional = new Set(
+      comps
+        .filter((c) => c.scope === 'optional')
+        .map(key)
+        .filter((k) => !required.has(k)),
+    );
     expect(new Set(r.filter((o) => o.optional).map((o) => `${o.name}@${o.version}`))).toEqual(onlyOptional);
     expect(onlyOptional.size).toBeGreaterThan(10);
   });
@@ -99,19 +128,29 @@ describe('cyclonedx collector', () => {
 
   it('reads Maven (1.2) and Composer (1.4) BOMs with ecosystem names', () => {
     const dw = pk(run(sbom('cyclonedx-bom-examples', 'SBOM', 'dropwizard-1.3.15', 'bom.json')));
-    expect(dw.find((o) => o.name === 'ch.qos.logback:logback-classic')).toMatchObject({ ecosystem: 'Maven', version: '1.2.3' });
+    expect(dw.find((o) => o.name === 'ch.qos.logback:logback-classic')).toMatchObject({
+      ecosystem: 'Maven',
+      version: '1.2.3',
+    });
     const lv = pk(run(sbom('cyclonedx-bom-examples', 'SBOM', 'laravel-7.12.0', 'bom.1.4.json')));
-    expect(lv.find((o) => o.name === 'brick/math')).toMatchObject({ ecosystem: 'Packagist', version: '0.9.3' });
+    expect(lv.find((o) => o.name === 'brick/math')).toMatchObject({
+      ecosystem: 'Packagist',
+      version: '0.9.3',
+    });
   });
 
   it('every CycloneDX fixture in shared/data/sbom parses; components without purls are reported, not dropped silently', () => {
-    const files = walk(sharedData('sbom')).filter((f) => /\.(json|xml)$/.test(f) && !/package(-lock)?\.json$/.test(f) && !f.includes('spdx-spec'));
+    const files = walk(sharedData('sbom')).filter(
+      (f) => /\.(json|xml)$/.test(f) && !/package(-lock)?\.json$/.test(f) && !f.includes('spdx-spec'),
+    );
     expect(files.length).toBeGreaterThan(50);
     for (const f of files) {
       const r = run(f);
       const bad = r.issues.filter((i) => i.code !== 'unsupported');
       expect(bad, f).toEqual([]);
-      const bom = JSON.parse(f.endsWith('.xml') ? '{}' : readFileSync(f, 'utf8')) as { components?: unknown[] };
+      const bom = JSON.parse(f.endsWith('.xml') ? '{}' : readFileSync(f, 'utf8')) as {
+        components?: unknown[];
+      };
       const n = bom.components?.length ?? 0;
       if (n > 0 && r.observations.length === 0) expect(r.issues.length, f).toBeGreaterThan(0);
     }
@@ -121,16 +160,32 @@ describe('cyclonedx collector', () => {
 
   it('follows nested components, maps distro purls and reports unknown purl types', () => {
     const bom = {
-      bomFormat: 'CycloneDX', specVersion: '1.6',
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
       components: [
-        { type: 'library', name: 'outer', version: '1', purl: 'pkg:pypi/Outer_Pkg@1', components: [{ type: 'library', name: 'inner', version: '2', purl: 'pkg:cargo/inner@2' }] },
-        { type: 'library', name: 'curl', version: '7.88.1-10', purl: 'pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12' },
+        {
+          type: 'library',
+          name: 'outer',
+          version: '1',
+          purl: 'pkg:pypi/Outer_Pkg@1',
+          components: [{ type: 'library', name: 'inner', version: '2', purl: 'pkg:cargo/inner@2' }],
+        },
+        {
+          type: 'library',
+          name: 'curl',
+          version: '7.88.1-10',
+          purl: 'pkg:deb/debian/curl@7.88.1-10?arch=amd64&distro=debian-12',
+        },
         { type: 'library', name: 'thing', version: '1', purl: 'pkg:generic/thing@1' },
         { type: 'library', name: 'broken', version: '1', purl: 'not a purl' },
       ],
     };
     const r = parseCycloneDx(Buffer.from(JSON.stringify(bom)), 'x.json');
-    expect(pk(r).map((o) => `${o.ecosystem}|${o.name}@${o.version}`)).toEqual(['Debian:12|curl@7.88.1-10', 'PyPI|outer-pkg@1', 'crates.io|inner@2']);
+    expect(pk(r).map((o) => `${o.ecosystem}|${o.name}@${o.version}`)).toEqual([
+      'Debian:12|curl@7.88.1-10',
+      'PyPI|outer-pkg@1',
+      'crates.io|inner@2',
+    ]);
     expect(r.issues.map((i) => i.message).join('\n')).toMatch(/malformed purl[\s\S]*purl type "generic"/);
   });
 
@@ -149,7 +204,9 @@ describe('cyclonedx collector', () => {
 
   it('reports broken documents', () => {
     expect(parseCycloneDx(Buffer.from('{"bomFormat":'), 'bom.json').issues[0]!.code).toBe('parse-error');
-    expect(parseCycloneDx(Buffer.from('{"bomFormat":"SPDX"}'), 'bom.json').issues[0]!.code).toBe('invalid-value');
+    expect(parseCycloneDx(Buffer.from('{"bomFormat":"SPDX"}'), 'bom.json').issues[0]!.code).toBe(
+      'invalid-value',
+    );
     expect(parseCycloneDx(Buffer.from('<bom><components>'), 'bom.xml').issues.length).toBeGreaterThan(0);
     expect(parseCycloneDx(Buffer.from(''), 'bom.json').issues[0]!.code).toBe('empty');
   });

@@ -1,7 +1,16 @@
 /** Pure parser for CycloneDX SBOMs (1.0-1.7; JSON and XML): components become package observations. */
 import { XMLParser } from 'fast-xml-parser';
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, fromPurl, isRecord, LineIndex, PackageSink, parseJsonInput, str } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  fromPurl,
+  isRecord,
+  LineIndex,
+  PackageSink,
+  parseJsonInput,
+  str,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const CYCLONEDX_ID = 'collectors/cyclonedx';
@@ -37,7 +46,9 @@ interface NeutralBom {
 
 /** True when the first bytes look like a CycloneDX document (JSON `bomFormat` or the XML namespace). */
 export function sniffCycloneDx(head: string): boolean {
-  return (/"bomFormat"\s*:\s*"CycloneDX"/.test(head)) || head.includes('xmlns="http://cyclonedx.org/schema/bom/');
+  return (
+    /"bomFormat"\s*:\s*"CycloneDX"/.test(head) || head.includes('xmlns="http://cyclonedx.org/schema/bom/')
+  );
 }
 
 function looksXml(text: string): boolean {
@@ -62,7 +73,8 @@ export function parseCycloneDx(content: Uint8Array, file: string): CollectorResu
   if (bom.specVersion !== undefined && !/^1\.[0-7]$/.test(bom.specVersion)) {
     sink.issue('unsupported', `specVersion ${bom.specVersion.slice(0, 20)} is not 1.0-1.7; read as 1.6`);
   }
-  if (bom.tooDeep > 0) sink.issue('limit-exceeded', `${bom.tooDeep} components nested deeper than ${MAX_DEPTH} levels not read`);
+  if (bom.tooDeep > 0)
+    sink.issue('limit-exceeded', `${bom.tooDeep} components nested deeper than ${MAX_DEPTH} levels not read`);
   const direct = bom.rootRef !== undefined ? new Set(bom.dependsOn.get(bom.rootRef) ?? []) : undefined;
   const hasGraph = direct !== undefined && bom.dependsOn.has(bom.rootRef!);
   const skipped = new Map<string, string[]>();
@@ -99,8 +111,14 @@ export function parseCycloneDx(content: Uint8Array, file: string): CollectorResu
     });
   }
   for (const [reason, names] of [...skipped].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const shown = names.slice(0, 5).map((n) => n.slice(0, 80)).join(', ');
-    sink.issue('unsupported', `${names.length} component(s) not reported: ${reason} (${shown}${names.length > 5 ? ', …' : ''})`);
+    const shown = names
+      .slice(0, 5)
+      .map((n) => n.slice(0, 80))
+      .join(', ');
+    sink.issue(
+      'unsupported',
+      `${names.length} component(s) not reported: ${reason} (${shown}${names.length > 5 ? ', …' : ''})`,
+    );
   }
   return sink.result();
 }
@@ -114,7 +132,13 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
   }
   const lines = new LineIndex(text);
   let cursor = 0;
-  const bom: NeutralBom = { specVersion: str(doc['specVersion']), rootRef: undefined, components: [], dependsOn: new Map(), tooDeep: 0 };
+  const bom: NeutralBom = {
+    specVersion: str(doc['specVersion']),
+    rootRef: undefined,
+    components: [],
+    dependsOn: new Map(),
+    tooDeep: 0,
+  };
   const meta = doc['metadata'];
   if (isRecord(meta) && isRecord(meta['component'])) bom.rootRef = str(meta['component']['bom-ref']);
   const stack: { list: unknown[]; depth: number }[] = [{ list: arr(doc['components']), depth: 0 }];
@@ -141,7 +165,9 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
         scope: str(c['scope']),
         bomRef: str(c['bom-ref']),
         line,
-        npmDev: arr(c['properties']).some((p) => isRecord(p) && p['name'] === NPM_DEV && p['value'] === 'true'),
+        npmDev: arr(c['properties']).some(
+          (p) => isRecord(p) && p['name'] === NPM_DEV && p['value'] === 'true',
+        ),
       });
       const kids = arr(c['components']);
       if (kids.length > 0) {
@@ -164,7 +190,13 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
 }
 
 /** Finds `"key": <value as JSON>` at or after `from` (a few candidates tried), for line numbers. */
-function findKeyValue(text: string, lines: LineIndex, key: string, value: string, from: number): { line: number; offset: number } | undefined {
+function findKeyValue(
+  text: string,
+  lines: LineIndex,
+  key: string,
+  value: string,
+  from: number,
+): { line: number; offset: number } | undefined {
   const needle = JSON.stringify(value);
   let at = from;
   for (let tries = 0; tries < 4; tries++) {
@@ -225,10 +257,19 @@ function readXml(text: string, sink: PackageSink): NeutralBom | undefined {
     sink.issue('invalid-value', 'not a CycloneDX XML document (no <bom> root)');
     return undefined;
   }
-  const ns = /<(?:[\w.-]+:)?bom\b[^>]{0,4096}?\bxmlns(?::[\w.-]+)?="([^"]{0,200})"/.exec(text.slice(0, 65536))?.[1] ?? '';
+  const ns =
+    /<(?:[\w.-]+:)?bom\b[^>]{0,4096}?\bxmlns(?::[\w.-]+)?="([^"]{0,200})"/.exec(text.slice(0, 65536))?.[1] ??
+    '';
   const specVersion = /cyclonedx\.org\/schema\/bom\/(\d+\.\d+)/.exec(ns)?.[1];
-  if (specVersion === undefined) sink.issue('invalid-value', `<bom> namespace "${ns.slice(0, 80)}" is not CycloneDX`);
-  const bom: NeutralBom = { specVersion, rootRef: undefined, components: [], dependsOn: new Map(), tooDeep: 0 };
+  if (specVersion === undefined)
+    sink.issue('invalid-value', `<bom> namespace "${ns.slice(0, 80)}" is not CycloneDX`);
+  const bom: NeutralBom = {
+    specVersion,
+    rootRef: undefined,
+    components: [],
+    dependsOn: new Map(),
+    tooDeep: 0,
+  };
   const meta = root['metadata'];
   if (isRecord(meta)) {
     const mc = arr(meta['component'])[0];
@@ -259,7 +300,11 @@ function readXml(text: string, sink: PackageSink): NeutralBom | undefined {
         scope: xmlText(c['scope']),
         bomRef: str(c['@_bom-ref']),
         line,
-        npmDev: isRecord(c['properties']) && arr(c['properties']['property']).some((p) => isRecord(p) && p['@_name'] === NPM_DEV && xmlText(p) === 'true'),
+        npmDev:
+          isRecord(c['properties']) &&
+          arr(c['properties']['property']).some(
+            (p) => isRecord(p) && p['@_name'] === NPM_DEV && xmlText(p) === 'true',
+          ),
       });
       if (isRecord(c['components'])) {
         if (depth + 1 >= MAX_DEPTH) bom.tooDeep += arr(c['components']['component']).length;
@@ -274,10 +319,12 @@ function readXml(text: string, sink: PackageSink): NeutralBom | undefined {
       if (!isRecord(d)) continue;
       const ref = str(d['@_ref']);
       if (ref === undefined) continue;
-      const on = arr(d['dependency']).map((x) => (isRecord(x) ? str(x['@_ref']) : undefined)).filter((x): x is string => x !== undefined);
+      const on = arr(d['dependency'])
+        .map((x) => (isRecord(x) ? str(x['@_ref']) : undefined))
+        .filter((x): x is string => x !== undefined);
       const prev = bom.dependsOn.get(ref);
-    if (prev) for (const x of on) prev.push(x);
-    else bom.dependsOn.set(ref, on);
+      if (prev) for (const x of on) prev.push(x);
+      else bom.dependsOn.set(ref, on);
     }
   }
   return bom;

@@ -8,5 +8,8 @@ export const gemfileLockCollector = {
   version: 1,
   description: 'Ruby gems resolved in Gemfile.lock',
   matches: (file) => file.lowerName === 'gemfile.lock' || file.lowerName === 'gems.locked',
-  collect: (input) => guarded({ file: input.file.path, pluginId: GEMFILE_LOCK_ID }, () => parseGemfileLock(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: GEMFILE_LOCK_ID }, () =>
+      parseGemfileLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

@@ -18,18 +18,39 @@ describe('gemfile-lock', () => {
   it('reads specs, not their dependency lines; DEPENDENCIES are direct', () => {
     const r = pk(run('multiple-gems.lock'));
     expect(r.map((o) => `${o.name}@${o.version}${o.direct ? '*' : ''}`)).toEqual([
-      'bundler-audit@0.9.0.1*', 'coderay@1.1.3', 'dotenv@2.7.6*', 'method_source@1.0.0', 'pry@0.14.1*', 'thor@1.2.1',
+      'bundler-audit@0.9.0.1*',
+      'coderay@1.1.3',
+      'dotenv@2.7.6*',
+      'method_source@1.0.0',
+      'pry@0.14.1*',
+      'thor@1.2.1',
     ]);
-    expect(r[0]).toMatchObject({ ecosystem: 'RubyGems', purl: 'pkg:gem/bundler-audit@0.9.0.1', locations: [{ line: 4 }] });
+    expect(r[0]).toMatchObject({
+      ecosystem: 'RubyGems',
+      purl: 'pkg:gem/bundler-audit@0.9.0.1',
+      locations: [{ line: 4 }],
+    });
   });
 
   it('reads GIT and PATH sections and splits platform suffixes', () => {
     const git = pk(run('has-git-gem.lock'));
-    expect(git.map((o) => o.name)).toEqual(['concurrent-ruby', 'hanami-controller', 'hanami-utils', 'rack', 'transproc']);
-    expect(git.find((o) => o.name === 'hanami-utils')).toMatchObject({ version: '2.0.0.alpha1', direct: true });
+    expect(git.map((o) => o.name)).toEqual([
+      'concurrent-ruby',
+      'hanami-controller',
+      'hanami-utils',
+      'rack',
+      'transproc',
+    ]);
+    expect(git.find((o) => o.name === 'hanami-utils')).toMatchObject({
+      version: '2.0.0.alpha1',
+      direct: true,
+    });
     const local = pk(run('has-local-gem.lock'));
     expect(local.find((o) => o.name === 'backbone-on-rails')).toMatchObject({ version: '1.2.0.0' });
-    expect(local.find((o) => o.name === 'nokogiri')).toMatchObject({ version: '1.13.3', purl: 'pkg:gem/nokogiri@1.13.3?platform=x86_64-linux' });
+    expect(local.find((o) => o.name === 'nokogiri')).toMatchObject({
+      version: '1.13.3',
+      purl: 'pkg:gem/nokogiri@1.13.3?platform=x86_64-linux',
+    });
   });
 
   it('copes with section order and missing sections', () => {

@@ -6,7 +6,14 @@ import { decodeInput, PackageSink } from '../../util/inventory.js';
 export const GEMFILE_LOCK_ID = 'collectors/gemfile-lock';
 
 const SOURCE_SECTIONS = new Set(['GEM', 'GIT', 'PATH', 'PLUGIN SOURCE']);
-const KNOWN_SECTIONS = new Set([...SOURCE_SECTIONS, 'PLATFORMS', 'DEPENDENCIES', 'RUBY VERSION', 'BUNDLED WITH', 'CHECKSUMS']);
+const KNOWN_SECTIONS = new Set([
+  ...SOURCE_SECTIONS,
+  'PLATFORMS',
+  'DEPENDENCIES',
+  'RUBY VERSION',
+  'BUNDLED WITH',
+  'CHECKSUMS',
+]);
 const SPEC = /^([^\s()!]+) \(([^()\s]+)\)$/;
 
 /**
@@ -30,7 +37,8 @@ export function parseGemfileLock(content: Uint8Array, file: string): CollectorRe
     if (!l.startsWith(' ')) {
       section = l.trim();
       inSpecs = false;
-      if (!KNOWN_SECTIONS.has(section)) sink.issue('unsupported', `unknown section "${section.slice(0, 60)}"`, lineNo);
+      if (!KNOWN_SECTIONS.has(section))
+        sink.issue('unsupported', `unknown section "${section.slice(0, 60)}"`, lineNo);
       continue;
     }
     if (SOURCE_SECTIONS.has(section)) {
@@ -46,7 +54,12 @@ export function parseGemfileLock(content: Uint8Array, file: string): CollectorRe
       }
       const raw = m[2]!;
       const dash = raw.indexOf('-');
-      const spec: (typeof specs)[number] = { name: m[1]!, version: dash === -1 ? raw : raw.slice(0, dash), line: lineNo, section };
+      const spec: (typeof specs)[number] = {
+        name: m[1]!,
+        version: dash === -1 ? raw : raw.slice(0, dash),
+        line: lineNo,
+        section,
+      };
       if (dash !== -1) spec.platform = raw.slice(dash + 1);
       specs.push(spec);
     } else if (section === 'DEPENDENCIES' && /^ {2}\S/.test(l)) {

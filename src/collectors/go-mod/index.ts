@@ -8,5 +8,6 @@ export const goModCollector = {
   version: 1,
   description: 'Go modules required in go.mod',
   matches: (file) => file.lowerName === 'go.mod',
-  collect: (input) => guarded({ file: input.file.path, pluginId: GO_MOD_ID }, () => parseGoMod(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: GO_MOD_ID }, () => parseGoMod(input.content, input.file.path)),
 } satisfies Collector;

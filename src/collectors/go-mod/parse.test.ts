@@ -8,7 +8,10 @@ import { parseGoMod } from './parse.js';
 const fx = (f: string) => sharedData('lockfiles', 'osv-scalibr', 'golang', 'gomod', 'testdata', f);
 const run = (f: string) => parseGoMod(readFileSync(fx(f)), f);
 const pk = (r: ReturnType<typeof run>) => r.observations as PackageObservation[];
-const nv = (r: ReturnType<typeof run>) => pk(r).map((o) => `${o.name}@${o.version}`).sort();
+const nv = (r: ReturnType<typeof run>) =>
+  pk(r)
+    .map((o) => `${o.name}@${o.version}`)
+    .sort();
 
 describe('go-mod', () => {
   it('claims go.mod only', () => {
@@ -20,21 +23,37 @@ describe('go-mod', () => {
     const r = pk(run('indirect-packages.mod'));
     const by = (n: string) => r.find((o) => o.name === n)!;
     expect(r).toHaveLength(5);
-    expect(by('github.com/BurntSushi/toml')).toMatchObject({ version: 'v1.0.0', direct: true, purl: 'pkg:golang/github.com/BurntSushi/toml@v1.0.0' });
-    expect(by('golang.org/x/sys')).toMatchObject({ version: 'v0.0.0-20210630005230-0f9fa26af87c', direct: false });
+    expect(by('github.com/BurntSushi/toml')).toMatchObject({
+      version: 'v1.0.0',
+      direct: true,
+      purl: 'pkg:golang/github.com/BurntSushi/toml@v1.0.0',
+    });
+    expect(by('golang.org/x/sys')).toMatchObject({
+      version: 'v0.0.0-20210630005230-0f9fa26af87c',
+      direct: false,
+    });
     expect(by('github.com/mattn/go-isatty').locations[0]!.line).toBe(12);
-    expect(nv(run('indirect-1.23.mod'))).toEqual(['github.com/sirupsen/logrus@v1.9.3', 'golang.org/x/sys@v0.0.0-20220715151400-c0bba94af5f8']);
+    expect(nv(run('indirect-1.23.mod'))).toEqual([
+      'github.com/sirupsen/logrus@v1.9.3',
+      'golang.org/x/sys@v0.0.0-20220715151400-c0bba94af5f8',
+    ]);
   });
 
   it('applies replace directives: exact version, path-wide, and local (reported)', () => {
     expect(nv(run('replace-one.mod'))).toEqual(['example.com/fork/net@v1.4.5']);
     expect(nv(run('replace-mixed.mod'))).toEqual(['example.com/fork/net@v1.4.5', 'golang.org/x/net@v0.5.6']);
-    expect(nv(run('replace-different.mod'))).toEqual(['example.com/fork/foe@v1.4.2', 'example.com/fork/foe@v1.4.5']);
+    expect(nv(run('replace-different.mod'))).toEqual([
+      'example.com/fork/foe@v1.4.2',
+      'example.com/fork/foe@v1.4.5',
+    ]);
     const local = run('replace-local.mod');
     expect(nv(local)).toEqual(['github.com/BurntSushi/toml@v1.0.0']);
     expect(local.issues[0]).toMatchObject({ code: 'unsupported', line: 7 });
     expect(local.issues[0]!.message).toContain('./fork/net');
-    const pathWide = parseGoMod(Buffer.from('require a.b/c v1.0.0\nreplace a.b/c => x.y/c v2.0.0\n'), 'go.mod');
+    const pathWide = parseGoMod(
+      Buffer.from('require a.b/c v1.0.0\nreplace a.b/c => x.y/c v2.0.0\n'),
+      'go.mod',
+    );
     expect(nv(pathWide)).toEqual(['x.y/c@v2.0.0']);
   });
 

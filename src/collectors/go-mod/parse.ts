@@ -5,8 +5,19 @@ import { decodeInput, PackageSink } from '../../util/inventory.js';
 /** Plugin id, used on issues. */
 export const GO_MOD_ID = 'collectors/go-mod';
 
-interface Req { path: string; version: string; line: number; indirect: boolean }
-interface Replace { oldPath: string; oldVersion?: string; newPath: string; newVersion?: string; line: number }
+interface Req {
+  path: string;
+  version: string;
+  line: number;
+  indirect: boolean;
+}
+interface Replace {
+  oldPath: string;
+  oldVersion?: string;
+  newPath: string;
+  newVersion?: string;
+  line: number;
+}
 
 /** Splits a go.mod line into tokens (quoted strings unquoted) and its trailing comment. */
 function tokenize(l: string): { tokens: string[]; comment: string } {
@@ -34,7 +45,18 @@ function tokenize(l: string): { tokens: string[]; comment: string } {
   return { tokens, comment: '' };
 }
 
-const VERBS = new Set(['module', 'go', 'toolchain', 'require', 'replace', 'exclude', 'retract', 'godebug', 'tool', 'ignore']);
+const VERBS = new Set([
+  'module',
+  'go',
+  'toolchain',
+  'require',
+  'replace',
+  'exclude',
+  'retract',
+  'godebug',
+  'tool',
+  'ignore',
+]);
 
 /**
  * Parses a go.mod: `require` lines become Go packages (`// indirect` → transitive), `replace`
@@ -107,12 +129,18 @@ export function parseGoMod(content: Uint8Array, file: string): CollectorResult {
 
   for (const r of reqs) {
     // exact-version replacements win over path-wide ones (Go's rule)
-    const rep = replaces.find((x) => x.oldPath === r.path && x.oldVersion === r.version) ?? replaces.find((x) => x.oldPath === r.path && x.oldVersion === undefined);
+    const rep =
+      replaces.find((x) => x.oldPath === r.path && x.oldVersion === r.version) ??
+      replaces.find((x) => x.oldPath === r.path && x.oldVersion === undefined);
     let path = r.path;
     let version = r.version;
     if (rep) {
       if (rep.newVersion === undefined) {
-        sink.issue('unsupported', `${r.path}@${r.version} is replaced by local path "${rep.newPath.slice(0, 200)}"; not reported`, rep.line);
+        sink.issue(
+          'unsupported',
+          `${r.path}@${r.version} is replaced by local path "${rep.newPath.slice(0, 200)}"; not reported`,
+          rep.line,
+        );
         continue;
       }
       path = rep.newPath;
@@ -122,6 +150,7 @@ export function parseGoMod(content: Uint8Array, file: string): CollectorResult {
   }
   const tc = toolchain ? /^go(\d+\.\d+(?:\.\d+)?(?:(?:rc|beta)\d+)?)/.exec(toolchain.v)?.[1] : undefined;
   if (toolchain && tc) sink.add({ ecosystem: 'Go', name: 'stdlib', version: tc, line: toolchain.line });
-  else if (goVersion && /^\d+\.\d+\.\d+$/.test(goVersion.v)) sink.add({ ecosystem: 'Go', name: 'stdlib', version: goVersion.v, line: goVersion.line });
+  else if (goVersion && /^\d+\.\d+\.\d+$/.test(goVersion.v))
+    sink.add({ ecosystem: 'Go', name: 'stdlib', version: goVersion.v, line: goVersion.line });
   return sink.result();
 }

@@ -9,7 +9,10 @@ export const gradleLockfileCollector = {
   description: 'Java packages locked in gradle.lockfile',
   matches: (file) =>
     file.lowerName === 'gradle.lockfile' ||
-    (file.lowerName.endsWith('.lockfile') && file.path.replace(/\\/g, '/').includes('gradle/dependency-locks/')),
+    (file.lowerName.endsWith('.lockfile') &&
+      file.path.replace(/\\/g, '/').includes('gradle/dependency-locks/')),
   collect: (input) =>
-    guarded({ file: input.file.path, pluginId: GRADLE_LOCKFILE_ID }, () => parseGradleLockfile(input.content, input.file.path)),
+    guarded({ file: input.file.path, pluginId: GRADLE_LOCKFILE_ID }, () =>
+      parseGradleLockfile(input.content, input.file.path),
+    ),
 } satisfies Collector;

@@ -12,7 +12,9 @@ const pk = (r: ReturnType<typeof run>) => r.observations as PackageObservation[]
 describe('gradle-lockfile', () => {
   it('claims gradle.lockfile and legacy per-configuration lockfiles', () => {
     expect(gradleLockfileCollector.matches(fileRef('app/gradle.lockfile'))).toBe(true);
-    expect(gradleLockfileCollector.matches(fileRef('app/gradle/dependency-locks/compileClasspath.lockfile'))).toBe(true);
+    expect(
+      gradleLockfileCollector.matches(fileRef('app/gradle/dependency-locks/compileClasspath.lockfile')),
+    ).toBe(true);
     expect(gradleLockfileCollector.matches(fileRef('app/other.lockfile'))).toBe(false);
   });
 
@@ -25,8 +27,14 @@ describe('gradle-lockfile', () => {
       'org.springframework.boot:spring-boot-starter-aop@2.7.7',
       'org.springframework.boot:spring-boot-starter-data-jpa@2.7.8',
     ]);
-    expect(r[0]).toMatchObject({ ecosystem: 'Maven', purl: 'pkg:maven/org.springframework.boot/spring-boot-autoconfigure@2.7.4', locations: [{ line: 5 }] });
-    expect(pk(run('one-pkg'))).toMatchObject([{ name: 'org.springframework.security:spring-security-crypto', version: '5.7.3' }]);
+    expect(r[0]).toMatchObject({
+      ecosystem: 'Maven',
+      purl: 'pkg:maven/org.springframework.boot/spring-boot-autoconfigure@2.7.4',
+      locations: [{ line: 5 }],
+    });
+    expect(pk(run('one-pkg'))).toMatchObject([
+      { name: 'org.springframework.security:spring-security-crypto', version: '5.7.3' },
+    ]);
     expect(run('only-comments')).toEqual({ observations: [], issues: [] });
   });
 
@@ -37,7 +45,14 @@ describe('gradle-lockfile', () => {
   });
 
   it('marks test-only configurations as dev', () => {
-    const r = pk(parseGradleLockfile(Buffer.from('junit:junit:4.13.2=testCompileClasspath,testRuntimeClasspath\na:b:1=runtimeClasspath,testRuntimeClasspath\n'), 'gradle.lockfile'));
+    const r = pk(
+      parseGradleLockfile(
+        Buffer.from(
+          'junit:junit:4.13.2=testCompileClasspath,testRuntimeClasspath\na:b:1=runtimeClasspath,testRuntimeClasspath\n',
+        ),
+        'gradle.lockfile',
+      ),
+    );
     expect(r.map((o) => `${o.name}${o.dev ? ' dev' : ''}`)).toEqual(['a:b', 'junit:junit dev']);
   });
 });

@@ -26,7 +26,14 @@ export function parseGradleLockfile(content: Uint8Array, file: string): Collecto
       sink.issue('parse-error', `not "group:artifact:version=configurations": "${l.slice(0, 80)}"`, i + 1);
       continue;
     }
-    const confs = eq === -1 ? [] : l.slice(eq + 1).split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const confs =
+      eq === -1
+        ? []
+        : l
+            .slice(eq + 1)
+            .split(',')
+            .map((c) => c.trim())
+            .filter((c) => c !== '');
     const dev = confs.length > 0 && confs.every((c) => /^test/i.test(c));
     sink.add({ ecosystem: 'Maven', name: `${parts[0]}:${parts[1]}`, version: parts[2]!, line: i + 1, dev });
   }

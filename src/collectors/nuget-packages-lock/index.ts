@@ -7,7 +7,10 @@ export const nugetPackagesLockCollector = {
   id: NUGET_PACKAGES_LOCK_ID,
   version: 1,
   description: '.NET packages resolved in packages.lock.json',
-  matches: (file) => file.lowerName === 'packages.lock.json' || file.lowerName.endsWith('.packages.lock.json'),
+  matches: (file) =>
+    file.lowerName === 'packages.lock.json' || file.lowerName.endsWith('.packages.lock.json'),
   collect: (input) =>
-    guarded({ file: input.file.path, pluginId: NUGET_PACKAGES_LOCK_ID }, () => parseNugetPackagesLock(input.content, input.file.path)),
+    guarded({ file: input.file.path, pluginId: NUGET_PACKAGES_LOCK_ID }, () =>
+      parseNugetPackagesLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

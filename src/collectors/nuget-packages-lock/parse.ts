@@ -1,6 +1,14 @@
 /** Pure parser for NuGet's `packages.lock.json`. */
 import type { CollectorResult } from '../../core/plugin.js';
-import { decodeInput, entries, isRecord, LineIndex, PackageSink, parseJsonInput, str } from '../../util/inventory.js';
+import {
+  decodeInput,
+  entries,
+  isRecord,
+  LineIndex,
+  PackageSink,
+  parseJsonInput,
+  str,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const NUGET_PACKAGES_LOCK_ID = 'collectors/nuget-packages-lock';
@@ -22,7 +30,11 @@ export function parseNugetPackagesLock(content: Uint8Array, file: string): Colle
     return sink.result();
   }
   const version = doc['version'];
-  if (version !== 1 && version !== 2) sink.issue('unsupported', `lock file version ${JSON.stringify(version)?.slice(0, 20)}; read as version 1`);
+  if (version !== 1 && version !== 2)
+    sink.issue(
+      'unsupported',
+      `lock file version ${JSON.stringify(version)?.slice(0, 20)}; read as version 1`,
+    );
   const lines = new LineIndex(text);
   let cursor = 0;
   for (const [framework, pkgs] of entries(doc['dependencies'])) {

@@ -8,5 +8,8 @@ export const pdmLockCollector = {
   version: 1,
   description: 'Python packages resolved in pdm.lock',
   matches: (file) => file.lowerName === 'pdm.lock',
-  collect: (input) => guarded({ file: input.file.path, pluginId: PDM_LOCK_ID }, () => parsePdmLock(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: PDM_LOCK_ID }, () =>
+      parsePdmLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

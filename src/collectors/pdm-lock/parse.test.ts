@@ -24,7 +24,11 @@ describe('pdm-lock', () => {
 
   it('marks packages outside the default group as dev', () => {
     const r = pk(run('dev-dependency.toml'));
-    expect(r.map((o) => `${o.name}${o.dev ? ' dev' : ''}`)).toEqual(['pyroute2 dev', 'toml', 'win-inet-pton dev']);
+    expect(r.map((o) => `${o.name}${o.dev ? ' dev' : ''}`)).toEqual([
+      'pyroute2 dev',
+      'toml',
+      'win-inet-pton dev',
+    ]);
   });
 
   it('handles empty and broken files', () => {

@@ -1,6 +1,14 @@
 /** Pure parser for PDM's `pdm.lock` (lock_version 4.x). */
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, isRecord, PackageSink, parseTomlInput, str, tomlTableLines } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  isRecord,
+  PackageSink,
+  parseTomlInput,
+  str,
+  tomlTableLines,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const PDM_LOCK_ID = 'collectors/pdm-lock';

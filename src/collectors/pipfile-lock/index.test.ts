@@ -6,7 +6,12 @@ import { comparePackages, type PackageObserved } from '../../util/inventory.js';
 import { pipfileLockCollector } from './index.js';
 
 runCollectorContract(pipfileLockCollector, {
-  validSample: { path: 'app/Pipfile.lock', content: readFileSync(sharedData('lockfiles', 'osv-scalibr', 'python', 'pipfilelock', 'testdata', 'two-packages.json')) },
+  validSample: {
+    path: 'app/Pipfile.lock',
+    content: readFileSync(
+      sharedData('lockfiles', 'osv-scalibr', 'python', 'pipfilelock', 'testdata', 'two-packages.json'),
+    ),
+  },
   nonMatchingPaths: ['app/Pipfile'],
   // package collectors sort by ecosystem, name, version (util/inventory.ts comparePackages)
   compare: (a: Observed, b: Observed) => comparePackages(a as PackageObserved, b as PackageObserved),

@@ -8,5 +8,8 @@ export const pipfileLockCollector = {
   version: 1,
   description: 'Python packages resolved in Pipfile.lock',
   matches: (file) => file.lowerName === 'pipfile.lock',
-  collect: (input) => guarded({ file: input.file.path, pluginId: PIPFILE_LOCK_ID }, () => parsePipfileLock(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: PIPFILE_LOCK_ID }, () =>
+      parsePipfileLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

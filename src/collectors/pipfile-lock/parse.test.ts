@@ -24,7 +24,9 @@ describe('pipfile-lock', () => {
   });
 
   it('reads one dev package and minified files', () => {
-    expect(pk(run('one-package-dev.json'))).toMatchObject([{ name: 'markupsafe', version: '2.1.1', dev: true, purl: 'pkg:pypi/markupsafe@2.1.1' }]);
+    expect(pk(run('one-package-dev.json'))).toMatchObject([
+      { name: 'markupsafe', version: '2.1.1', dev: true, purl: 'pkg:pypi/markupsafe@2.1.1' },
+    ]);
     expect(pk(run('minified.json')).map((o) => o.name)).toEqual(['markupsafe']);
     expect(run('empty.json')).toEqual({ observations: [], issues: [] });
   });

@@ -1,6 +1,14 @@
 /** Pure parser for Pipenv's `Pipfile.lock` (JSON, pipfile-spec 6). */
 import type { CollectorResult } from '../../core/plugin.js';
-import { decodeInput, entries, isRecord, LineIndex, PackageSink, parseJsonInput, str } from '../../util/inventory.js';
+import {
+  decodeInput,
+  entries,
+  isRecord,
+  LineIndex,
+  PackageSink,
+  parseJsonInput,
+  str,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const PIPFILE_LOCK_ID = 'collectors/pipfile-lock';
@@ -37,7 +45,11 @@ export function parsePipfileLock(content: Uint8Array, file: string): CollectorRe
       }
       const m = /^\s*===?\s*([^\s,;]+)\s*$/.exec(spec);
       if (!m) {
-        sink.issue('invalid-value', `${section}.${name}: version "${spec.slice(0, 100)}" is not an exact pin`, line);
+        sink.issue(
+          'invalid-value',
+          `${section}.${name}: version "${spec.slice(0, 100)}" is not an exact pin`,
+          line,
+        );
         continue;
       }
       sink.add({ ecosystem: 'PyPI', name, version: m[1]!, line, dev: section === 'develop' });

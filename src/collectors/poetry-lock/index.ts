@@ -8,5 +8,8 @@ export const poetryLockCollector = {
   version: 1,
   description: 'Python packages resolved in poetry.lock',
   matches: (file) => file.lowerName === 'poetry.lock',
-  collect: (input) => guarded({ file: input.file.path, pluginId: POETRY_LOCK_ID }, () => parsePoetryLock(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: POETRY_LOCK_ID }, () =>
+      parsePoetryLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

@@ -6,7 +6,8 @@ import { parsePoetryLock } from './parse.js';
 
 const fx = (f: string) => sharedData('lockfiles', 'osv-scalibr', 'python', 'poetrylock', 'testdata', f);
 const run = (f: string) => parsePoetryLock(readFileSync(fx(f)), f);
-const nv = (r: ReturnType<typeof run>) => r.observations.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
+const nv = (r: ReturnType<typeof run>) =>
+  r.observations.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
 
 describe('poetry-lock', () => {
   it('claims poetry.lock only', () => {
@@ -18,7 +19,11 @@ describe('poetry-lock', () => {
     const r = run('two-packages.lock');
     expect(nv(r)).toEqual(['proto-plus@1.22.0', 'protobuf@4.21.5']);
     const pb = r.observations.find((o) => o.kind === 'package' && o.name === 'protobuf');
-    expect(pb).toMatchObject({ ecosystem: 'PyPI', purl: 'pkg:pypi/protobuf@4.21.5', locations: [{ file: 'two-packages.lock', line: 15 }] });
+    expect(pb).toMatchObject({
+      ecosystem: 'PyPI',
+      purl: 'pkg:pypi/protobuf@4.21.5',
+      locations: [{ file: 'two-packages.lock', line: 15 }],
+    });
     expect(r.issues).toEqual([]);
   });
 
@@ -41,7 +46,12 @@ describe('poetry-lock', () => {
     const text = '[[package]]\nname = "Pytest_Cov"\nversion = "4.0.0"\ncategory = "dev"\noptional = false\n';
     const r = parsePoetryLock(Buffer.from(text), 'poetry.lock');
     expect(r.observations).toHaveLength(1);
-    expect(r.observations[0]).toMatchObject({ name: 'pytest-cov', version: '4.0.0', dev: true, purl: 'pkg:pypi/pytest-cov@4.0.0' });
+    expect(r.observations[0]).toMatchObject({
+      name: 'pytest-cov',
+      version: '4.0.0',
+      dev: true,
+      purl: 'pkg:pypi/pytest-cov@4.0.0',
+    });
   });
 
   it('reports empty and non-TOML files as issues', () => {
@@ -52,8 +62,15 @@ describe('poetry-lock', () => {
   });
 
   it('collect never throws and stamps the file path', async () => {
-    const r = await poetryLockCollector.collect(collectorInput('x/poetry.lock', '[[package]]\nname = 1\n'));
+    const r = await Promise.resolve(
+      poetryLockCollector.collect(collectorInput('x/poetry.lock', '[[package]]\nname = 1\n')),
+    );
     expect(r.observations).toEqual([]);
-    expect(r.issues[0]).toMatchObject({ code: 'invalid-value', file: 'x/poetry.lock', pluginId: 'collectors/poetry-lock', line: 1 });
+    expect(r.issues[0]).toMatchObject({
+      code: 'invalid-value',
+      file: 'x/poetry.lock',
+      pluginId: 'collectors/poetry-lock',
+      line: 1,
+    });
   });
 });

@@ -1,6 +1,14 @@
 /** Pure parser for Poetry's `poetry.lock` (lock-version 1.x and 2.x). */
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, isRecord, PackageSink, parseTomlInput, str, tomlTableLines } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  isRecord,
+  PackageSink,
+  parseTomlInput,
+  str,
+  tomlTableLines,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const POETRY_LOCK_ID = 'collectors/poetry-lock';

@@ -7,6 +7,11 @@ export const pylockTomlCollector = {
   id: PYLOCK_TOML_ID,
   version: 1,
   description: 'Python packages locked in pylock.toml (PEP 751)',
-  matches: (file) => file.lowerName === 'pylock.toml' || (file.lowerName.startsWith('pylock.') && file.lowerName.endsWith('.toml')),
-  collect: (input) => guarded({ file: input.file.path, pluginId: PYLOCK_TOML_ID }, () => parsePylockToml(input.content, input.file.path)),
+  matches: (file) =>
+    file.lowerName === 'pylock.toml' ||
+    (file.lowerName.startsWith('pylock.') && file.lowerName.endsWith('.toml')),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: PYLOCK_TOML_ID }, () =>
+      parsePylockToml(input.content, input.file.path),
+    ),
 } satisfies Collector;

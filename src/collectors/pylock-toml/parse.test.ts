@@ -33,12 +33,23 @@ describe('pylock-toml', () => {
   });
 
   it('reads pip and pdm output', () => {
-    expect(pk(run('pip-full.toml')).map((o) => o.name)).toEqual(['annotated-types', 'packaging', 'pyproject-toml', 'setuptools', 'wheel']);
+    expect(pk(run('pip-full.toml')).map((o) => o.name)).toEqual([
+      'annotated-types',
+      'packaging',
+      'pyproject-toml',
+      'setuptools',
+      'wheel',
+    ]);
     expect(pk(run('pdm-full.toml'))).toHaveLength(10);
   });
 
   it('reports a VCS package without a version', () => {
-    const r = parsePylockToml(Buffer.from('lock-version = "1.0"\n[[packages]]\nname = "x"\nvcs = { type = "git", url = "https://e/x.git", commit-id = "abc" }\n'), 'pylock.toml');
+    const r = parsePylockToml(
+      Buffer.from(
+        'lock-version = "1.0"\n[[packages]]\nname = "x"\nvcs = { type = "git", url = "https://e/x.git", commit-id = "abc" }\n',
+      ),
+      'pylock.toml',
+    );
     expect(r.observations).toEqual([]);
     expect(r.issues[0]).toMatchObject({ code: 'unsupported', line: 2 });
   });

@@ -1,6 +1,14 @@
 /** Pure parser for PEP 751 lock files (`pylock.toml`, `pylock.<name>.toml`). */
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, isRecord, PackageSink, parseTomlInput, str, tomlTableLines } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  isRecord,
+  PackageSink,
+  parseTomlInput,
+  str,
+  tomlTableLines,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const PYLOCK_TOML_ID = 'collectors/pylock-toml';

@@ -15,7 +15,10 @@ export const pythonDistInfoCollector = {
   version: 1,
   description: 'Installed Python packages (*.dist-info/METADATA, *.egg-info/PKG-INFO)',
   matches: (file) =>
-    (file.lowerName === 'metadata' && inDir(file.path, '.dist-info')) || (file.lowerName === 'pkg-info' && inDir(file.path, '.egg-info')),
+    (file.lowerName === 'metadata' && inDir(file.path, '.dist-info')) ||
+    (file.lowerName === 'pkg-info' && inDir(file.path, '.egg-info')),
   collect: (input) =>
-    guarded({ file: input.file.path, pluginId: PYTHON_DIST_INFO_ID }, () => parsePythonDistInfo(input.content, input.file.path)),
+    guarded({ file: input.file.path, pluginId: PYTHON_DIST_INFO_ID }, () =>
+      parsePythonDistInfo(input.content, input.file.path),
+    ),
 } satisfies Collector;

@@ -16,17 +16,34 @@ Version: 0.0.0
 
 describe('python-dist-info', () => {
   it('claims METADATA in *.dist-info and PKG-INFO in *.egg-info only', () => {
-    expect(pythonDistInfoCollector.matches(fileRef('venv/lib/python3.12/site-packages/flask-3.0.0.dist-info/METADATA'))).toBe(true);
-    expect(pythonDistInfoCollector.matches(fileRef('C:\\py\\Lib\\site-packages\\six-1.16.0.dist-info\\METADATA'))).toBe(true);
+    expect(
+      pythonDistInfoCollector.matches(
+        fileRef('venv/lib/python3.12/site-packages/flask-3.0.0.dist-info/METADATA'),
+      ),
+    ).toBe(true);
+    expect(
+      pythonDistInfoCollector.matches(fileRef('C:\\py\\Lib\\site-packages\\six-1.16.0.dist-info\\METADATA')),
+    ).toBe(true);
     expect(pythonDistInfoCollector.matches(fileRef('site-packages/foo.egg-info/PKG-INFO'))).toBe(true);
     expect(pythonDistInfoCollector.matches(fileRef('project/METADATA'))).toBe(false);
   });
 
   it('reads Name and Version from the headers only', async () => {
-    const r = await pythonDistInfoCollector.collect(collectorInput('sp/flask_sqlalchemy-3.1.1.dist-info/METADATA', metadata));
+    const r = await Promise.resolve(
+      pythonDistInfoCollector.collect(
+        collectorInput('sp/flask_sqlalchemy-3.1.1.dist-info/METADATA', metadata),
+      ),
+    );
     expect(r.issues).toEqual([]);
     expect(r.observations).toEqual([
-      expect.objectContaining({ kind: 'package', ecosystem: 'PyPI', name: 'flask-sqlalchemy', version: '3.1.1', purl: 'pkg:pypi/flask-sqlalchemy@3.1.1', locations: [{ file: 'sp/flask_sqlalchemy-3.1.1.dist-info/METADATA', line: 2 }] }),
+      expect.objectContaining({
+        kind: 'package',
+        ecosystem: 'PyPI',
+        name: 'flask-sqlalchemy',
+        version: '3.1.1',
+        purl: 'pkg:pypi/flask-sqlalchemy@3.1.1',
+        locations: [{ file: 'sp/flask_sqlalchemy-3.1.1.dist-info/METADATA', line: 2 }],
+      }),
     ]);
   });
 
@@ -34,6 +51,8 @@ describe('python-dist-info', () => {
     const r = parsePythonDistInfo(Buffer.from('Metadata-Version: 2.1\nName: x\n'), 'METADATA');
     expect(r.observations).toEqual([]);
     expect(r.issues[0]!.code).toBe('invalid-value');
-    expect(parsePythonDistInfo(Buffer.from('garbage without colon\n'), 'METADATA').issues[0]!.code).toBe('parse-error');
+    expect(parsePythonDistInfo(Buffer.from('garbage without colon\n'), 'METADATA').issues[0]!.code).toBe(
+      'parse-error',
+    );
   });
 });

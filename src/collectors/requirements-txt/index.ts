@@ -9,5 +9,7 @@ export const requirementsTxtCollector = {
   description: 'Python packages pinned in requirements*.txt',
   matches: (file) => file.lowerName.endsWith('.txt') && file.lowerName.includes('requirements'),
   collect: (input) =>
-    guarded({ file: input.file.path, pluginId: REQUIREMENTS_TXT_ID }, () => parseRequirementsTxt(input.content, input.file.path)),
+    guarded({ file: input.file.path, pluginId: REQUIREMENTS_TXT_ID }, () =>
+      parseRequirementsTxt(input.content, input.file.path),
+    ),
 } satisfies Collector;

@@ -8,11 +8,17 @@ import { parseRequirement, parseRequirementsTxt } from './parse.js';
 const fx = (f: string) => sharedData('lockfiles', 'osv-scalibr', 'python', 'requirements', 'testdata', f);
 const run = (f: string) => parseRequirementsTxt(readFileSync(fx(f)), f);
 const txt = (s: string) => parseRequirementsTxt(Buffer.from(s), 'requirements.txt');
-const nv = (r: ReturnType<typeof run>) => r.observations.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
+const nv = (r: ReturnType<typeof run>) =>
+  r.observations.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
 
 describe('requirements-txt', () => {
   it('claims requirements*.txt and *-requirements.txt', () => {
-    for (const n of ['requirements.txt', 'requirements-dev.txt', 'dev-requirements.txt', 'requirements_prod.txt']) {
+    for (const n of [
+      'requirements.txt',
+      'requirements-dev.txt',
+      'dev-requirements.txt',
+      'requirements_prod.txt',
+    ]) {
       expect(requirementsTxtCollector.matches(fileRef(`a/${n}`))).toBe(true);
     }
     expect(requirementsTxtCollector.matches(fileRef('a/notes.txt'))).toBe(false);
@@ -20,10 +26,20 @@ describe('requirements-txt', () => {
 
   it('reads pins with PEP 503 names; unpinned ones become issues', () => {
     const r = run('with_versions.txt');
-    expect(nv(r)).toEqual(['hy-phen@1.2', 'nltk@3.2.2', 'pkg-dot-name@5.0.0', 'qwerty@0.1', 'tabulate@0.7.7', 'under-score@1.3', 'yolo@1.0']);
+    expect(nv(r)).toEqual([
+      'hy-phen@1.2',
+      'nltk@3.2.2',
+      'pkg-dot-name@5.0.0',
+      'qwerty@0.1',
+      'tabulate@0.7.7',
+      'under-score@1.3',
+      'yolo@1.0',
+    ]);
     const unpinned = r.issues.filter((i) => i.code === 'unsupported').map((i) => i.line);
     expect(unpinned).toEqual([3, 4, 10, 12]); // >=, ==0.7.*, >=, <=
-    expect((r.observations as PackageObservation[]).find((o) => o.name === 'qwerty')?.locations[0]?.line).toBe(5);
+    expect(
+      (r.observations as PackageObservation[]).find((o) => o.name === 'qwerty')?.locations[0]?.line,
+    ).toBe(5);
   });
 
   it('reports includes, URLs, paths and unpinned lines in the pip example', () => {
@@ -31,7 +47,9 @@ describe('requirements-txt', () => {
     expect(nv(r)).toEqual(['docopt@0.6.1']);
     const msgs = r.issues.map((i) => `${i.line}:${i.message}`);
     expect(msgs.some((m) => m.startsWith('21:') && m.includes('"other-requirements.txt"'))).toBe(true);
-    expect(msgs.some((m) => m.startsWith('22:') && m.includes('constraints file "constraints.txt"'))).toBe(true);
+    expect(msgs.some((m) => m.startsWith('22:') && m.includes('constraints file "constraints.txt"'))).toBe(
+      true,
+    );
     expect(msgs.some((m) => m.startsWith('10:') && m.includes('urllib3'))).toBe(true);
     expect(msgs.some((m) => m.startsWith('25:') && m.includes('numpy-1.9.2'))).toBe(true);
     expect(msgs.some((m) => m.startsWith('28:') && m.includes('wxPython'))).toBe(true);
@@ -42,10 +60,25 @@ describe('requirements-txt', () => {
     expect(nv(run('extras.txt'))).toEqual(['celery@4.4.7', 'pyjwt@2.1.0']);
     const mc = run('multiline_and_comments.txt');
     expect(nv(mc)).toEqual(['pkga@1.0', 'pkgb@2.0']);
-    expect((mc.observations as PackageObservation[]).find((o) => o.name === 'pkgb')?.locations[0]?.line).toBe(7);
+    expect((mc.observations as PackageObservation[]).find((o) => o.name === 'pkgb')?.locations[0]?.line).toBe(
+      7,
+    );
     const opts = run('per_req_options.txt');
     const names = nv(opts);
-    for (const n of ['foo1', 'foo2', 'foo3', 'foo4', 'foo5', 'foo6', 'foo8', 'foo9', 'foo11', 'foo12', 'foo13', 'foo14']) {
+    for (const n of [
+      'foo1',
+      'foo2',
+      'foo3',
+      'foo4',
+      'foo5',
+      'foo6',
+      'foo8',
+      'foo9',
+      'foo11',
+      'foo12',
+      'foo13',
+      'foo14',
+    ]) {
       expect(names).toContain(`${n}@1.0`);
     }
     expect(names).toContain('foo16-client@1.0');
@@ -63,7 +96,9 @@ describe('requirements-txt', () => {
   });
 
   it('reports editable installs and ignores global options', () => {
-    const r = txt('--index-url https://pypi.org/simple\n-e git+https://github.com/x/y.git#egg=y\nDjango==4.2.7 ; python_version >= "3.8"\n');
+    const r = txt(
+      '--index-url https://pypi.org/simple\n-e git+https://github.com/x/y.git#egg=y\nDjango==4.2.7 ; python_version >= "3.8"\n',
+    );
     expect(nv(r)).toEqual(['django@4.2.7']);
     expect(r.issues).toHaveLength(1);
     expect(r.issues[0]).toMatchObject({ code: 'unsupported', line: 2 });
@@ -71,9 +106,17 @@ describe('requirements-txt', () => {
   });
 
   it('parses PEP 508 specifiers', () => {
-    expect(parseRequirement('requests [security,socks] >= 2.8.1, == 2.8.* ; python_version < "2.7"')).toEqual({
-      name: 'requests', extras: ['security', 'socks'], specs: [{ op: '>=', version: '2.8.1' }, { op: '==', version: '2.8.*' }], marker: 'python_version < "2.7"',
-    });
+    expect(parseRequirement('requests [security,socks] >= 2.8.1, == 2.8.* ; python_version < "2.7"')).toEqual(
+      {
+        name: 'requests',
+        extras: ['security', 'socks'],
+        specs: [
+          { op: '>=', version: '2.8.1' },
+          { op: '==', version: '2.8.*' },
+        ],
+        marker: 'python_version < "2.7"',
+      },
+    );
     expect(parseRequirement('==1.0')).toBe('no project name');
     expect(parseRequirement('x (==1.0)')).toMatchObject({ specs: [{ op: '==', version: '1.0' }] });
   });

@@ -44,13 +44,32 @@ function commentStart(l: string): number {
 
 /** Options that may stand on a line of their own and do not name packages. */
 const GLOBAL_OPTIONS = new Set([
-  '-i', '--index-url', '--extra-index-url', '--no-index', '-f', '--find-links', '--no-binary', '--only-binary',
-  '--prefer-binary', '--require-hashes', '--pre', '--trusted-host', '--use-feature', '-Z',
-  '--always-unzip', '--config-settings', '-C', '--global-option', '--hash',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '--no-index',
+  '-f',
+  '--find-links',
+  '--no-binary',
+  '--only-binary',
+  '--prefer-binary',
+  '--require-hashes',
+  '--pre',
+  '--trusted-host',
+  '--use-feature',
+  '-Z',
+  '--always-unzip',
+  '--config-settings',
+  '-C',
+  '--global-option',
+  '--hash',
 ]);
 
 const INCLUDE_OPTIONS: Record<string, string> = {
-  '-r': 'requirements', '--requirement': 'requirements', '-c': 'constraints', '--constraint': 'constraints',
+  '-r': 'requirements',
+  '--requirement': 'requirements',
+  '-c': 'constraints',
+  '--constraint': 'constraints',
 };
 
 const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/;
@@ -76,7 +95,11 @@ export function parseRequirement(s: string): Requirement | string {
   if (rest.startsWith('[')) {
     const close = rest.indexOf(']');
     if (close === -1) return 'unclosed extras bracket';
-    req.extras = rest.slice(1, close).split(',').map((x) => x.trim()).filter((x) => x !== '');
+    req.extras = rest
+      .slice(1, close)
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
     rest = rest.slice(close + 1).trimStart();
   }
   if (rest.startsWith('@')) {
@@ -133,11 +156,20 @@ export function parseRequirementsTxt(content: Uint8Array, file: string): Collect
       const inc = INCLUDE_OPTIONS[opt];
       if (inc !== undefined) {
         if (arg === '') sink.issue('parse-error', `${opt} without a file name`, line);
-        else sink.issue('unsupported', `includes ${inc} file "${arg.slice(0, 200)}" (${opt}); it is read as its own file when present in the evidence`, line);
+        else
+          sink.issue(
+            'unsupported',
+            `includes ${inc} file "${arg.slice(0, 200)}" (${opt}); it is read as its own file when present in the evidence`,
+            line,
+          );
         continue;
       }
       if (opt === '-e' || opt === '--editable') {
-        sink.issue('unsupported', `editable requirement "${arg.slice(0, 200)}" has no pinned version; not reported`, line);
+        sink.issue(
+          'unsupported',
+          `editable requirement "${arg.slice(0, 200)}" has no pinned version; not reported`,
+          line,
+        );
         continue;
       }
       if (GLOBAL_OPTIONS.has(opt)) continue;
@@ -147,8 +179,15 @@ export function parseRequirementsTxt(content: Uint8Array, file: string): Collect
     // per-requirement options start at the first whitespace-preceded dash
     const optAt = /\s-{1,2}[A-Za-z]/.exec(l);
     const reqText = optAt ? l.slice(0, optAt.index) : l;
-    if (/^(?:[a-z][a-z0-9+.-]*:\/\/|file:|\.{0,2}\/|[A-Za-z]:\\)/i.test(reqText) || /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(reqText)) {
-      sink.issue('unsupported', `URL or path requirement "${reqText.slice(0, 200)}" has no pinned version; not reported`, line);
+    if (
+      /^(?:[a-z][a-z0-9+.-]*:\/\/|file:|\.{0,2}\/|[A-Za-z]:\\)/i.test(reqText) ||
+      /\.(?:whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(reqText)
+    ) {
+      sink.issue(
+        'unsupported',
+        `URL or path requirement "${reqText.slice(0, 200)}" has no pinned version; not reported`,
+        line,
+      );
       continue;
     }
     const req = parseRequirement(reqText);
@@ -157,7 +196,11 @@ export function parseRequirementsTxt(content: Uint8Array, file: string): Collect
       continue;
     }
     if (req.url !== undefined) {
-      sink.issue('unsupported', `${req.name}: URL requirement (${req.url.slice(0, 200)}) has no pinned version; not reported`, line);
+      sink.issue(
+        'unsupported',
+        `${req.name}: URL requirement (${req.url.slice(0, 200)}) has no pinned version; not reported`,
+        line,
+      );
       continue;
     }
     const version = pinnedVersion(req);

@@ -7,7 +7,12 @@ import { comparePackages, type PackageObserved } from '../../util/inventory.js';
 import { spdxCollector } from './index.js';
 
 runCollectorContract(spdxCollector, {
-  validSample: { path: 'sbom/npm-app.spdx.json', content: readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'npm-app.spdx.json')) },
+  validSample: {
+    path: 'sbom/npm-app.spdx.json',
+    content: readFileSync(
+      path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'npm-app.spdx.json'),
+    ),
+  },
   nonMatchingPaths: ['app/x.json', 'app/spdx.txt'],
   matchingPaths: ['a/x.spdx', 'a/x.spdx.yaml', 'a/x.spdx.yml'],
   // package collectors sort by ecosystem, name, version (util/inventory.ts comparePackages)

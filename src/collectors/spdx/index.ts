@@ -9,5 +9,6 @@ export const spdxCollector = {
   description: 'Packages listed in SPDX SBOMs (2.2/2.3 JSON, YAML, tag-value; 3.0 JSON-LD)',
   matches: (file) => /\.spdx(?:\.json|\.ya?ml|\.jsonld)?$/.test(file.lowerName),
   sniff: (head) => sniffSpdx(head.subarray(0, 4096).toString('utf8')),
-  collect: (input) => guarded({ file: input.file.path, pluginId: SPDX_ID }, () => parseSpdx(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: SPDX_ID }, () => parseSpdx(input.content, input.file.path)),
 } satisfies Collector;

@@ -1,7 +1,16 @@
 /** Pure parser for SPDX documents: 2.2/2.3 (JSON, YAML, tag-value) and 3.0 (JSON-LD). */
 import { parse as parseYaml } from 'yaml';
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, fromPurl, isRecord, LineIndex, PackageSink, parseJsonInput, str } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  fromPurl,
+  isRecord,
+  LineIndex,
+  PackageSink,
+  parseJsonInput,
+  str,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const SPDX_ID = 'collectors/spdx';
@@ -77,15 +86,25 @@ export function parseSpdx(content: Uint8Array, file: string): CollectorResult {
   } else {
     const depth = flowDepth(text);
     if (depth > MAX_YAML_FLOW_DEPTH) {
-      sink.issue('limit-exceeded', `YAML flow collections nested ${depth} deep (limit ${MAX_YAML_FLOW_DEPTH}); not parsed`);
+      sink.issue(
+        'limit-exceeded',
+        `YAML flow collections nested ${depth} deep (limit ${MAX_YAML_FLOW_DEPTH}); not parsed`,
+      );
       return sink.result();
     }
     let y: unknown;
     try {
       y = parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
     } catch (err) {
-      const line = err && typeof err === 'object' && 'linePos' in err ? (err as { linePos?: { line: number }[] }).linePos?.[0]?.line : undefined;
-      sink.issue('parse-error', `not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`, line);
+      const line =
+        err && typeof err === 'object' && 'linePos' in err
+          ? (err as { linePos?: { line: number }[] }).linePos?.[0]?.line
+          : undefined;
+      sink.issue(
+        'parse-error',
+        `not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`,
+        line,
+      );
       return sink.result();
     }
     doc = readSpdx2(y, text, sink);
@@ -95,9 +114,23 @@ export function parseSpdx(content: Uint8Array, file: string): CollectorResult {
   return sink.result();
 }
 
-const DEV_2 = new Set(['DEV_DEPENDENCY_OF', 'TEST_DEPENDENCY_OF', 'DEV_TOOL_OF', 'TEST_TOOL_OF', 'BUILD_DEPENDENCY_OF', 'TEST_OF']);
+const DEV_2 = new Set([
+  'DEV_DEPENDENCY_OF',
+  'TEST_DEPENDENCY_OF',
+  'DEV_TOOL_OF',
+  'TEST_TOOL_OF',
+  'BUILD_DEPENDENCY_OF',
+  'TEST_OF',
+]);
 const OPT_2 = new Set(['OPTIONAL_DEPENDENCY_OF', 'OPTIONAL_COMPONENT_OF']);
-const DEP_2 = new Set(['DEPENDS_ON', 'DEPENDENCY_OF', 'RUNTIME_DEPENDENCY_OF', 'PROVIDED_DEPENDENCY_OF', 'CONTAINS', 'CONTAINED_BY']);
+const DEP_2 = new Set([
+  'DEPENDS_ON',
+  'DEPENDENCY_OF',
+  'RUNTIME_DEPENDENCY_OF',
+  'PROVIDED_DEPENDENCY_OF',
+  'CONTAINS',
+  'CONTAINED_BY',
+]);
 
 function emit(doc: NeutralDoc, sink: PackageSink): void {
   if (doc.version !== undefined && !/^SPDX-2\.[0-3]$|^3\.0(\.\d+)?$/.test(doc.version)) {
@@ -133,7 +166,8 @@ function emit(doc: NeutralDoc, sink: PackageSink): void {
   const reach = (kinds: Set<string>, startKinds: Set<string>): Set<string> => {
     const seen = new Set<string>();
     const stack: string[] = [];
-    for (const r of roots) for (const e of children.get(r) ?? []) if (startKinds.has(e.kind)) stack.push(e.child);
+    for (const r of roots)
+      for (const e of children.get(r) ?? []) if (startKinds.has(e.kind)) stack.push(e.child);
     while (stack.length > 0) {
       const n = stack.pop()!;
       if (seen.has(n)) continue;
@@ -184,8 +218,14 @@ function emit(doc: NeutralDoc, sink: PackageSink): void {
     }
   }
   for (const [reason, names] of [...skipped].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const shown = names.slice(0, 5).map((n) => n.slice(0, 80)).join(', ');
-    sink.issue('unsupported', `${names.length} package(s) not reported: ${reason} (${shown}${names.length > 5 ? ', …' : ''})`);
+    const shown = names
+      .slice(0, 5)
+      .map((n) => n.slice(0, 80))
+      .join(', ');
+    sink.issue(
+      'unsupported',
+      `${names.length} package(s) not reported: ${reason} (${shown}${names.length > 5 ? ', …' : ''})`,
+    );
   }
 }
 
@@ -228,7 +268,8 @@ function readSpdx2(doc: unknown, text: string, sink: PackageSink): NeutralDoc | 
   }
   out.roots = arr(doc['documentDescribes']).filter((x): x is string => typeof x === 'string');
   const docId = str(doc['SPDXID']) ?? 'SPDXRef-DOCUMENT';
-  for (const r of out.rels) if (r.from === docId && r.type.toUpperCase() === 'DESCRIBES') out.roots.push(r.to);
+  for (const r of out.rels)
+    if (r.from === docId && r.type.toUpperCase() === 'DESCRIBES') out.roots.push(r.to);
   return out;
 }
 
@@ -254,7 +295,8 @@ function readTagValue(text: string, sink: PackageSink): NeutralDoc {
       let j = i;
       let acc = value;
       while (!acc.includes('</text>') && j + 1 < lines.length) acc += '\n' + lines[++j]!;
-      if (!acc.includes('</text>')) sink.issue('truncated', `<text> opened at line ${i + 1} is never closed`, i + 1);
+      if (!acc.includes('</text>'))
+        sink.issue('truncated', `<text> opened at line ${i + 1} is never closed`, i + 1);
       value = acc.slice(6, acc.includes('</text>') ? acc.indexOf('</text>') : undefined);
       i = j;
     }
@@ -282,7 +324,12 @@ function readTagValue(text: string, sink: PackageSink): NeutralDoc {
         break;
       case 'ExternalRef': {
         const parts = value.split(/\s+/);
-        if (cur && parts.length >= 3 && parts[0]!.replace('_', '-').toUpperCase() === 'PACKAGE-MANAGER' && parts[1] === 'purl') {
+        if (
+          cur &&
+          parts.length >= 3 &&
+          parts[0]!.replace('_', '-').toUpperCase() === 'PACKAGE-MANAGER' &&
+          parts[1] === 'purl'
+        ) {
           cur.purls.push(parts[2]!);
         }
         break;
@@ -298,7 +345,8 @@ function readTagValue(text: string, sink: PackageSink): NeutralDoc {
     }
   }
   if (out.version === undefined) sink.issue('invalid-value', 'no SPDXVersion tag');
-  for (const r of out.rels) if (r.from === docId && r.type.toUpperCase() === 'DESCRIBES') out.roots.push(r.to);
+  for (const r of out.rels)
+    if (r.from === docId && r.type.toUpperCase() === 'DESCRIBES') out.roots.push(r.to);
   return out;
 }
 
@@ -345,7 +393,13 @@ function readSpdx3(doc: Record<string, unknown>, text: string, sink: PackageSink
           if (v && !purls.includes(v)) purls.push(v);
         }
       }
-      out.packages.push({ id, name: str(el['name']), version: str(el['software_packageVersion']) ?? str(el['packageVersion']), purls, line });
+      out.packages.push({
+        id,
+        name: str(el['name']),
+        version: str(el['software_packageVersion']) ?? str(el['packageVersion']),
+        purls,
+        line,
+      });
     } else if (type === 'Relationship' || type === 'LifecycleScopedRelationship') {
       const from = str(el['from']);
       const rtype = str(el['relationshipType']);

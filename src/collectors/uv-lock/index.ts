@@ -8,5 +8,8 @@ export const uvLockCollector = {
   version: 1,
   description: 'Python packages resolved in uv.lock',
   matches: (file) => file.lowerName === 'uv.lock',
-  collect: (input) => guarded({ file: input.file.path, pluginId: UV_LOCK_ID }, () => parseUvLock(input.content, input.file.path)),
+  collect: (input) =>
+    guarded({ file: input.file.path, pluginId: UV_LOCK_ID }, () =>
+      parseUvLock(input.content, input.file.path),
+    ),
 } satisfies Collector;

@@ -66,7 +66,10 @@ describe('uv-lock', () => {
   it('skips the project itself and keeps git sources', () => {
     expect(pk(run('source-git.lock')).map((o) => `${o.name}@${o.version}`)).toEqual(['ruff@0.8.1']);
     expect(run('no-dependencies.lock').observations).toEqual([]);
-    expect(pk(run('names-outside-package-block.lock')).map((o) => o.name)).toEqual(['first-pkg', 'second-pkg']);
+    expect(pk(run('names-outside-package-block.lock')).map((o) => o.name)).toEqual([
+      'first-pkg',
+      'second-pkg',
+    ]);
   });
 
   it('classifies direct, transitive, dev and optional from the workspace graph', () => {

@@ -1,6 +1,16 @@
 /** Pure parser for uv's `uv.lock`. */
 import type { CollectorResult } from '../../core/plugin.js';
-import { arr, decodeInput, entries, isRecord, PackageSink, parseTomlInput, pep503, str, tomlTableLines } from '../../util/inventory.js';
+import {
+  arr,
+  decodeInput,
+  entries,
+  isRecord,
+  PackageSink,
+  parseTomlInput,
+  pep503,
+  str,
+  tomlTableLines,
+} from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const UV_LOCK_ID = 'collectors/uv-lock';
@@ -36,7 +46,15 @@ export function parseUvLock(content: Uint8Array, file: string): CollectorResult 
   const lines = tomlTableLines(text, 'package');
   const useLines = lines.length === pkgs.length;
 
-  interface Entry { name: string; version: string; line: number | undefined; local: boolean; deps: string[]; opt: string[]; dev: string[] }
+  interface Entry {
+    name: string;
+    version: string;
+    line: number | undefined;
+    local: boolean;
+    deps: string[];
+    opt: string[];
+    dev: string[];
+  }
   const list: Entry[] = [];
   pkgs.forEach((p, i) => {
     const line = useLines ? lines[i] : undefined;

@@ -64,7 +64,10 @@ function uuidFrom(data: string): string {
  * const bom = toCycloneDx(packages, { timestamp: '2026-01-01T00:00:00Z', toolVersion: '0.1.0' });
  * writeFileSync('bom.cdx.json', JSON.stringify(bom, null, 2));
  */
-export function toCycloneDx(observations: readonly PackageObservation[], meta: CycloneDxMeta = {}): Record<string, unknown> {
+export function toCycloneDx(
+  observations: readonly PackageObservation[],
+  meta: CycloneDxMeta = {},
+): Record<string, unknown> {
   interface Acc {
     o: PackageObservation;
     purl: string | undefined;
@@ -81,12 +84,21 @@ export function toCycloneDx(observations: readonly PackageObservation[], meta: C
     const ref = purl ?? `${o.ecosystem}:${o.name}@${o.version}`;
     let acc = byRef.get(ref);
     if (!acc) {
-      acc = { o, purl, allDev: true, allOptional: true, locations: new Set(), hosts: new Set(), ecosystems: new Set() };
+      acc = {
+        o,
+        purl,
+        allDev: true,
+        allOptional: true,
+        locations: new Set(),
+        hosts: new Set(),
+        ecosystems: new Set(),
+      };
       byRef.set(ref, acc);
     }
     acc.allDev &&= o.dev === true;
     acc.allOptional &&= o.optional === true;
-    for (const l of o.locations.length > 0 ? o.locations : [o.source]) acc.locations.add(l.line !== undefined ? `${l.file}:${l.line}` : l.file);
+    for (const l of o.locations.length > 0 ? o.locations : [o.source])
+      acc.locations.add(l.line !== undefined ? `${l.file}:${l.line}` : l.file);
     if (o.host) acc.hosts.add(o.host);
     acc.ecosystems.add(o.ecosystem);
   }
@@ -111,7 +123,15 @@ export function toCycloneDx(observations: readonly PackageObservation[], meta: C
   const toolName = meta.toolName ?? 'chainhunt';
   const metadata: Record<string, unknown> = {
     timestamp: meta.timestamp ?? new Date().toISOString(),
-    tools: { components: [{ type: 'application', name: toolName, ...(meta.toolVersion !== undefined ? { version: meta.toolVersion } : {}) }] },
+    tools: {
+      components: [
+        {
+          type: 'application',
+          name: toolName,
+          ...(meta.toolVersion !== undefined ? { version: meta.toolVersion } : {}),
+        },
+      ],
+    },
   };
   if (meta.subject) {
     metadata['component'] = {
@@ -121,7 +141,12 @@ export function toCycloneDx(observations: readonly PackageObservation[], meta: C
       ...(meta.subject.version !== undefined ? { version: meta.subject.version } : {}),
     };
   }
-  const identity = JSON.stringify({ components, tool: toolName, toolVersion: meta.toolVersion, subject: meta.subject });
+  const identity = JSON.stringify({
+    components,
+    tool: toolName,
+    toolVersion: meta.toolVersion,
+    subject: meta.subject,
+  });
   return {
     $schema: 'http://cyclonedx.org/schema/bom-1.6.schema.json',
     bomFormat: 'CycloneDX',

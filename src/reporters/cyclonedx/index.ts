@@ -12,9 +12,13 @@ export const cyclonedxReporter = {
   description: 'CycloneDX 1.6 JSON BOM of the packages an inventory found',
   format: 'cyclonedx',
   mediaType: 'application/vnd.cyclonedx+json; version=1.6',
-  render: (report) => {
+  render: (report, _options) => {
     const packages = (report.observations ?? []).filter((o): o is PackageObservation => o.kind === 'package');
-    const bom = toCycloneDx(packages, { timestamp: report.generatedAt, toolName: report.tool.name, toolVersion: report.tool.version });
+    const bom = toCycloneDx(packages, {
+      timestamp: report.generatedAt,
+      toolName: report.tool.name,
+      toolVersion: report.tool.version,
+    });
     return JSON.stringify(bom, null, 2) + '\n';
   },
 } satisfies Reporter;
