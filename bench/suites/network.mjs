@@ -38,37 +38,83 @@ function best(n, fn) {
     times.push(r.ms);
   }
   const ms = Math.min(...times);
-  rows.push({ case: 'zed dns.log.gz: chainhunt readZeekFile (stream, typed records)', records, ms: Math.round(ms), recordsPerSec: Math.round((records / ms) * 1000) });
+  rows.push({
+    case: 'zed dns.log.gz: chainhunt readZeekFile (stream, typed records)',
+    records,
+    ms: Math.round(ms),
+    recordsPerSec: Math.round((records / ms) * 1000),
+  });
   const buf = readFileSync(dnsGz);
-  const input = { file: { path: dnsGz, name: 'dns.log.gz', lowerName: 'dns.log.gz', size: buf.length }, content: buf, host: { id: 'b', root: '/', fromManifest: false }, signal: new AbortController().signal };
+  const input = {
+    file: { path: dnsGz, name: 'dns.log.gz', lowerName: 'dns.log.gz', size: buf.length },
+    content: buf,
+    host: { id: 'b', root: '/', fromManifest: false },
+    signal: new AbortController().signal,
+  };
   const c = best(3, () => {
     const s = process.hrtime.bigint();
     const r = zeekCollector.collect(input);
     return { ms: Number(process.hrtime.bigint() - s) / 1e6, n: r.observations.length };
   });
-  rows.push({ case: 'zed dns.log.gz: chainhunt zeek collector (net-contact observations)', records: c.n, ms: Math.round(c.ms), recordsPerSec: Math.round((c.n / c.ms) * 1000) });
+  rows.push({
+    case: 'zed dns.log.gz: chainhunt zeek collector (net-contact observations)',
+    records: c.n,
+    ms: Math.round(c.ms),
+    recordsPerSec: Math.round((c.n / c.ms) * 1000),
+  });
   const peer = best(3, () => {
     const s = process.hrtime.bigint();
-    const r = spawnSync('sh', ['-c', `zcat '${dnsGz}' | mawk -F'\\t' '!/^#/ {print $1, $3, $5, $10}' | wc -l`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'sh',
+      ['-c', `zcat '${dnsGz}' | mawk -F'\\t' '!/^#/ {print $1, $3, $5, $10}' | wc -l`],
+      { encoding: 'utf8' },
+    );
     return { ms: Number(process.hrtime.bigint() - s) / 1e6, n: Number(r.stdout.trim()) };
   });
-  rows.push({ case: 'zed dns.log.gz: peer zcat | mawk (zeek-cut style, untyped)', records: peer.n, ms: Math.round(peer.ms), recordsPerSec: Math.round((peer.n / peer.ms) * 1000) });
+  rows.push({
+    case: 'zed dns.log.gz: peer zcat | mawk (zeek-cut style, untyped)',
+    records: peer.n,
+    ms: Math.round(peer.ms),
+    recordsPerSec: Math.round((peer.n / peer.ms) * 1000),
+  });
 }
 
 // 2. RITA missing_host: walk + read every conn/http/ssl log into the beacon table, then analyse.
 {
   const table = new ConnTable(1 << 16);
   const load = await timeIt(() => loadZeekLogs([rita], table));
-  rows.push({ case: `RITA missing_host: load ${load.value.files} conn/http/ssl logs (gzip, rotated)`, records: load.value.records, ms: Math.round(load.ms), recordsPerSec: Math.round((load.value.records / load.ms) * 1000) });
+  rows.push({
+    case: `RITA missing_host: load ${load.value.files} conn/http/ssl logs (gzip, rotated)`,
+    records: load.value.records,
+    ms: Math.round(load.ms),
+    recordsPerSec: Math.round((load.value.records / load.ms) * 1000),
+  });
   const an = await timeIt(() => analyzeBeacons(table));
   const top = an.value.beacons[0];
-  rows.push({ case: `RITA missing_host: beacon analysis (top ${top.src} -> ${top.dst}, count ${top.count}, no-host ${top.missingHostCount})`, records: table.length, ms: Math.round(an.ms), recordsPerSec: Math.round((table.length / an.ms) * 1000) });
+  rows.push({
+    case: `RITA missing_host: beacon analysis (top ${top.src} -> ${top.dst}, count ${top.count}, no-host ${top.missingHostCount})`,
+    records: table.length,
+    ms: Math.round(an.ms),
+    recordsPerSec: Math.round((table.length / an.ms) * 1000),
+  });
   const peer = best(1, () => {
     const s = process.hrtime.bigint();
-    const r = spawnSync('sh', ['-c', `find '${rita}' -name 'conn.*.log.gz' -o -name 'http.*.log.gz' -o -name 'ssl.*.log.gz' -o -name 'open_conn.*.log.gz' | xargs zcat | mawk -F'\\t' '!/^#/ {print $1, $3, $5}' | wc -l`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        `find '${rita}' -name 'conn.*.log.gz' -o -name 'http.*.log.gz' -o -name 'ssl.*.log.gz' -o -name 'open_conn.*.log.gz' | xargs zcat | mawk -F'\\t' '!/^#/ {print $1, $3, $5}' | wc -l`,
+      ],
+      { encoding: 'utf8' },
+    );
     return { ms: Number(process.hrtime.bigint() - s) / 1e6, n: Number(r.stdout.trim()) };
   });
-  rows.push({ case: 'RITA missing_host: peer find | zcat | mawk (untyped)', records: peer.n, ms: Math.round(peer.ms), recordsPerSec: Math.round((peer.n / peer.ms) * 1000) });
+  rows.push({
+    case: 'RITA missing_host: peer find | zcat | mawk (untyped)',
+    records: peer.n,
+    ms: Math.round(peer.ms),
+    recordsPerSec: Math.round((peer.n / peer.ms) * 1000),
+  });
 }
 
 // 3. Beacon analysis over 10 million generated connections.
@@ -112,18 +158,30 @@ function best(n, fn) {
   };
   const planted = an.value.beacons.filter((b) => pairIndex(b.src) % 100 === 0).length;
   const peak = peakRssMiB();
-  rows.push({ case: `generate ${table.length} connection rows (${PAIRS} pairs)`, records: table.length, ms: Math.round(gen.ms), recordsPerSec: Math.round((table.length / gen.ms) * 1000) });
+  rows.push({
+    case: `generate ${table.length} connection rows (${PAIRS} pairs)`,
+    records: table.length,
+    ms: Math.round(gen.ms),
+    recordsPerSec: Math.round((table.length / gen.ms) * 1000),
+  });
   rows.push({
     case: `beacon analysis over ${table.length} rows: ${an.value.pairsScored} pairs scored, peak RSS ${peak} MiB (before ${rssBefore})`,
     records: table.length,
     ms: Math.round(an.ms),
     recordsPerSec: Math.round((table.length / an.ms) * 1000),
   });
-  rows.push({ case: `planted jittered beacons among the top ${an.value.beacons.length} (${PAIRS / 100} planted among ${PAIRS} pairs)`, records: planted, ms: 0, recordsPerSec: 0 });
-  if (an.ms > 60_000 || peak > 2048) console.log('TARGET MISSED: beacon analysis should take < 60 s and < 2 GiB');
+  rows.push({
+    case: `planted jittered beacons among the top ${an.value.beacons.length} (${PAIRS / 100} planted among ${PAIRS} pairs)`,
+    records: planted,
+    ms: 0,
+    recordsPerSec: 0,
+  });
+  if (an.ms > 60_000 || peak > 2048)
+    console.log('TARGET MISSED: beacon analysis should take < 60 s and < 2 GiB');
 }
 
 writeResults('network', rows, {
-  peers: 'zcat | mawk field extraction stands in for zeek-cut (itself an awk script); RITA and Zeek are not installable from Debian here',
+  peers:
+    'zcat | mawk field extraction stands in for zeek-cut (itself an awk script); RITA and Zeek are not installable from Debian here',
   targets: 'beacon analysis over 10M rows: < 60 s, < 2 GiB peak RSS',
 });

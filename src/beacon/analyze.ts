@@ -132,7 +132,8 @@ export class AllowList {
         (c.v === 4 ? p4 : p6).add(c.prefix);
         continue;
       }
-      if (/^[a-z0-9_*.-]+$/.test(e) && e.includes('.')) this.domains.add(e.replace(/^\*\./, '').replace(/\.$/, ''));
+      if (/^[a-z0-9_*.-]+$/.test(e) && e.includes('.'))
+        this.domains.add(e.replace(/^\*\./, '').replace(/\.$/, ''));
       else this.invalid.push(raw);
     }
     this.prefixes4 = [...p4];
@@ -148,7 +149,8 @@ export class AllowList {
   allows(value: string): boolean {
     const ip = parseIp(value);
     if (ip) {
-      for (const p of ip.v === 4 ? this.prefixes4 : this.prefixes6) if (this.cidrKeys.has(maskKey(ip, p))) return true;
+      for (const p of ip.v === 4 ? this.prefixes4 : this.prefixes6)
+        if (this.cidrKeys.has(maskKey(ip, p))) return true;
       return false;
     }
     let d = value.toLowerCase();
@@ -170,7 +172,13 @@ function round(x: number, digits = 3): number {
 }
 
 function summary(d: Dispersion): StatSummary {
-  return { min: round(d.min), median: round(d.median), max: round(d.max), mad: round(d.mad), skew: round(d.skew) };
+  return {
+    min: round(d.min),
+    median: round(d.median),
+    max: round(d.max),
+    mad: round(d.mad),
+    skew: round(d.skew),
+  };
 }
 
 function iso(ts: number): string {
@@ -253,7 +261,16 @@ export function analyzeBeacons(t: ConnTable, opts: BeaconOptions = {}): BeaconRe
         const key = `${s}|${d}|${port[i] as number}`;
         let l = longMap.get(key);
         if (!l) {
-          l = { src: t.strings[s] as string, dst: t.strings[d] as string, port: port[i] as number, maxDuration: 0, count: 0, open: false, firstSeen: '', firstTs: time };
+          l = {
+            src: t.strings[s] as string,
+            dst: t.strings[d] as string,
+            port: port[i] as number,
+            maxDuration: 0,
+            count: 0,
+            open: false,
+            firstSeen: '',
+            firstTs: time,
+          };
           longMap.set(key, l);
         }
         l.maxDuration = Math.max(l.maxDuration, dur);
@@ -373,9 +390,25 @@ export function analyzeBeacons(t: ConnTable, opts: BeaconOptions = {}): BeaconRe
       num += w.size * sizeScore;
       den += w.size;
     }
-    const components: Beacon['components'] = { skew: round(ir.skewScore), mad: round(ir.madScore), count: round(countScore), coverage: round(coverage) };
+    const components: Beacon['components'] = {
+      skew: round(ir.skewScore),
+      mad: round(ir.madScore),
+      count: round(countScore),
+      coverage: round(coverage),
+    };
     if (sizeScore !== undefined) components.size = round(sizeScore);
-    scored.push({ p, score: den > 0 ? num / den : 0, count, iv, sz, bytesTotal: total, coverage, components, first: tsv[0] as number, last: tsv[count - 1] as number });
+    scored.push({
+      p,
+      score: den > 0 ? num / den : 0,
+      count,
+      iv,
+      sz,
+      bytesTotal: total,
+      coverage,
+      components,
+      first: tsv[0] as number,
+      last: tsv[count - 1] as number,
+    });
   }
   const strings = t.strings;
   scored.sort(
@@ -455,11 +488,17 @@ export function analyzeBeacons(t: ConnTable, opts: BeaconOptions = {}): BeaconRe
     return b;
   });
   const longConnections = [...longMap.values()]
-    .sort((a, b) => b.maxDuration - a.maxDuration || cmpStr(a.src, b.src) || cmpStr(a.dst, b.dst) || a.port - b.port)
+    .sort(
+      (a, b) =>
+        b.maxDuration - a.maxDuration || cmpStr(a.src, b.src) || cmpStr(a.dst, b.dst) || a.port - b.port,
+    )
     .slice(0, top)
     .map(({ firstTs, ...l }) => ({ ...l, maxDuration: round(l.maxDuration), firstSeen: iso(firstTs) }));
   return {
-    window: { since: Number.isFinite(winStart) ? iso(winStart) : '', until: Number.isFinite(winEnd) ? iso(winEnd) : '' },
+    window: {
+      since: Number.isFinite(winStart) ? iso(winStart) : '',
+      until: Number.isFinite(winEnd) ? iso(winEnd) : '',
+    },
     pairsScored: scored.length,
     rows,
     beacons,

@@ -26,13 +26,41 @@ function synthetic(): ConnTable {
   const t = new ConnTable();
   const r = rng(42);
   // A jittered beacon: every 300 s ± 30 s, 512 bytes, all day.
-  for (let x = T0; x < T0 + DAY; x += 270 + r() * 60) t.add({ kind: ROW.conn, ts: x, src: '10.0.0.5', dst: '203.0.113.50', port: 443, bytes: 512, duration: 0.2 });
+  for (let x = T0; x < T0 + DAY; x += 270 + r() * 60)
+    t.add({
+      kind: ROW.conn,
+      ts: x,
+      src: '10.0.0.5',
+      dst: '203.0.113.50',
+      port: 443,
+      bytes: 512,
+      duration: 0.2,
+    });
   // Random browsing: Poisson arrivals (mean 300 s), sizes spread over two orders of magnitude.
-  for (let x = T0; x < T0 + DAY; x += -Math.log(1 - r()) * 300) t.add({ kind: ROW.conn, ts: x, src: '10.0.0.6', dst: '198.51.100.7', port: 443, bytes: Math.floor(200 + r() * 50000), duration: 1 });
+  for (let x = T0; x < T0 + DAY; x += -Math.log(1 - r()) * 300)
+    t.add({
+      kind: ROW.conn,
+      ts: x,
+      src: '10.0.0.6',
+      dst: '198.51.100.7',
+      port: 443,
+      bytes: Math.floor(200 + r() * 50000),
+      duration: 1,
+    });
   // A failed scan every 10 s: no payload.
-  for (let x = T0; x < T0 + DAY; x += 10) t.add({ kind: ROW.conn, ts: x, src: '192.0.2.9', dst: '10.0.0.5', port: 23, bytes: 0, duration: 0 });
+  for (let x = T0; x < T0 + DAY; x += 10)
+    t.add({ kind: ROW.conn, ts: x, src: '192.0.2.9', dst: '10.0.0.5', port: 23, bytes: 0, duration: 0 });
   // HTTP requests of the beacon, without Host.
-  for (let i = 0; i < 10; i++) t.add({ kind: ROW.http, ts: T0 + i * 300, src: '10.0.0.5', dst: '203.0.113.50', port: 443, ua: 'Beacon/1.0', flags: FLAG.noHost });
+  for (let i = 0; i < 10; i++)
+    t.add({
+      kind: ROW.http,
+      ts: T0 + i * 300,
+      src: '10.0.0.5',
+      dst: '203.0.113.50',
+      port: 443,
+      ua: 'Beacon/1.0',
+      flags: FLAG.noHost,
+    });
   return t;
 }
 
@@ -54,7 +82,15 @@ describe('analyzeBeacons on synthetic traffic', () => {
 
   it('ranks the jittered beacon first, random traffic lower, and leaves out failed scans', () => {
     const r = analyzeBeacons(t);
-    expect(r.beacons[0]).toMatchObject({ src: '10.0.0.5', dst: '203.0.113.50', dstType: 'ip', ports: [443], httpRequests: 10, missingHostCount: 10, userAgents: ['Beacon/1.0'] });
+    expect(r.beacons[0]).toMatchObject({
+      src: '10.0.0.5',
+      dst: '203.0.113.50',
+      dstType: 'ip',
+      ports: [443],
+      httpRequests: 10,
+      missingHostCount: 10,
+      userAgents: ['Beacon/1.0'],
+    });
     const random = r.beacons.find((b) => b.src === '10.0.0.6')!;
     expect(random.score).toBeLessThan(r.beacons[0]!.score - 0.1);
     expect(r.beacons.some((b) => b.src === '192.0.2.9')).toBe(false);
@@ -124,7 +160,12 @@ describe('RITA missing_host dataset (2024-04-19 and 2024-04-20)', async () => {
 
   it('reports the SSH session that stays open as a long connection', () => {
     const r = analyzeBeacons(table);
-    expect(r.longConnections[0]).toMatchObject({ src: '73.54.23.243', dst: '64.225.56.201', port: 22, open: true });
+    expect(r.longConnections[0]).toMatchObject({
+      src: '73.54.23.243',
+      dst: '64.225.56.201',
+      port: 22,
+      open: true,
+    });
     expect(r.longConnections[0]!.maxDuration).toBeGreaterThan(DAY);
   });
 
@@ -144,11 +185,24 @@ describe('chainhunt beacons', () => {
       return true;
     });
     try {
-      await program.parseAsync(['node', 'chainhunt', 'beacons', sharedData('zeek', 'rita', 'missing_host', '2024-04-20'), '--since', '24h', '--format', 'json', '--top', '3']);
+      await program.parseAsync([
+        'node',
+        'chainhunt',
+        'beacons',
+        sharedData('zeek', 'rita', 'missing_host', '2024-04-20'),
+        '--since',
+        '24h',
+        '--format',
+        'json',
+        '--top',
+        '3',
+      ]);
     } finally {
       spy.mockRestore();
     }
-    const doc = JSON.parse(out.join('')) as { beacons: { src: string; dst: string; score: number; count: number }[] };
+    const doc = JSON.parse(out.join('')) as {
+      beacons: { src: string; dst: string; score: number; count: number }[];
+    };
     expect(doc.beacons.length).toBeLessThanOrEqual(3);
     expect(doc.beacons[0]).toMatchObject({ src: '73.54.23.243', dst: '64.225.56.201' });
     expect(typeof doc.beacons[0]!.score).toBe('number');
@@ -158,6 +212,8 @@ describe('chainhunt beacons', () => {
   it('rejects a bad --since', async () => {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
     registerBeaconsCommand(program);
-    await expect(program.parseAsync(['node', 'chainhunt', 'beacons', '.', '--since', 'yesterday-ish'])).rejects.toThrow();
+    await expect(
+      program.parseAsync(['node', 'chainhunt', 'beacons', '.', '--since', 'yesterday-ish']),
+    ).rejects.toThrow();
   });
 });

@@ -68,7 +68,17 @@ export function addZeekRecord(t: ConnTable, r: ZeekRecord, open = false): boolea
     }
     case 'ssl': {
       const sni = normalizeHostName(str(f, 'server_name'));
-      return t.add({ kind: ROW.ssl, ts, src, dst, port, name: sni && !looksLikeIp(sni) ? sni : undefined, flags: open ? FLAG.open : 0 }) >= 0;
+      return (
+        t.add({
+          kind: ROW.ssl,
+          ts,
+          src,
+          dst,
+          port,
+          name: sni && !looksLikeIp(sni) ? sni : undefined,
+          flags: open ? FLAG.open : 0,
+        }) >= 0
+      );
     }
     default:
       return false;
@@ -88,7 +98,11 @@ export interface LoadSummary {
  *
  * @example const t = new ConnTable(); await loadZeekLogs(['logs/2024-04-19'], t);
  */
-export async function loadZeekLogs(paths: readonly string[], t: ConnTable, opts: { signal?: AbortSignal } = {}): Promise<LoadSummary> {
+export async function loadZeekLogs(
+  paths: readonly string[],
+  t: ConnTable,
+  opts: { signal?: AbortSignal } = {},
+): Promise<LoadSummary> {
   const issues: Issue[] = [];
   const files = await walkFiles(
     paths,

@@ -45,7 +45,16 @@ export function dispersion(a: Float64Array, n: number, scratch: Float64Array): D
   const q1 = quantile(a, n, 0.25);
   const q2 = quantile(a, n, 0.5);
   const q3 = quantile(a, n, 0.75);
-  return { n, min: a[0] ?? NaN, q1, median: q2, q3, max: a[n - 1] ?? NaN, mad: mad(a, n, q2, scratch), skew: bowley(q1, q2, q3) };
+  return {
+    n,
+    min: a[0] ?? NaN,
+    q1,
+    median: q2,
+    q3,
+    max: a[n - 1] ?? NaN,
+    mad: mad(a, n, q2, scratch),
+    skew: bowley(q1, q2, q3),
+  };
 }
 
 /** Regularity score of a sample in [0, 1]: mean of (1 − |skew|) and (1 − min(1, MAD / max(median, floor))). */

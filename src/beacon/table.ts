@@ -68,7 +68,12 @@ export class ConnTable {
   }
 
   private resize(cap: number): void {
-    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+    const grow = <
+      T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array,
+    >(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
       const b = make(cap);
       b.set(a.subarray(0, this.length));
       return b;
@@ -118,11 +123,33 @@ export class ConnTable {
       this.dropped++;
       return -1;
     }
-    return this.addIds(row.kind, row.ts, s, d, row.port ?? 0, n, row.bytes ?? NaN, row.duration ?? NaN, u, row.flags ?? 0);
+    return this.addIds(
+      row.kind,
+      row.ts,
+      s,
+      d,
+      row.port ?? 0,
+      n,
+      row.bytes ?? NaN,
+      row.duration ?? NaN,
+      u,
+      row.flags ?? 0,
+    );
   }
 
   /** Appends one row of already-interned ids (fast path for generators and bulk loads). */
-  addIds(kind: RowKind, ts: number, src: number, dst: number, port: number, name: number, bytes: number, duration: number, ua: number, flags: number): number {
+  addIds(
+    kind: RowKind,
+    ts: number,
+    src: number,
+    dst: number,
+    port: number,
+    name: number,
+    bytes: number,
+    duration: number,
+    ua: number,
+    flags: number,
+  ): number {
     if (this.length === this.capacity) this.resize(this.capacity * 2);
     const i = this.length++;
     this.kind[i] = kind;

@@ -4,7 +4,10 @@ import { isDefanged, refang } from './defang.js';
 describe('refang', () => {
   it.each([
     ['hxxp://evil[.]com/a', 'http://evil.com/a'],
-    ['hXXps[:]//raw[.]githubusercontent[.]com/IconStorages/images/main/icon1[.]ico', 'https://raw.githubusercontent.com/IconStorages/images/main/icon1.ico'],
+    [
+      'hXXps[:]//raw[.]githubusercontent[.]com/IconStorages/images/main/icon1[.]ico',
+      'https://raw.githubusercontent.com/IconStorages/images/main/icon1.ico',
+    ],
     ['hxxps[://]akamaicontainer(.)com', 'https://akamaicontainer.com'],
     ['akamaicontainer{.}com', 'akamaicontainer.com'],
     ['azureonlinestorage[dot]com', 'azureonlinestorage.com'],
@@ -31,7 +34,13 @@ describe('refang', () => {
     fc.assert(
       fc.property(fc.string(), (s) => {
         const once = refang(s);
-        return refang(once) === once || once.includes('[') || once.includes('(') || once.includes('{') || once.includes('\\');
+        return (
+          refang(once) === once ||
+          once.includes('[') ||
+          once.includes('(') ||
+          once.includes('{') ||
+          once.includes('\\')
+        );
       }),
     );
   });

@@ -68,7 +68,12 @@ export function refang(value: string): string {
         if (s.length - i > n && s.slice(i, i + n).toLowerCase() === from) {
           const next = s[i + n];
           const nextBracket = s.slice(i + n, i + n + 3);
-          if (next === ':' || nextBracket === '[:]' || nextBracket === '(:)' || s.slice(i + n, i + n + 5) === '[://]') {
+          if (
+            next === ':' ||
+            nextBracket === '[:]' ||
+            nextBracket === '(:)' ||
+            s.slice(i + n, i + n + 5) === '[://]'
+          ) {
             out += to;
             i += n;
             done = true;

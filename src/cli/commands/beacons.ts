@@ -31,7 +31,13 @@ function intArg(v: string): number {
 }
 
 function collect(v: string, prev: string[]): string[] {
-  return [...prev, ...v.split(',').map((x) => x.trim()).filter((x) => x.length > 0)];
+  return [
+    ...prev,
+    ...v
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+  ];
 }
 
 function resolve(t: TimeArg | undefined, newest: number): number | undefined {
@@ -56,12 +62,18 @@ export function renderBeaconTable(r: BeaconReport): string {
     b.userAgents.join(' | ').slice(0, 60),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r2) => (r2[i] ?? '').length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   lines.push(fmt(head), ...rows.map(fmt));
   if (r.longConnections.length > 0) {
     lines.push('', 'long connections');
     for (const l of r.longConnections) {
-      lines.push(`  ${l.src} -> ${l.dst}:${l.port}  ${Math.round(l.maxDuration)} s${l.open ? ' (still open)' : ''}  since ${l.firstSeen}`);
+      lines.push(
+        `  ${l.src} -> ${l.dst}:${l.port}  ${Math.round(l.maxDuration)} s${l.open ? ' (still open)' : ''}  since ${l.firstSeen}`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -86,22 +98,39 @@ interface BeaconsCliOptions {
 export function registerBeaconsCommand(program: Command): void {
   program
     .command('beacons')
-    .description('rank beacon candidates in Zeek conn/http/ssl logs (directories are walked; gzip and rotated files read)')
+    .description(
+      'rank beacon candidates in Zeek conn/http/ssl logs (directories are walked; gzip and rotated files read)',
+    )
     .argument('<paths...>', 'Zeek log files or directories')
-    .option('--since <time>', 'window start: ISO 8601, epoch seconds, or a duration before the newest record (24h)', parseTimeArg)
-    .option('--until <time>', 'window end: ISO 8601, epoch seconds, or a duration before the newest record', parseTimeArg)
-    .option('--allow <domain|cidr>', 'leave out a domain (with sub-domains), IP or CIDR; repeatable or comma-separated', collect, [])
+    .option(
+      '--since <time>',
+      'window start: ISO 8601, epoch seconds, or a duration before the newest record (24h)',
+      parseTimeArg,
+    )
+    .option(
+      '--until <time>',
+      'window end: ISO 8601, epoch seconds, or a duration before the newest record',
+      parseTimeArg,
+    )
+    .option(
+      '--allow <domain|cidr>',
+      'leave out a domain (with sub-domains), IP or CIDR; repeatable or comma-separated',
+      collect,
+      [],
+    )
     .option('--format <format>', 'json or table', 'table')
     .option('--top <n>', 'report at most n beacons', intArg, 50)
     .option('--min-count <n>', 'minimum connections for a pair to be scored (default 5)', intArg)
     .option('--include-failed', 'also score connections that carried no payload')
     .option('--long-conn <seconds>', 'report connections at least this long (default 3600)', intArg)
     .action(async (paths: string[], o: BeaconsCliOptions) => {
-      if (o.format !== 'json' && o.format !== 'table') throw new InvalidArgumentError(`unknown format ${o.format}`);
+      if (o.format !== 'json' && o.format !== 'table')
+        throw new InvalidArgumentError(`unknown format ${o.format}`);
       const table = new ConnTable(1 << 16);
       const load = await loadZeekLogs(paths, table);
       let newest = -Infinity;
-      for (let i = 0; i < table.length; i++) if ((table.ts[i] as number) > newest) newest = table.ts[i] as number;
+      for (let i = 0; i < table.length; i++)
+        if ((table.ts[i] as number) > newest) newest = table.ts[i] as number;
       const opts: BeaconOptions = { allow: o.allow, top: o.top };
       const since = resolve(o.since, newest);
       const until = resolve(o.until, newest);
@@ -118,7 +147,8 @@ export function registerBeaconsCommand(program: Command): void {
       } else {
         process.stdout.write(`${load.files} files, ${load.records} records\n`);
         process.stdout.write(renderBeaconTable(report));
-        if (issues.length > 0) process.stderr.write(`${issues.length} issues while reading (use --format json to list them)\n`);
+        if (issues.length > 0)
+          process.stderr.write(`${issues.length} issues while reading (use --format json to list them)\n`);
       }
     });
 }

@@ -13,7 +13,8 @@ const ID = 'collectors/net-csv';
 /** The built-in mappings, validated at load (a broken data file fails every test run). */
 export const BUILTIN_MAPPINGS: readonly FieldMapping[] = (() => {
   const r = loadMappings(builtIn, 'collectors/net-csv/mappings.json');
-  if (r.issues.length > 0) throw new Error(`built-in net-csv mappings invalid: ${r.issues.map((i) => i.message).join('; ')}`);
+  if (r.issues.length > 0)
+    throw new Error(`built-in net-csv mappings invalid: ${r.issues.map((i) => i.message).join('; ')}`);
   return r.mappings;
 })();
 

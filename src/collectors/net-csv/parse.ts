@@ -15,12 +15,17 @@ const PLUGIN = 'collectors/net-csv';
 const MAX_ISSUES = 100;
 
 /** Validates a mapping file (JSON already parsed); invalid input gives issues, never throws. */
-export function loadMappings(json: unknown, file = 'mappings'): { mappings: FieldMapping[]; issues: Issue[] } {
+export function loadMappings(
+  json: unknown,
+  file = 'mappings',
+): { mappings: FieldMapping[]; issues: Issue[] } {
   const r = MappingFile.safeParse(json);
   if (r.success) return { mappings: r.data.mappings, issues: [] };
   return {
     mappings: [],
-    issues: r.error.issues.map((i) => issue('invalid-value', `mapping ${i.path.join('.')}: ${i.message}`, { file, pluginId: PLUGIN })),
+    issues: r.error.issues.map((i) =>
+      issue('invalid-value', `mapping ${i.path.join('.')}: ${i.message}`, { file, pluginId: PLUGIN }),
+    ),
   };
 }
 
@@ -32,7 +37,11 @@ export function mappingsForPath(mappings: readonly FieldMapping[], path: string)
 }
 
 /** RFC 4180 CSV: quoted fields with `""` escapes and embedded newlines. Calls `onRow` with the 1-based line of the row start. */
-export function parseCsv(text: string, delimiter: string, onRow: (cells: string[], line: number, complete: boolean) => void): void {
+export function parseCsv(
+  text: string,
+  delimiter: string,
+  onRow: (cells: string[], line: number, complete: boolean) => void,
+): void {
   let i = 0;
   let line = 1;
   const n = text.length;
@@ -116,7 +125,13 @@ function hostOfUrl(url: string): string | undefined {
   return m[1].replace(/^\[|\]$/g, '').toLowerCase();
 }
 
-function toContact(get: (path: string) => string | number | undefined, m: FieldMapping, file: string, line: number, bad: (msg: string) => void): NetContact | null {
+function toContact(
+  get: (path: string) => string | number | undefined,
+  m: FieldMapping,
+  file: string,
+  line: number,
+  bad: (msg: string) => void,
+): NetContact | null {
   const c: NetContact = { kind: 'net-contact', source: { file, line }, logType: m.logType };
   const pick = (f: MappableField): string | number | undefined => {
     for (const key of m.fields[f] ?? []) {
@@ -173,7 +188,11 @@ function getPath(obj: Record<string, unknown>, path: string): string | number | 
  * Parses a CSV or JSONL log with the first of `candidates` that fits it (CSV header columns or
  * JSON keys per `detect`). No fitting mapping is one `unsupported` issue.
  */
-export function parseNetLog(text: string, file: string, candidates: readonly FieldMapping[]): { observations: NetContact[]; issues: Issue[]; mapping?: string } {
+export function parseNetLog(
+  text: string,
+  file: string,
+  candidates: readonly FieldMapping[],
+): { observations: NetContact[]; issues: Issue[]; mapping?: string } {
   const observations: NetContact[] = [];
   const issues: Issue[] = [];
   let suppressed = 0;
@@ -204,7 +223,11 @@ export function parseNetLog(text: string, file: string, candidates: readonly Fie
       try {
         obj = JSON.parse(line);
       } catch {
-        report(nl < 0 ? 'truncated' : 'parse-error', nl < 0 ? 'last JSON line cut short' : 'line is not valid JSON', lineNo);
+        report(
+          nl < 0 ? 'truncated' : 'parse-error',
+          nl < 0 ? 'last JSON line cut short' : 'line is not valid JSON',
+          lineNo,
+        );
         continue;
       }
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
@@ -213,14 +236,26 @@ export function parseNetLog(text: string, file: string, candidates: readonly Fie
       }
       const o = obj as Record<string, unknown>;
       if (!chosen) {
-        chosen = fits.find((m) => (m.detect.columns ?? []).every((k) => k.split('|').some((alt) => getPath(o, alt) !== undefined)));
+        chosen = fits.find((m) =>
+          (m.detect.columns ?? []).every((k) => k.split('|').some((alt) => getPath(o, alt) !== undefined)),
+        );
         if (!chosen) {
-          report('unsupported', `no JSONL field mapping fits the keys of the first record (${Object.keys(o).slice(0, 12).join(', ')})`, lineNo);
+          report(
+            'unsupported',
+            `no JSONL field mapping fits the keys of the first record (${Object.keys(o).slice(0, 12).join(', ')})`,
+            lineNo,
+          );
           return { observations, issues };
         }
       }
       const m = chosen;
-      const c = toContact((k) => getPath(o, k), m, file, lineNo, (msg) => report('invalid-value', msg, lineNo));
+      const c = toContact(
+        (k) => getPath(o, k),
+        m,
+        file,
+        lineNo,
+        (msg) => report('invalid-value', msg, lineNo),
+      );
       if (c) observations.push(c);
     }
   } else {
@@ -228,7 +263,13 @@ export function parseNetLog(text: string, file: string, candidates: readonly Fie
     let done = false;
     const tryChoose = (cells: string[], line: number): boolean => {
       const lower = cells.map((c) => c.trim().toLowerCase());
-      const withHeader = fits.find((m) => m.header !== false && (m.detect.columns ?? []).every((k) => k.split('|').some((alt) => lower.includes(alt.toLowerCase()))));
+      const withHeader = fits.find(
+        (m) =>
+          m.header !== false &&
+          (m.detect.columns ?? []).every((k) =>
+            k.split('|').some((alt) => lower.includes(alt.toLowerCase())),
+          ),
+      );
       if (withHeader) {
         chosen = withHeader;
         header = new Map(lower.map((h, i) => [h, i]));
@@ -239,7 +280,11 @@ export function parseNetLog(text: string, file: string, candidates: readonly Fie
         chosen = headerless;
         return false; // this row is data
       }
-      report('unsupported', `no CSV field mapping fits the first row (${lower.slice(0, 12).join(', ')})`, line);
+      report(
+        'unsupported',
+        `no CSV field mapping fits the first row (${lower.slice(0, 12).join(', ')})`,
+        line,
+      );
       done = true;
       return true;
     };
@@ -251,7 +296,11 @@ export function parseNetLog(text: string, file: string, candidates: readonly Fie
       }
       const m = chosen as FieldMapping;
       if (header && cells.length !== header.size) {
-        report(complete ? 'parse-error' : 'truncated', `${cells.length} cells where the header has ${header.size}`, line);
+        report(
+          complete ? 'parse-error' : 'truncated',
+          `${cells.length} cells where the header has ${header.size}`,
+          line,
+        );
         return;
       }
       const get = (k: string): string | undefined => {
@@ -263,7 +312,10 @@ export function parseNetLog(text: string, file: string, candidates: readonly Fie
       if (c) observations.push(c);
     });
   }
-  if (suppressed > 0) issues.push(issue('limit-exceeded', `${suppressed} further issues not listed`, { file, pluginId: PLUGIN }));
+  if (suppressed > 0)
+    issues.push(
+      issue('limit-exceeded', `${suppressed} further issues not listed`, { file, pluginId: PLUGIN }),
+    );
   const out: { observations: NetContact[]; issues: Issue[]; mapping?: string } = { observations, issues };
   if (chosen) out.mapping = chosen.id;
   return out;

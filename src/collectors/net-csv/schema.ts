@@ -2,7 +2,20 @@
 import { z } from 'zod';
 
 /** Contact fields a mapping can fill. */
-export const MAPPABLE_FIELDS = ['time', 'src', 'srcPort', 'dst', 'dstPort', 'fqdn', 'url', 'sni', 'userAgent', 'bytesIn', 'bytesOut', 'protocol'] as const;
+export const MAPPABLE_FIELDS = [
+  'time',
+  'src',
+  'srcPort',
+  'dst',
+  'dstPort',
+  'fqdn',
+  'url',
+  'sni',
+  'userAgent',
+  'bytesIn',
+  'bytesOut',
+  'protocol',
+] as const;
 export type MappableField = (typeof MAPPABLE_FIELDS)[number];
 
 /** One mapping: where each contact field comes from (column names, `#n` indexes, or dotted JSON paths; first present wins). */

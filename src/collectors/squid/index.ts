@@ -13,7 +13,9 @@ export const squidCollector = {
   matches(file: FileRef): boolean {
     // Only under a squid directory or with squid in the name: other access.log files are web servers'.
     const p = file.path.toLowerCase();
-    return /^access\.log(\.\d+)?(\.gz)?$/.test(file.lowerName) ? p.includes('squid') : file.lowerName.includes('squid') && /access.*\.log(\.\d+)?(\.gz)?$/.test(file.lowerName);
+    return /^access\.log(\.\d+)?(\.gz)?$/.test(file.lowerName)
+      ? p.includes('squid')
+      : file.lowerName.includes('squid') && /access.*\.log(\.\d+)?(\.gz)?$/.test(file.lowerName);
   },
   sniff(head: Buffer, file: FileRef): boolean {
     if (!/\.log(\.\d+)?$/.test(file.lowerName)) return false;

@@ -24,7 +24,8 @@ function splitHostPort(hp: string): { host: string; port?: number } {
     return /^\d+$/.test(port) ? { host: hp.slice(1, end), port: Number(port) } : { host: hp.slice(1, end) };
   }
   const c = hp.lastIndexOf(':');
-  if (c > 0 && /^\d+$/.test(hp.slice(c + 1)) && hp.indexOf(':') === c) return { host: hp.slice(0, c), port: Number(hp.slice(c + 1)) };
+  if (c > 0 && /^\d+$/.test(hp.slice(c + 1)) && hp.indexOf(':') === c)
+    return { host: hp.slice(0, c), port: Number(hp.slice(c + 1)) };
   return { host: hp };
 }
 
@@ -33,7 +34,10 @@ function splitHostPort(hp: string): { host: string; port?: number } {
  *
  * @example parseSquidAccessLog('1286536308.779 180 10.0.0.5 TCP_MISS/200 411 GET http://x.example/ - DIRECT/1.2.3.4 text/html', 'access.log')
  */
-export function parseSquidAccessLog(text: string, file: string): { observations: NetContact[]; issues: Issue[] } {
+export function parseSquidAccessLog(
+  text: string,
+  file: string,
+): { observations: NetContact[]; issues: Issue[] } {
   const observations: NetContact[] = [];
   const issues: Issue[] = [];
   let lineNo = 0;
@@ -51,17 +55,44 @@ export function parseSquidAccessLog(text: string, file: string): { observations:
     const parts = line.trim().split(/\s+/);
     if (parts.length < 7 || !looksLikeSquidNative(line.trim())) {
       if (good === 0 && lineNo <= 5 && bad === 0) {
-        issues.push(issue('unsupported', 'not the native Squid access.log format (logformat squid); other formats are not parsed', { file, line: lineNo, pluginId: PLUGIN }));
+        issues.push(
+          issue(
+            'unsupported',
+            'not the native Squid access.log format (logformat squid); other formats are not parsed',
+            { file, line: lineNo, pluginId: PLUGIN },
+          ),
+        );
       } else if (bad < 100) {
-        issues.push(issue(nl < 0 ? 'truncated' : 'parse-error', 'line does not have the Squid native fields', { file, line: lineNo, pluginId: PLUGIN }));
+        issues.push(
+          issue(nl < 0 ? 'truncated' : 'parse-error', 'line does not have the Squid native fields', {
+            file,
+            line: lineNo,
+            pluginId: PLUGIN,
+          }),
+        );
       }
       bad++;
       if (good === 0 && bad === 1 && lineNo <= 5) return { observations, issues };
       continue;
     }
     good++;
-    const [time, , client, codeStatus, bytes, method, url, , hier] = parts as [string, string, string, string, string, string, string, string?, string?];
-    const c: NetContact = { kind: 'net-contact', source: { file, line: lineNo }, logType: 'squid', src: client };
+    const [time, , client, codeStatus, bytes, method, url, , hier] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string?,
+      string?,
+    ];
+    const c: NetContact = {
+      kind: 'net-contact',
+      source: { file, line: lineNo },
+      logType: 'squid',
+      src: client,
+    };
     const ms = Math.round(Number(time) * 1000);
     if (Number.isFinite(ms)) c.time = new Date(ms).toISOString();
     const b = Number(bytes);
@@ -89,7 +120,10 @@ export function parseSquidAccessLog(text: string, file: string): { observations:
     if (codeStatus.endsWith('/000')) c.protocol = `${c.protocol}-failed`;
     observations.push(c);
   }
-  if (bad > 100) issues.push(issue('limit-exceeded', `${bad - 100} further bad lines not listed`, { file, pluginId: PLUGIN }));
+  if (bad > 100)
+    issues.push(
+      issue('limit-exceeded', `${bad - 100} further bad lines not listed`, { file, pluginId: PLUGIN }),
+    );
   if (lineNo === 0) issues.push(issue('empty', 'empty access.log', { file, pluginId: PLUGIN }));
   return { observations, issues };
 }

@@ -28,7 +28,12 @@ describe('parseSquidAccessLog', () => {
       url: 'https://raw.githubusercontent.com/IconStorages/images/main/icon7.ico',
       fqdn: 'raw.githubusercontent.com',
     });
-    expect(observations[1]).toMatchObject({ fqdn: 'akamaicontainer.com', dstPort: 443, dst: '203.0.113.10', protocol: 'https' });
+    expect(observations[1]).toMatchObject({
+      fqdn: 'akamaicontainer.com',
+      dstPort: 443,
+      dst: '203.0.113.10',
+      protocol: 'https',
+    });
     expect(observations[1]!.url).toBeUndefined();
     expect(observations[2]).toMatchObject({ fqdn: '2001:db8::1', dstPort: 8080 });
     expect(observations[2]!.dst).toBeUndefined();

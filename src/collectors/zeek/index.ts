@@ -11,7 +11,8 @@ const TYPES = new Set<string>(ZEEK_CONTACT_LOGS);
 export const zeekCollector = {
   id: ID,
   version: 1,
-  description: 'Zeek conn, dns, http, ssl, x509 and files logs (TSV or JSON, gzip, rotated) as network contacts',
+  description:
+    'Zeek conn, dns, http, ssl, x509 and files logs (TSV or JSON, gzip, rotated) as network contacts',
   matches(file: FileRef): boolean {
     const t = zeekLogTypeFromName(file.lowerName);
     return t !== null && TYPES.has(t.type);
@@ -26,7 +27,11 @@ export const zeekCollector = {
   collect(input): CollectorResult {
     const { text, issues } = decodeLogBuffer(input.content, input.file.path, { pluginId: ID });
     const hint = zeekLogTypeFromName(input.file.lowerName)?.type;
-    const res = parseZeekContacts(text, input.file.path, hint !== undefined ? { pathHint: hint, pluginId: ID } : { pluginId: ID });
+    const res = parseZeekContacts(
+      text,
+      input.file.path,
+      hint !== undefined ? { pathHint: hint, pluginId: ID } : { pluginId: ID },
+    );
     return { observations: res.observations, issues: [...issues, ...res.issues] };
   },
 } satisfies Collector;

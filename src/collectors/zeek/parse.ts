@@ -5,7 +5,16 @@
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { NetContactObservation } from '../../core/observation.js';
-import { baseLogPath, forEachZeekRecord, num, str, strList, zeekTimeToIso, type ZeekRecord, type ZeekValue } from '../../logs/zeek/parse.js';
+import {
+  baseLogPath,
+  forEachZeekRecord,
+  num,
+  str,
+  strList,
+  zeekTimeToIso,
+  type ZeekRecord,
+  type ZeekValue,
+} from '../../logs/zeek/parse.js';
 
 /** Zeek log types this collector turns into contacts. */
 export const ZEEK_CONTACT_LOGS = ['conn', 'dns', 'http', 'ssl', 'x509', 'files'] as const;
@@ -33,7 +42,13 @@ export function parseZeekContacts(
     if (!SUPPORTED.has(r.logPath)) {
       if (!unsupportedPaths.has(r.logPath)) {
         unsupportedPaths.add(r.logPath);
-        unsupported.push(issue('unsupported', `Zeek log type ${r.logPath} has no contact mapping; records skipped`, { file, line: r.line, pluginId: opts.pluginId }));
+        unsupported.push(
+          issue('unsupported', `Zeek log type ${r.logPath} has no contact mapping; records skipped`, {
+            file,
+            line: r.line,
+            pluginId: opts.pluginId,
+          }),
+        );
       }
       return;
     }
@@ -190,7 +205,11 @@ function stripPort(host: string): string {
 }
 
 /** Rebuilds the request URL from Host, port and URI (an absolute URI, as proxies see, is kept). */
-export function buildUrl(host: string | undefined, port: number | undefined, uri: string | undefined): string | undefined {
+export function buildUrl(
+  host: string | undefined,
+  port: number | undefined,
+  uri: string | undefined,
+): string | undefined {
   if (uri !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri;
   if (!host) return undefined;
   const h = host.includes(':') && !host.includes('[') && looksLikeIp(host) ? `[${host}]` : host;

@@ -19,10 +19,30 @@ const header = (path: string, fields: string[], types: string[]): string =>
 
 describe('parseZeekLog (TSV)', () => {
   const fields = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'query', 'answers', 'TTLs', 'AA', 'tunnel_parents'];
-  const types = ['time', 'string', 'addr', 'port', 'string', 'vector[string]', 'vector[interval]', 'bool', 'set[string]'];
+  const types = [
+    'time',
+    'string',
+    'addr',
+    'port',
+    'string',
+    'vector[string]',
+    'vector[interval]',
+    'bool',
+    'set[string]',
+  ];
   const text = [
     header('dns', fields, types),
-    ['1521911720.865716', 'Cq1', '10.47.1.100', '41772', 'ise.wrccdc.org', 'a.example,134.71.3.16', '2230.000000,41830.000000', 'F', '(empty)'].join(T),
+    [
+      '1521911720.865716',
+      'Cq1',
+      '10.47.1.100',
+      '41772',
+      'ise.wrccdc.org',
+      'a.example,134.71.3.16',
+      '2230.000000,41830.000000',
+      'F',
+      '(empty)',
+    ].join(T),
     ['1521911721.5', 'Cq2', '10.47.1.101', '41773', 'tab\\x09in\\x2cname', '-', '-', 'T', '-'].join(T),
     '#close\t2024-01-01-00-00-00',
     '',
@@ -60,7 +80,13 @@ describe('parseZeekLog (TSV)', () => {
   });
 
   it('reports a bad middle line as parse-error and an invalid count as invalid-value', () => {
-    const t2 = [header('conn', ['ts', 'orig_bytes'], ['time', 'count']), '1.0', '2.0\tx12', '3.0\t7', ''].join('\n');
+    const t2 = [
+      header('conn', ['ts', 'orig_bytes'], ['time', 'count']),
+      '1.0',
+      '2.0\tx12',
+      '3.0\t7',
+      '',
+    ].join('\n');
     const r = parseZeekLog(t2, { file: 'conn.log' });
     expect(r.records.map((x) => x.fields['orig_bytes'])).toEqual(['x12', 7]);
     expect(r.issues.map((i) => i.code)).toEqual(['parse-error', 'invalid-value']);
@@ -74,7 +100,13 @@ describe('parseZeekLog (TSV)', () => {
   });
 
   it('re-reads headers when rotated logs are concatenated', () => {
-    const t2 = [header('conn', ['ts', 'a'], ['time', 'count']), '1.0\t1', header('dns', ['ts', 'b', 'c'], ['time', 'string', 'count']), '2.0\tx\t3', ''].join('\n');
+    const t2 = [
+      header('conn', ['ts', 'a'], ['time', 'count']),
+      '1.0\t1',
+      header('dns', ['ts', 'b', 'c'], ['time', 'string', 'count']),
+      '2.0\tx\t3',
+      '',
+    ].join('\n');
     const r = parseZeekLog(t2);
     expect(r.records.map((x) => [x.logPath, x.fields])).toEqual([
       ['conn', { ts: 1, a: 1 }],
@@ -83,7 +115,15 @@ describe('parseZeekLog (TSV)', () => {
   });
 
   it('never throws on hostile input', () => {
-    for (const junk of ['#fields', '\u0000\u0001', '{"ts":', '#separator', '#separator \\x', '{}\n[1,2]\nnull', '-\t-\t-']) {
+    for (const junk of [
+      '#fields',
+      '\u0000\u0001',
+      '{"ts":',
+      '#separator',
+      '#separator \\x',
+      '{}\n[1,2]\nnull',
+      '-\t-\t-',
+    ]) {
       expect(() => parseZeekLog(junk)).not.toThrow();
     }
   });
@@ -91,7 +131,9 @@ describe('parseZeekLog (TSV)', () => {
 
 describe('parseZeekLog (JSON)', () => {
   it('flattens nested objects, converts ISO times with microseconds and takes _path', () => {
-    const r = parseZeekLog('{"_path":"ssl","ts":"2018-03-24T17:15:20.865716Z","id":{"orig_h":"1.2.3.4"},"server_name":"x.test","n":null}\n');
+    const r = parseZeekLog(
+      '{"_path":"ssl","ts":"2018-03-24T17:15:20.865716Z","id":{"orig_h":"1.2.3.4"},"server_name":"x.test","n":null}\n',
+    );
     expect(r.records[0]!.logPath).toBe('ssl');
     expect(r.records[0]!.fields['ts']).toBeCloseTo(1521911720.865716, 6);
     expect(r.records[0]!.fields['id.orig_h']).toBe('1.2.3.4');
@@ -99,8 +141,17 @@ describe('parseZeekLog (JSON)', () => {
   });
 
   it('parses Zeek TSV and JSON forms of the same record into the same fields', () => {
-    const tsv = [header('conn', ['ts', 'id.orig_h', 'id.resp_p', 'local_orig', 'tunnel_parents'], ['time', 'addr', 'port', 'bool', 'set[string]']), '1517336042.279652\t192.168.88.2\t53\tT\ta,b', ''].join('\n');
-    const json = '{"ts":1517336042.279652,"id.orig_h":"192.168.88.2","id.resp_p":53,"local_orig":true,"tunnel_parents":["a","b"],"_path":"conn"}';
+    const tsv = [
+      header(
+        'conn',
+        ['ts', 'id.orig_h', 'id.resp_p', 'local_orig', 'tunnel_parents'],
+        ['time', 'addr', 'port', 'bool', 'set[string]'],
+      ),
+      '1517336042.279652\t192.168.88.2\t53\tT\ta,b',
+      '',
+    ].join('\n');
+    const json =
+      '{"ts":1517336042.279652,"id.orig_h":"192.168.88.2","id.resp_p":53,"local_orig":true,"tunnel_parents":["a","b"],"_path":"conn"}';
     const a = parseZeekLog(tsv).records[0]!;
     const b = parseZeekLog(json).records[0]!;
     expect(b.fields).toEqual(a.fields);
@@ -113,7 +164,10 @@ describe('helpers', () => {
     expect(zeekLogTypeFromName('conn.12:00:00-13:00:00.log.gz')).toEqual({ type: 'conn', open: false });
     expect(zeekLogTypeFromName('open_conn.log')).toEqual({ type: 'conn', open: true });
     expect(zeekLogTypeFromName('conn_json.log')).toEqual({ type: 'conn', open: false });
-    expect(zeekLogTypeFromName('conn-summary.00:00:00-01:00:00.log.gz')).toEqual({ type: 'conn-summary', open: false });
+    expect(zeekLogTypeFromName('conn-summary.00:00:00-01:00:00.log.gz')).toEqual({
+      type: 'conn-summary',
+      open: false,
+    });
     expect(zeekLogTypeFromName('dns.json.gz')).toEqual({ type: 'dns', open: false });
     expect(zeekLogTypeFromName('README')).toBeNull();
   });
@@ -136,7 +190,11 @@ describe('helpers', () => {
 
 describe('RITA test datasets', () => {
   const rita = (...p: string[]): string => sharedData('zeek', 'rita', ...p);
-  const parseFile = (p: string): ReturnType<typeof parseZeekLog> => parseZeekLog(readFileSync(p, 'utf8'), { file: p, pathHint: zeekLogTypeFromName(p.split('/').pop()!)?.type });
+  const parseFile = (p: string): ReturnType<typeof parseZeekLog> =>
+    parseZeekLog(readFileSync(p, 'utf8'), {
+      file: p,
+      pathHint: zeekLogTypeFromName(p.split('/').pop()!)?.type,
+    });
 
   it('truncated/: cut TSV, cut JSON and headerless TSV give issues, not crashes', () => {
     const conn = parseFile(rita('truncated', 'conn.log'));
@@ -173,7 +231,10 @@ describe('zeekTimeToIso', () => {
     const fc = await import('fast-check');
     const { zeekTimeToIso } = await import('./parse.js');
     fc.assert(
-      fc.property(fc.double({ min: -1e10, max: 1e11, noNaN: true }), (t) => zeekTimeToIso(t) === new Date(Math.round(t * 1000)).toISOString()),
+      fc.property(
+        fc.double({ min: -1e10, max: 1e11, noNaN: true }),
+        (t) => zeekTimeToIso(t) === new Date(Math.round(t * 1000)).toISOString(),
+      ),
     );
   });
 });

@@ -89,7 +89,12 @@ export function unescapeZeek(s: string): string {
   let i = 0;
   while (i < s.length) {
     const c = s.charCodeAt(i);
-    if (c === 0x5c && s[i + 1] === 'x' && isHexDigit(s.charCodeAt(i + 2)) && isHexDigit(s.charCodeAt(i + 3))) {
+    if (
+      c === 0x5c &&
+      s[i + 1] === 'x' &&
+      isHexDigit(s.charCodeAt(i + 2)) &&
+      isHexDigit(s.charCodeAt(i + 3))
+    ) {
       bytes.push(parseInt(s.slice(i + 2, i + 4), 16));
       i += 4;
     } else if (c === 0x5c && s[i + 1] === '\\') {
@@ -313,7 +318,11 @@ export class ZeekLineParser {
       if (!this.warnedNoHeader) {
         this.warnedNoHeader = true;
         // One issue per file is enough for a headerless file.
-        this.report('parse-error', 'TSV data line before any #fields/#types header; lines skipped until one appears', lineNo);
+        this.report(
+          'parse-error',
+          'TSV data line before any #fields/#types header; lines skipped until one appears',
+          lineNo,
+        );
       }
       return null;
     }
@@ -333,7 +342,12 @@ export class ZeekLineParser {
       const col = cols[i] as Column;
       this.ctx.bad = false;
       const v = col.convert(raw, this.ctx);
-      if (this.ctx.bad) this.report('invalid-value', `field ${col.name}: ${JSON.stringify(raw.slice(0, 60))} is not a valid ${col.type}`, lineNo);
+      if (this.ctx.bad)
+        this.report(
+          'invalid-value',
+          `field ${col.name}: ${JSON.stringify(raw.slice(0, 60))} is not a valid ${col.type}`,
+          lineNo,
+        );
       if (v !== undefined) fields[col.name] = v;
     }
     this.recordCount++;
@@ -346,7 +360,11 @@ export class ZeekLineParser {
     try {
       obj = JSON.parse(text);
     } catch {
-      this.report(isLast ? 'truncated' : 'parse-error', isLast ? 'last JSON line cut short' : 'line is not valid JSON', lineNo);
+      this.report(
+        isLast ? 'truncated' : 'parse-error',
+        isLast ? 'last JSON line cut short' : 'line is not valid JSON',
+        lineNo,
+      );
       return null;
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
@@ -387,7 +405,12 @@ export function parseIsoSeconds(s: string): number | undefined {
   return base / 1000 + (m[2] ? Number(`0${m[2]}`) : 0);
 }
 
-function flatten(obj: Record<string, unknown>, prefix: string, out: Record<string, ZeekValue>, depth: number): void {
+function flatten(
+  obj: Record<string, unknown>,
+  prefix: string,
+  out: Record<string, ZeekValue>,
+  depth: number,
+): void {
   for (const [k, v] of Object.entries(obj)) {
     const key = prefix + k;
     const val = toValue(v);
@@ -435,8 +458,10 @@ export function forEachZeekRecord(
     start = end + 1;
   }
   p.finish();
-  const format = p.sawTsv && p.sawJson ? 'mixed' : p.sawJson ? 'json' : p.sawTsv || lineNo > 0 ? 'tsv' : 'empty';
-  if (format === 'empty') p.issues.push(issue('empty', 'empty Zeek log', { file: opts.file, pluginId: opts.pluginId }));
+  const format =
+    p.sawTsv && p.sawJson ? 'mixed' : p.sawJson ? 'json' : p.sawTsv || lineNo > 0 ? 'tsv' : 'empty';
+  if (format === 'empty')
+    p.issues.push(issue('empty', 'empty Zeek log', { file: opts.file, pluginId: opts.pluginId }));
   return { issues: p.issues, format, records: p.recordCount };
 }
 
@@ -466,7 +491,9 @@ export function zeekLogTypeFromName(name: string): { type: string; open: boolean
 
 /** Splits a log path such as `open_conn` (RITA's open-connection logs) into `conn` and `open: true`. */
 export function baseLogPath(logPath: string): { type: string; open: boolean } {
-  return logPath.startsWith('open_') ? { type: logPath.slice(5), open: true } : { type: logPath, open: false };
+  return logPath.startsWith('open_')
+    ? { type: logPath.slice(5), open: true }
+    : { type: logPath, open: false };
 }
 
 let isoCacheSec = NaN;

@@ -129,7 +129,9 @@ export async function readZeekFile(
     if (gz) {
       const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
       gunzip.on('error', () => {
-        extra.push(issue('truncated', 'gzip stream cut short or corrupt; read what could be decompressed', where));
+        extra.push(
+          issue('truncated', 'gzip stream cut short or corrupt; read what could be decompressed', where),
+        );
         src.destroy();
         finish();
       });
@@ -165,7 +167,11 @@ async function readHead(file: string): Promise<Buffer> {
  * Walks files and directories (recursively, symlinks not followed) and returns the regular files
  * for which `want(baseName)` holds, sorted by path so output is deterministic.
  */
-export async function walkFiles(paths: readonly string[], want: (name: string) => boolean, issues: Issue[] = []): Promise<string[]> {
+export async function walkFiles(
+  paths: readonly string[],
+  want: (name: string) => boolean,
+  issues: Issue[] = [],
+): Promise<string[]> {
   const out: string[] = [];
   const visit = async (p: string, depth: number): Promise<void> => {
     let st;

@@ -11,7 +11,8 @@ import { contactFromSysmonEvent, sysmonImage } from './sysmon.js';
 export const networkMatcher = {
   id: NETWORK_MATCHER_ID,
   version: 1,
-  description: 'Network contacts (Zeek, proxy, DNS, Sysmon 3/22) against domain, IP/CIDR, URL and URL-pattern indicators',
+  description:
+    'Network contacts (Zeek, proxy, DNS, Sysmon 3/22) against domain, IP/CIDR, URL and URL-pattern indicators',
   accepts: ['net-contact', 'log-event'],
   prepare(intel): PreparedMatcher | null {
     const { index, issues } = buildNetworkIndex(intel);

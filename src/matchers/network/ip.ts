@@ -50,7 +50,8 @@ export function parseIpv6(input: string): bigint | null {
       let v = 0;
       for (let j = 0; j < g.length; j++) {
         const c = g.charCodeAt(j);
-        const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+        const d =
+          c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
         if (d < 0) return null;
         v = v * 16 + d;
       }
@@ -82,7 +83,8 @@ export function parseIp(s: string): ParsedIp | null {
   if (t.includes(':')) {
     const n = parseIpv6(t);
     if (n === null) return null;
-    if (n >> 32n === 0xffffn && (n & ~0xffffffffn) === MAPPED_PREFIX) return { v: 4, n: Number(n & 0xffffffffn) };
+    if (n >> 32n === 0xffffn && (n & ~0xffffffffn) === MAPPED_PREFIX)
+      return { v: 4, n: Number(n & 0xffffffffn) };
     return { v: 6, n };
   }
   const n = parseIpv4(t);

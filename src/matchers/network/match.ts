@@ -89,17 +89,31 @@ export function buildNetworkIndex(intel: IntelBundle): { index: NetworkIndex; is
   const p6 = new Set<number>();
   const patterns = new Map<string, PatternEntry>();
   const where = (ind: Indicator): { pluginId: string; file?: string } =>
-    ind.sourceRef !== undefined ? { pluginId: NETWORK_MATCHER_ID, file: ind.sourceRef } : { pluginId: NETWORK_MATCHER_ID };
+    ind.sourceRef !== undefined
+      ? { pluginId: NETWORK_MATCHER_ID, file: ind.sourceRef }
+      : { pluginId: NETWORK_MATCHER_ID };
   for (const ind of intel.indicators) {
     switch (ind.type) {
       case 'domain': {
         const d = normalizeDomain(ind.value);
         if (d.length === 0 || d.includes('/') || d.includes(' ')) {
-          issues.push(issue('invalid-value', `domain indicator ${JSON.stringify(ind.value)} (${ind.source}) is not a domain`, where(ind)));
+          issues.push(
+            issue(
+              'invalid-value',
+              `domain indicator ${JSON.stringify(ind.value)} (${ind.source}) is not a domain`,
+              where(ind),
+            ),
+          );
           break;
         }
         if (WARN_DOMAINS.has(d)) {
-          issues.push(issue('unsupported', `domain indicator ${d} (${ind.source}) is on the warning list of popular benign domains; not matched on domain alone`, where(ind)));
+          issues.push(
+            issue(
+              'unsupported',
+              `domain indicator ${d} (${ind.source}) is on the warning list of popular benign domains; not matched on domain alone`,
+              where(ind),
+            ),
+          );
           break;
         }
         push(idx.domains, d, ind);
@@ -110,14 +124,26 @@ export function buildNetworkIndex(intel: IntelBundle): { index: NetworkIndex; is
       case 'cidr': {
         const c = parseCidr(ind.value);
         if (!c) {
-          issues.push(issue('invalid-value', `${ind.type} indicator ${JSON.stringify(ind.value)} (${ind.source}) does not parse`, where(ind)));
+          issues.push(
+            issue(
+              'invalid-value',
+              `${ind.type} indicator ${JSON.stringify(ind.value)} (${ind.source}) does not parse`,
+              where(ind),
+            ),
+          );
           break;
         }
         const full = c.prefix === (c.v === 4 ? 32 : 128);
         if (full) {
           const ip = parseIp(ind.value.split('/')[0] ?? '');
           if (ip && WARN_IPS.has(ind.value.split('/')[0] ?? '')) {
-            issues.push(issue('unsupported', `ip indicator ${ind.value} (${ind.source}) is on the warning list (public resolver); not matched`, where(ind)));
+            issues.push(
+              issue(
+                'unsupported',
+                `ip indicator ${ind.value} (${ind.source}) is on the warning list (public resolver); not matched`,
+                where(ind),
+              ),
+            );
             break;
           }
           if (ip) push(idx.ips, ipKey(ip), ind);
@@ -131,13 +157,25 @@ export function buildNetworkIndex(intel: IntelBundle): { index: NetworkIndex; is
       case 'url': {
         const u = normalizeUrl(ind.value);
         if (!u) {
-          issues.push(issue('invalid-value', `url indicator ${JSON.stringify(ind.value)} (${ind.source}) does not parse`, where(ind)));
+          issues.push(
+            issue(
+              'invalid-value',
+              `url indicator ${JSON.stringify(ind.value)} (${ind.source}) does not parse`,
+              where(ind),
+            ),
+          );
           break;
         }
         if (u.bare === `${u.host}/`) {
           // A bare host is a domain indicator: the warning list applies.
           if (WARN_DOMAINS.has(u.host)) {
-            issues.push(issue('unsupported', `url indicator ${ind.value} (${ind.source}) names only a warning-listed host; not matched`, where(ind)));
+            issues.push(
+              issue(
+                'unsupported',
+                `url indicator ${ind.value} (${ind.source}) names only a warning-listed host; not matched`,
+                where(ind),
+              ),
+            );
             break;
           }
           push(idx.domains, u.host, ind);
@@ -149,12 +187,24 @@ export function buildNetworkIndex(intel: IntelBundle): { index: NetworkIndex; is
       }
       case 'url-pattern': {
         if (ind.patternSyntax === 'regex') {
-          issues.push(issue('unsupported', `url-pattern ${JSON.stringify(ind.value)} (${ind.source}) uses regex syntax; only glob patterns are matched`, where(ind)));
+          issues.push(
+            issue(
+              'unsupported',
+              `url-pattern ${JSON.stringify(ind.value)} (${ind.source}) uses regex syntax; only glob patterns are matched`,
+              where(ind),
+            ),
+          );
           break;
         }
         const raw = ind.value.trim().toLowerCase();
         if (raw.length === 0 || raw.replaceAll('*', '').replaceAll('?', '').length < 4) {
-          issues.push(issue('invalid-value', `url-pattern ${JSON.stringify(ind.value)} (${ind.source}) is too broad to match`, where(ind)));
+          issues.push(
+            issue(
+              'invalid-value',
+              `url-pattern ${JSON.stringify(ind.value)} (${ind.source}) is too broad to match`,
+              where(ind),
+            ),
+          );
           break;
         }
         const full = raw.includes('://');
@@ -187,7 +237,10 @@ interface Hit {
 }
 
 /** Domain lookup: exact, then parents up to (and including) the registrable domain. */
-export function lookupDomain(idx: NetworkIndex, name: string): { inds: Indicator[]; matched: string; exact: boolean }[] {
+export function lookupDomain(
+  idx: NetworkIndex,
+  name: string,
+): { inds: Indicator[]; matched: string; exact: boolean }[] {
   const out: { inds: Indicator[]; matched: string; exact: boolean }[] = [];
   const d = normalizeDomain(name);
   if (d.length === 0) return out;
@@ -230,7 +283,14 @@ function lookupUrl(idx: NetworkIndex, raw: string): Hit[] {
       if (seen.has(k)) return;
       seen.add(k);
       const hit = idx.urls.get(k);
-      if (hit) out.push({ inds: hit, evidenceType: exact ? 'url-exact' : 'url-prefix', field: 'url', value: raw, confidence: exact ? 1 : 0.9 });
+      if (hit)
+        out.push({
+          inds: hit,
+          evidenceType: exact ? 'url-exact' : 'url-prefix',
+          field: 'url',
+          value: raw,
+          confidence: exact ? 1 : 0.9,
+        });
     };
     tryKey(u.bare, true);
     for (let i = u.bare.length - 1; i > 0; i--) {
@@ -247,14 +307,29 @@ function lookupUrl(idx: NetworkIndex, raw: string): Hit[] {
     for (const p of idx.patterns) {
       const target = p.full ? fullLower : bareLower;
       if (p.literal.length > 0 && !target.includes(p.literal)) continue;
-      if (wildcardMatch(p.glob, target)) out.push({ inds: p.inds, evidenceType: 'url-pattern', field: 'url', value: raw, confidence: 0.9 });
+      if (wildcardMatch(p.glob, target))
+        out.push({ inds: p.inds, evidenceType: 'url-pattern', field: 'url', value: raw, confidence: 0.9 });
     }
   }
   return out;
 }
 
 /** The contact fields the matcher reads. */
-export type ContactLike = Pick<NetContactObservation, 'time' | 'src' | 'dst' | 'fqdn' | 'url' | 'sni' | 'certNames' | 'source' | 'logType' | 'srcPort' | 'dstPort' | 'userAgent'>;
+export type ContactLike = Pick<
+  NetContactObservation,
+  | 'time'
+  | 'src'
+  | 'dst'
+  | 'fqdn'
+  | 'url'
+  | 'sni'
+  | 'certNames'
+  | 'source'
+  | 'logType'
+  | 'srcPort'
+  | 'dstPort'
+  | 'userAgent'
+>;
 
 /** All hits of one contact. */
 export function contactHits(idx: NetworkIndex, c: ContactLike): Hit[] {
@@ -270,7 +345,14 @@ export function contactHits(idx: NetworkIndex, c: ContactLike): Hit[] {
   }
   for (const [field, name] of names) {
     for (const h of lookupDomain(idx, name)) {
-      const type = field === 'sni' ? 'tls-sni' : field === 'certName' ? 'tls-cert-name' : h.exact ? 'domain-exact' : 'domain-parent';
+      const type =
+        field === 'sni'
+          ? 'tls-sni'
+          : field === 'certName'
+            ? 'tls-cert-name'
+            : h.exact
+              ? 'domain-exact'
+              : 'domain-parent';
       hits.push({ inds: h.inds, evidenceType: type, field, value: name, confidence: h.exact ? 1 : 0.9 });
     }
   }
@@ -279,7 +361,14 @@ export function contactHits(idx: NetworkIndex, c: ContactLike): Hit[] {
     ['dst', c.dst],
   ] as const) {
     if (!v) continue;
-    for (const h of lookupIp(idx, v)) hits.push({ inds: h.inds, evidenceType: h.cidr ? 'cidr' : 'ip', field, value: v, confidence: h.cidr ? 0.8 : 1 });
+    for (const h of lookupIp(idx, v))
+      hits.push({
+        inds: h.inds,
+        evidenceType: h.cidr ? 'cidr' : 'ip',
+        field,
+        value: v,
+        confidence: h.cidr ? 0.8 : 1,
+      });
   }
   if (c.url) hits.push(...lookupUrl(idx, c.url));
   return hits;
@@ -330,13 +419,37 @@ export function matchContact(
         const found: Record<string, unknown> = { field: h.field, value: h.value };
         if (c.logType !== undefined) found['logType'] = c.logType;
         if (ctx.extra) Object.assign(found, ctx.extra);
-        evidence.push({ type: h.evidenceType, searchedBy, found, matcherId: NETWORK_MATCHER_ID, confidence: h.confidence, location: c.source });
+        evidence.push({
+          type: h.evidenceType,
+          searchedBy,
+          found,
+          matcherId: NETWORK_MATCHER_ID,
+          confidence: h.confidence,
+          location: c.source,
+        });
       }
     }
-    evidence.sort((a, b) => cmp(a.type, b.type) || cmp(String(a.searchedBy['source']), String(b.searchedBy['source'])) || cmp(String(a.found['field']), String(b.found['field'])));
+    evidence.sort(
+      (a, b) =>
+        cmp(a.type, b.type) ||
+        cmp(String(a.searchedBy['source']), String(b.searchedBy['source'])) ||
+        cmp(String(a.found['field']), String(b.found['field'])),
+    );
     const severity = maxSeverity(inds.map((i) => indicatorSeverity(i, idx.intel, i.test ? 'info' : 'high')));
     const f: Finding = {
-      id: stableId(NETWORK_MATCHER_ID, first.type, first.value, ctx.host, c.source.file, c.source.line, c.time, c.src, c.dst, c.fqdn, c.url),
+      id: stableId(
+        NETWORK_MATCHER_ID,
+        first.type,
+        first.value,
+        ctx.host,
+        c.source.file,
+        c.source.line,
+        c.time,
+        c.src,
+        c.dst,
+        c.fqdn,
+        c.url,
+      ),
       kind: 'network',
       severity,
       host: ctx.host,
@@ -346,7 +459,10 @@ export function matchContact(
       evidence,
     };
     if (ctx.tenant !== undefined) f.tenant = ctx.tenant;
-    const adv = first.advisoryId !== undefined ? idx.intel.advisories.find((a) => a.id === first.advisoryId) : undefined;
+    const adv =
+      first.advisoryId !== undefined
+        ? idx.intel.advisories.find((a) => a.id === first.advisoryId)
+        : undefined;
     if (adv) {
       f.advisory = { id: adv.id, aliases: adv.aliases, source: adv.source };
       if (adv.references.length > 0) f.references = adv.references;
