@@ -13,7 +13,7 @@ export const evtxCollector = {
   matches(file: FileRef): boolean {
     return file.lowerName.endsWith('.evtx');
   },
-  sniff(head: Buffer): boolean {
+  sniff(head: Buffer, _file?: FileRef): boolean {
     return sniffEventFile(head) !== null;
   },
   collect(input: CollectorInput): CollectorResult {

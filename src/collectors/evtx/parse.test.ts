@@ -15,9 +15,9 @@ describe('collectors/evtx', () => {
     expect(evtxCollector.sniff(Buffer.from('{"name":"x","version":"1.0.0"}'), fileRef('package.json'))).toBe(false);
   });
 
-  it('turns every EVTX record into a log-event observation', async () => {
+  it('turns every EVTX record into a log-event observation', () => {
     const path = sharedData('evtx', ...SAMPLE.split('/'));
-    const res = await evtxCollector.collect(collectorInput(path, readFileSync(path)));
+    const res = evtxCollector.collect(collectorInput(path, readFileSync(path)));
     expect(res.issues).toEqual([]);
     const obs = res.observations as LogEventObservation[];
     expect(obs).toHaveLength(27);
@@ -30,23 +30,23 @@ describe('collectors/evtx', () => {
     expect((first.event as { Event: { EventData: Record<string, unknown> } }).Event.EventData['NewProcessName']).toEqual(expect.any(String));
   });
 
-  it('reads evtx_dump JSON and XML exports into the same model', async () => {
+  it('reads evtx_dump JSON and XML exports into the same model', () => {
     const json = '{"Event":{"System":{"EventID":{"#attributes":{"Qualifiers":16384},"#text":7036},"Channel":"System","Computer":"h","EventRecordID":9,"TimeCreated":{"#attributes":{"SystemTime":"2023-01-01T00:00:00.000000Z"}}}}}\n';
-    const j = await evtxCollector.collect(collectorInput('e.json', json));
+    const j = evtxCollector.collect(collectorInput('e.json', json));
     expect(j.observations).toEqual([
       expect.objectContaining({ kind: 'log-event', eventId: 7036, channel: 'System', computer: 'h', recordId: 9, time: '2023-01-01T00:00:00.000000Z', source: { file: 'e.json', line: 1 } }),
     ]);
     const xml = `<Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>4104</EventID><Channel>Microsoft-Windows-PowerShell/Operational</Channel></System></Event></Events>`;
-    const x = await evtxCollector.collect(collectorInput('e.xml', xml));
+    const x = evtxCollector.collect(collectorInput('e.xml', xml));
     expect(x.observations).toEqual([expect.objectContaining({ eventId: 4104, channel: 'Microsoft-Windows-PowerShell/Operational' })]);
   });
 
-  it('returns issues, not exceptions, for garbage', async () => {
-    const r = await evtxCollector.collect(collectorInput('bad.evtx', Buffer.from('ElfFile\0' + 'x'.repeat(5000))));
+  it('returns issues, not exceptions, for garbage', () => {
+    const r = evtxCollector.collect(collectorInput('bad.evtx', Buffer.from('ElfFile\0' + 'x'.repeat(5000))));
     expect(r.observations).toEqual([]);
     expect(r.issues.length).toBeGreaterThan(0);
     expect(r.issues.every((i) => i.file === 'bad.evtx' && i.pluginId === 'collectors/evtx')).toBe(true);
-    const u = await evtxCollector.collect(collectorInput('notes.txt', 'hello'));
+    const u = evtxCollector.collect(collectorInput('notes.txt', 'hello'));
     expect(u.issues.map((i) => i.code)).toEqual(['unsupported']);
   });
 });
