@@ -80,7 +80,9 @@ export function decodeEvidenceText(buf: Uint8Array, sink: IssueSink): DecodedEvi
   }
   const decoded = decodeText(bytes);
   if (decoded === null) {
-    if (!bom16 && hasNul(bytes)) {
+    if (bom16) {
+      sink.add('encoding', 'invalid UTF-16 text (unpaired surrogate)', { offset: 0 });
+    } else if (hasNul(bytes)) {
       sink.add('encoding', 'binary data (NUL bytes) where text was expected', { offset: firstNul(bytes) });
     } else {
       const bad = firstInvalidUtf8(bytes);

@@ -27,6 +27,7 @@ export interface ContractSample {
 export type CollectorContractTest =
   | 'identity'
   | 'matches'
+  | 'sniff'
   | 'valid'
   | 'deterministic'
   | 'sorted'
@@ -199,6 +200,31 @@ export function runCollectorContract(collector: Collector, options: CollectorCon
         expect(collector.sniff(Buffer.alloc(0), fileRef('x.bin', 0))).toBe(false);
         expect(collector.sniff(garbageBytes(512), fileRef('x.bin', 512))).toBe(false);
       }
+      // Only the FileRef's own fields may be read (no content, no I/O handles).
+      const read = new Set<string | symbol>();
+      const spy = new Proxy(fileRef(validSample.path, 1), {
+        get(target, key, receiver) {
+          read.add(key);
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+        set() {
+          throw new Error('matches() must not modify the FileRef');
+        },
+      });
+      collector.matches(spy);
+      for (const k of read) expect(['path', 'name', 'lowerName', 'size']).toContain(k);
+    });
+
+    test('sniff', 'sniff() never throws and answers a boolean for arbitrary heads', () => {
+      const sniff = collector.sniff?.bind(collector);
+      if (sniff === undefined) return;
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 4096 }), fc.integer({ min: 0, max: 64 }), (bytes, keep) => {
+          const head = Buffer.concat([validSample.content.subarray(0, keep), Buffer.from(bytes)]);
+          expect(typeof sniff(head, fileRef('x.bin', head.length))).toBe('boolean');
+        }),
+        { numRuns: options.randomRuns ?? 150, seed: 4321 },
+      );
     });
 
     test('valid', 'collects at least one observation from the valid sample without issues', async () => {
