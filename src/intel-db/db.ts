@@ -2,8 +2,9 @@
  * The offline intel database: a folder holding the merged intel of every import, so scans open it
  * in milliseconds instead of re-reading thousands of OSV files.
  *
- * Layout (`<db>/`): `manifest.json` (sources imported, with content checksums and counts) and
- * `intel.json` (the merged IntelBundle). Writes are atomic (temp file, fsync, rename; manifest
+ * Layout (`<db>/`): `manifest.json` (sources imported, with content checksums and counts),
+ * `intel.json` (the merged IntelBundle, without what matching never reads, so it opens fast) and
+ * `details.json` (per advisory id: `details` and `database_specific`, read on demand). Writes are atomic (temp file, fsync, rename; manifest
  * last), and a lock file keeps a second writer out. Updates are incremental: an advisory replaces
  * the stored one only when its `modified` is newer.
  */
@@ -148,13 +149,50 @@ export function mergeInto(stored: IntelBundle, incoming: IntelBundle): MergeStat
   return stats;
 }
 
-/** Writes the database (intel first, manifest last, each atomically). */
+/** Prose and database-specific data of one advisory, kept out of the hot file. */
+export interface AdvisoryDetails {
+  details?: string;
+  databaseSpecific?: unknown;
+  packages?: { database_specific?: unknown; ecosystem_specific?: unknown }[];
+}
+
+/** Splits what matching reads from what it never does. */
+function split(intel: IntelBundle, previous: Record<string, AdvisoryDetails>): { hot: IntelBundle; details: Record<string, AdvisoryDetails> } {
+  const details: Record<string, AdvisoryDetails> = {};
+  const advisories = intel.advisories.map((a) => {
+    const { details: text, databaseSpecific, ...rest } = a;
+    const d: AdvisoryDetails = previous[a.id] ?? {};
+    if (text !== undefined) d.details = text;
+    if (databaseSpecific !== undefined) d.databaseSpecific = databaseSpecific;
+    if (rest.packages) {
+      const pk = rest.packages.map(({ database_specific, ecosystem_specific, ...p }) => ({ p, ds: { database_specific, ecosystem_specific } }));
+      if (pk.some((x) => x.ds.database_specific !== undefined || x.ds.ecosystem_specific !== undefined)) d.packages = pk.map((x) => x.ds);
+      rest.packages = pk.map((x) => x.p);
+    }
+    if (Object.keys(d).length) details[a.id] = d;
+    return rest;
+  });
+  return { hot: { ...intel, advisories }, details };
+}
+
+/** Details of advisories (prose, database_specific), read on demand. */
+export function readDetails(dir: string): Record<string, AdvisoryDetails> {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'details.json'), 'utf8')) as Record<string, AdvisoryDetails>;
+  } catch {
+    return {};
+  }
+}
+
+/** Writes the database (details, then intel, then the manifest; each atomically). */
 export function saveDb(dir: string, manifest: DbManifest, intel: IntelBundle): void {
   mkdirSync(dir, { recursive: true });
   intel.advisories.sort((a, b) => cmp(a.id, b.id));
   intel.sources.sort((a, b) => cmp(a.id, b.id));
   manifest.sources.sort((a, b) => cmp(a.path, b.path));
-  writeAtomic(path.join(dir, 'intel.json'), JSON.stringify(intel));
+  const { hot, details } = split(intel, readDetails(dir));
+  writeAtomic(path.join(dir, 'details.json'), JSON.stringify(details));
+  writeAtomic(path.join(dir, 'intel.json'), JSON.stringify(hot));
   writeAtomic(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
