@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { comparatorFor } from './index.js';
+import { comparatorFor, comparators } from './index.js';
+import { InvalidVersionError } from './types.js';
 import type { Comparator } from './types.js';
 
 const num = fc.oneof(fc.integer({ min: 0, max: 12 }).map(String), fc.constantFrom('0', '00', '007', '10', '99999999999999999999'));
@@ -149,5 +150,27 @@ describe.each(schemes)('%s comparator properties', (eco, arb) => {
     const sample = fc.sample(arb, { numRuns: 200, seed: 42 });
     const distinct = new Set(sample.map((v) => sample.filter((w) => cmp.compare(v, w) < 0).length));
     expect(distinct.size).toBeGreaterThan(5);
+  });
+});
+
+describe('hostile input', () => {
+  const hostile = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+    fc.array(fc.constantFrom('1', '0', '.', '-', '_', '+', '~', '^', ':', 'a', 'rc', 'v', ' ', '#', '!'), { maxLength: 60 }).map((a) => a.join('')),
+  );
+  it.each(comparators.map((c) => [c.id, c] as const))('%s: parse never throws; compare returns a number or throws InvalidVersionError', (_id, cmp) => {
+    fc.assert(
+      fc.property(hostile, hostile, (a, b) => {
+        cmp.parse(a);
+        try {
+          const d = cmp.compare(a, b);
+          return typeof d === 'number' && !Number.isNaN(d) && cmp.isValid(a) && cmp.isValid(b);
+        } catch (e) {
+          return e instanceof InvalidVersionError && (!cmp.isValid(a) || !cmp.isValid(b));
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
