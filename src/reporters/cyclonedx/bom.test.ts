@@ -5,10 +5,10 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Observation, PackageObservation } from '../../core/observation.js';
 import type { Report } from '../../core/report.js';
-import { repoRoot } from '../../../test/fixtures.js';
+import { repoRoot, sharedData } from '../../../test/fixtures.js';
 import { parseCycloneDx } from '../../collectors/cyclonedx/parse.js';
 import { toCycloneDx } from './bom.js';
-import { cyclonedxReporter } from './index.js';
+import { cyclonedxReporter, writeCycloneDxJson } from './index.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const schemaDir = path.join(repoRoot, 'schemas', 'vendor', 'cyclonedx');
@@ -186,5 +186,31 @@ describe('cyclonedxReporter', () => {
     expect(bom.components).toHaveLength(sample.length);
     expect(validator()(bom)).toBe(true);
     expect(cyclonedxReporter.render(report, { color: false })).toBe(out);
+  });
+});
+
+describe('real data', () => {
+  it('juice-shop: packages read from its BOM are written back as a valid 1.6 BOM with the same name@version set', () => {
+    const src = sharedData('sbom', 'cyclonedx-node-npm', 'juice-shop', 'bom.1.6.flat.json');
+    const read = parseCycloneDx(readFileSync(src), src).observations.map(
+      (o) => ({ ...o, host: 'h', collectorId: 'collectors/cyclonedx' }) as PackageObservation,
+    );
+    const text = writeCycloneDxJson(read, { timestamp: '2026-01-01T00:00:00Z' });
+    const bom = JSON.parse(text);
+    const validate = validator();
+    expect(validate(bom), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const original = JSON.parse(readFileSync(src, 'utf8')) as {
+      components: { group?: string; name: string; version: string }[];
+    };
+    const want = new Set(
+      original.components.map((c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`),
+    );
+    const got = new Set(
+      (bom.components as { group?: string; name: string; version: string }[]).map(
+        (c) => `${c.group ? `${c.group}/` : ''}${c.name}@${c.version}`,
+      ),
+    );
+    expect(got).toEqual(want);
+    expect(writeCycloneDxJson(read, { timestamp: '2026-01-01T00:00:00Z' })).toBe(text);
   });
 });

@@ -1,6 +1,6 @@
 import type { PackageObservation } from '../../core/observation.js';
 import type { Reporter } from '../../core/plugin.js';
-import { toCycloneDx } from './bom.js';
+import { toCycloneDx, type CycloneDxMeta } from './bom.js';
 
 /**
  * Writes the package observations of an `inventory` report as a CycloneDX 1.6 JSON BOM.
@@ -22,3 +22,17 @@ export const cyclonedxReporter = {
     return JSON.stringify(bom, null, 2) + '\n';
   },
 } satisfies Reporter;
+
+/**
+ * Renders packages as CycloneDX 1.6 JSON text; fits the CLI's `setBomWriter` hook
+ * (`chainhunt inventory --format cyclonedx`).
+ *
+ * @example
+ * setBomWriter((packages) => writeCycloneDxJson(packages, { toolVersion: TOOL_VERSION }));
+ */
+export function writeCycloneDxJson(
+  packages: readonly PackageObservation[],
+  meta: CycloneDxMeta = {},
+): string {
+  return JSON.stringify(toCycloneDx(packages, meta), null, 2) + '\n';
+}
