@@ -39,20 +39,35 @@ export class IssueSink {
     this.issues.push(issue(code, message, { file: this.file, line: where.line, offset: where.offset, pluginId: this.pluginId }));
   }
 
-  /** Whether the cap was reached (parsers may stop early). */
+  private stoppedAt: { line?: number | undefined; offset?: number | undefined } | undefined;
+
+  /** Whether the cap was reached (parsers may stop early, see {@link IssueSink.stop}). */
   get full(): boolean {
     return this.issues.length >= this.max;
   }
 
-  /** The issues, plus a summary of the dropped ones. */
+  /** Records that the parser gave up reading at this position because of the issue cap. */
+  stop(where: { line?: number | undefined; offset?: number | undefined }): void {
+    this.stoppedAt ??= where;
+  }
+
+  /** The issues, plus a summary of the dropped ones and where reading stopped. */
   done(): Issue[] {
+    const out = [...this.issues];
     if (this.dropped > 0) {
-      return [
-        ...this.issues,
-        issue('limit-exceeded', `${this.dropped} further issue(s) in this file not listed`, { file: this.file, pluginId: this.pluginId }),
-      ];
+      out.push(issue('limit-exceeded', `${this.dropped} further issue(s) in this file not listed`, { file: this.file, pluginId: this.pluginId }));
     }
-    return this.issues;
+    if (this.stoppedAt !== undefined) {
+      out.push(
+        issue('limit-exceeded', `more than ${this.max} issues: stopped reading the file here`, {
+          file: this.file,
+          pluginId: this.pluginId,
+          line: this.stoppedAt.line,
+          offset: this.stoppedAt.offset,
+        }),
+      );
+    }
+    return out;
   }
 }
 

@@ -28,7 +28,11 @@ export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal
   let cur: DpkgStanza | null = null;
   let last: string | null = null;
   for (let i = 0; i < lines.length; i++) {
-    if (signal?.aborted === true || sink.full) break;
+    if (signal?.aborted === true) break;
+    if (sink.full) {
+      sink.stop({ line: i + 1 });
+      break;
+    }
     const l = lines[i]!;
     const line = i + 1;
     if (l.trim() === '') {

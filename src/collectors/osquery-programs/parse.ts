@@ -79,7 +79,11 @@ function replayLog(text: string, sink: IssueSink, signal?: AbortSignal): Osquery
   const last = lines.length - 1;
   let total = 0;
   for (let i = 0; i < lines.length; i++) {
-    if (signal?.aborted === true || sink.full) break;
+    if (signal?.aborted === true) break;
+    if (sink.full) {
+      sink.stop({ line: i + 1 });
+      break;
+    }
     const raw = lines[i]!.trim();
     if (raw === '') continue;
     const line = i + 1;

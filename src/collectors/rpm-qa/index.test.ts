@@ -53,6 +53,13 @@ describe('rpm-qa collector', () => {
     ]);
   });
 
+  it('caps issues per file and says where reading stopped', () => {
+    const r = collect('q.txt', 'not an rpm line\n'.repeat(200));
+    expect(r.issues).toHaveLength(51);
+    expect(r.issues[49]).toMatchObject({ code: 'parse-error', line: 50 });
+    expect(r.issues[50]).toMatchObject({ code: 'limit-exceeded', line: 51 });
+  });
+
   it('every corrupted fixture yields issues with file and position', () => {
     for (const name of corrupted) {
       const r = collect(`c/${name}`, readFileSync(fx('corrupted', name)));

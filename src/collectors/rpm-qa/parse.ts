@@ -98,7 +98,11 @@ export function parseRpmQa(content: Uint8Array, file: string, signal?: AbortSign
   const lines = decoded.text.replace(/^\uFEFF/, '').split('\n');
   const cut = !decoded.text.endsWith('\n');
   for (let i = 0; i < lines.length; i++) {
-    if (signal?.aborted === true || sink.full) break;
+    if (signal?.aborted === true) break;
+    if (sink.full) {
+      sink.stop({ line: i + 1 });
+      break;
+    }
     const raw = lines[i]!;
     if (raw.trim() === '' || raw.startsWith('#')) continue;
     const line = i + 1;

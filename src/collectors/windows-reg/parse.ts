@@ -114,7 +114,10 @@ export function parseRegFile(buf: Uint8Array, file: string, options: RegParseOpt
       sink.add('limit-exceeded', 'parse aborted', { line: i + 1 });
       break;
     }
-    if (sink.full) break;
+    if (sink.full) {
+      sink.stop({ line: i + 1 });
+      break;
+    }
     const startLine = i + 1;
     let l = lines[i] ?? '';
     i++;
