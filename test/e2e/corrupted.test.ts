@@ -39,6 +39,7 @@ function variants(sample: string): Record<string, Buffer> {
   let cut = Math.floor(bytes.length / 2);
   const quotesBefore = (i: number): number => bytes.subarray(0, i).filter((b) => b === 0x22).length;
   while (cut < bytes.length - 1 && !((bytes[cut] === 0x22 && quotesBefore(cut) % 2 === 0) || bytes[cut] === 0x3c)) cut++;
+  if (cut >= bytes.length - 2) cut = Math.floor(bytes.length / 2); // no token start: cut mid-way
   const garbage = Buffer.alloc(512);
   for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 131 + 7) % 256;
   return {
