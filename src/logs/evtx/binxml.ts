@@ -70,6 +70,9 @@ const FIXED_SIZE: Record<number, number> = {
   0x0f: 16, 0x11: 8, 0x12: 16, 0x14: 4, 0x15: 8,
 };
 
+/** ANSI strings: Windows-1252, the default code page of evtx_dump and libevtx. */
+const ANSI = new TextDecoder('windows-1252');
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 type Value = null | string | XNum | XArr | { k: 'x'; start: number; end: number };
@@ -504,7 +507,7 @@ export class ChunkBinXml {
         return z >= 0 ? s.slice(0, z) : s;
       }
       case 0x02: {
-        const s = b.toString('latin1', p, p + size);
+        const s = ANSI.decode(b.subarray(p, p + size));
         const z = s.indexOf('\0');
         return z >= 0 ? s.slice(0, z) : s;
       }
