@@ -222,6 +222,16 @@ export function decodeXmlText(s: string): string {
   });
 }
 
+/** The `xmlns` of the first `<bom>` start tag (searched in the first 64 KiB only, once). */
+function bomNamespace(text: string): string {
+  const head = text.slice(0, 65536);
+  const start = /<(?:[\w.-]+:)?bom[\s>]/.exec(head);
+  if (!start) return '';
+  const end = head.indexOf('>', start.index);
+  const tag = head.slice(start.index, end === -1 ? head.length : end);
+  return /\bxmlns(?::[\w.-]+)?\s*=\s*"([^"]*)"/.exec(tag)?.[1]?.slice(0, 200) ?? '';
+}
+
 const ARRAY_TAGS = new Set(['component', 'dependency', 'property']);
 
 function xmlText(v: unknown): string | undefined {
@@ -257,9 +267,7 @@ function readXml(text: string, sink: PackageSink): NeutralBom | undefined {
     sink.issue('invalid-value', 'not a CycloneDX XML document (no <bom> root)');
     return undefined;
   }
-  const ns =
-    /<(?:[\w.-]+:)?bom\b[^>]{0,4096}?\bxmlns(?::[\w.-]+)?="([^"]{0,200})"/.exec(text.slice(0, 65536))?.[1] ??
-    '';
+  const ns = bomNamespace(text);
   const specVersion = /cyclonedx\.org\/schema\/bom\/(\d+\.\d+)/.exec(ns)?.[1];
   if (specVersion === undefined)
     sink.issue('invalid-value', `<bom> namespace "${ns.slice(0, 80)}" is not CycloneDX`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fileRef, sharedData } from '../../../test/fixtures.js';
 import type { PackageObservation } from '../../core/observation.js';
 import { requirementsTxtCollector } from './index.js';
-import { parseRequirement, parseRequirementsTxt } from './parse.js';
+import { parseRequirement, parseRequirementsTxt, resolveInclude } from './parse.js';
 
 const fx = (f: string) => sharedData('lockfiles', 'osv-scalibr', 'python', 'requirements', 'testdata', f);
 const run = (f: string) => parseRequirementsTxt(readFileSync(fx(f)), f);
@@ -125,5 +125,17 @@ describe('requirements-txt', () => {
     const r = run('loop.txt');
     expect(r.issues).toHaveLength(1);
     expect(r.issues[0]!.message).toContain('"other-loop.txt"');
+  });
+
+  it('names the included file resolved against the including file', () => {
+    expect(resolveInclude('repo/app/requirements.txt', 'base.txt')).toBe('repo/app/base.txt');
+    expect(resolveInclude('repo/app/requirements.txt', '../common/req.txt')).toBe('repo/common/req.txt');
+    expect(resolveInclude('/ev/h1/app/requirements.txt', './x/../y.txt')).toBe('/ev/h1/app/y.txt');
+    expect(resolveInclude('src.zip!/requirements.txt', '../../up.txt')).toBe('src.zip!/../../up.txt');
+    expect(resolveInclude('a/requirements.txt', 'https://example.com/r.txt')).toBe(
+      'https://example.com/r.txt',
+    );
+    const r = parseRequirementsTxt(Buffer.from('-r ../base.txt\n'), 'svc/api/requirements.txt');
+    expect(r.issues[0]!.message).toContain('i.e. svc/base.txt');
   });
 });

@@ -42,6 +42,27 @@ function commentStart(l: string): number {
   return -1;
 }
 
+/**
+ * Where an included file lives: `arg` resolved against the including file's directory
+ * (forward slashes; an archive member's `a.zip!` prefix is never popped). URLs and absolute paths
+ * are returned as given; undefined for an empty argument.
+ */
+export function resolveInclude(file: string, arg: string): string | undefined {
+  const a = arg.trim();
+  if (a === '') return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a) || a.startsWith('/') || /^[A-Za-z]:[\\/]/.test(a)) return a;
+  const f = file.replace(/\\/g, '/');
+  const parts = f.includes('/') ? f.slice(0, f.lastIndexOf('/')).split('/') : [];
+  for (const seg of a.replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    const last = parts[parts.length - 1];
+    if (seg === '..' && last !== undefined && last !== '' && last !== '..' && !last.endsWith('!'))
+      parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
 /** Options that may stand on a line of their own and do not name packages. */
 const GLOBAL_OPTIONS = new Set([
   '-i',
@@ -159,7 +180,7 @@ export function parseRequirementsTxt(content: Uint8Array, file: string): Collect
         else
           sink.issue(
             'unsupported',
-            `includes ${inc} file "${arg.slice(0, 200)}" (${opt}); it is read as its own file when present in the evidence`,
+            `includes ${inc} file "${arg.slice(0, 200)}" (${opt}), i.e. ${(resolveInclude(file, arg) ?? arg).slice(0, 300)}; it is read as its own file when present in the evidence`,
             line,
           );
         continue;
