@@ -149,6 +149,29 @@ export class LineIndex {
 }
 
 /**
+ * Finds a JSON member `"key": <value>` at or after `from` (trying a few occurrences of the value
+ * string), for cheap line numbers in pretty-printed or minified JSON.
+ */
+export function findJsonMember(
+  lines: LineIndex,
+  key: string,
+  value: string,
+  from: number,
+): { line: number; offset: number } | undefined {
+  const needle = JSON.stringify(value);
+  const text = lines.text;
+  let at = from;
+  for (let tries = 0; tries < 4; tries++) {
+    const hit = lines.find(needle, at);
+    if (!hit) return undefined;
+    const before = text.slice(Math.max(0, hit.offset - key.length - 24), hit.offset).replace(/\s+/g, '');
+    if (before.endsWith(`"${key}":`)) return hit;
+    at = hit.offset + 1;
+  }
+  return undefined;
+}
+
+/**
  * 1-based lines of each TOML array-of-tables header `[[name]]` at the start of a line, in order.
  * Used to locate `[[package]]` entries without a position-aware TOML parser.
  */

@@ -3,6 +3,7 @@ import type { CollectorResult } from '../../core/plugin.js';
 import {
   arr,
   decodeInput,
+  findJsonMember,
   isRecord,
   LineIndex,
   PackageSink,
@@ -46,7 +47,7 @@ export function parseComposerLock(content: Uint8Array, file: string): CollectorR
       const version = str(p['version']);
       let line: number | undefined;
       if (name) {
-        const hit = lines.find(JSON.stringify(name), cursor);
+        const hit = findJsonMember(lines, 'name', name, cursor);
         if (hit) {
           line = hit.line;
           cursor = hit.offset + 1;

@@ -4,6 +4,7 @@ import type { CollectorResult } from '../../core/plugin.js';
 import {
   arr,
   decodeInput,
+  findJsonMember,
   fromPurl,
   isRecord,
   LineIndex,
@@ -149,7 +150,7 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
       const purl = str(c['purl']);
       let line: number | undefined;
       if (purl !== undefined) {
-        const hit = findKeyValue(text, lines, 'purl', purl, cursor);
+        const hit = findJsonMember(lines, 'purl', purl, cursor);
         if (hit) {
           line = hit.line;
           cursor = hit.offset + 1;
@@ -187,26 +188,6 @@ function readJson(text: string, sink: PackageSink): NeutralBom | undefined {
     else bom.dependsOn.set(ref, on);
   }
   return bom;
-}
-
-/** Finds `"key": <value as JSON>` at or after `from` (a few candidates tried), for line numbers. */
-function findKeyValue(
-  text: string,
-  lines: LineIndex,
-  key: string,
-  value: string,
-  from: number,
-): { line: number; offset: number } | undefined {
-  const needle = JSON.stringify(value);
-  let at = from;
-  for (let tries = 0; tries < 4; tries++) {
-    const hit = lines.find(needle, at);
-    if (!hit) return undefined;
-    const before = text.slice(Math.max(0, hit.offset - key.length - 24), hit.offset).replace(/\s+/g, '');
-    if (before.endsWith(`"${key}":`)) return hit;
-    at = hit.offset + 1;
-  }
-  return undefined;
 }
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

@@ -127,11 +127,19 @@ export function parseGoMod(content: Uint8Array, file: string): CollectorResult {
   }
   if (block !== undefined) sink.issue('truncated', `unclosed "${block} (" block`);
 
+  // cmd/go rejects two replacements of the same module (version): report it, keep the first
+  const exact = new Map<string, Replace>();
+  const wide = new Map<string, Replace>();
+  for (const x of replaces) {
+    const [map, key] =
+      x.oldVersion === undefined ? [wide, x.oldPath] : [exact, `${x.oldPath}@${x.oldVersion}`];
+    if (map.has(key))
+      sink.issue('duplicate', `second replace for ${key.slice(0, 200)}; the first one is used`, x.line);
+    else map.set(key, x);
+  }
   for (const r of reqs) {
     // exact-version replacements win over path-wide ones (Go's rule)
-    const rep =
-      replaces.find((x) => x.oldPath === r.path && x.oldVersion === r.version) ??
-      replaces.find((x) => x.oldPath === r.path && x.oldVersion === undefined);
+    const rep = exact.get(`${r.path}@${r.version}`) ?? wide.get(r.path);
     let path = r.path;
     let version = r.version;
     if (rep) {

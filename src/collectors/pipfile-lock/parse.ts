@@ -30,8 +30,13 @@ export function parsePipfileLock(content: Uint8Array, file: string): CollectorRe
   const lines = new LineIndex(text);
   for (const section of ['default', 'develop'] as const) {
     const sectionAt = lines.find(`"${section}"`);
+    // keys come out of JSON.parse in document order (except integer-like ones), so the search
+    // moves forward; a miss falls back to the section start
+    let cursor = sectionAt?.offset ?? 0;
     for (const [name, entry] of entries(doc[section])) {
-      const at = lines.find(JSON.stringify(name), sectionAt?.offset ?? 0);
+      const key = `${JSON.stringify(name)}:`;
+      const at = lines.find(key, cursor) ?? lines.find(key, sectionAt?.offset ?? 0);
+      if (at) cursor = at.offset + 1;
       const line = at?.line;
       if (!isRecord(entry)) {
         sink.issue('invalid-value', `${section}.${name}: entry is not an object`, line);
