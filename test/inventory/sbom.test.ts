@@ -55,4 +55,27 @@ describe('SBOM fixtures', () => {
     }
     expect(packages).toBeGreaterThan(1000);
   });
+
+  it('cyclonedx-node-npm package-integrity: the BOM and its package-lock.json come out of our collectors equal', async () => {
+    const dir = 'cyclonedx-node-npm/package-integrity';
+    const read = async (name: string) => {
+      const content = readFileSync(path.join(base, dir, name));
+      const ref = fileRef(`${dir}/${name}`, content.length);
+      const c = collectors.find((x) => x.matches(ref) || x.sniff?.(content.subarray(0, 4096), ref) === true);
+      expect(c, name).toBeDefined();
+      const r = await c!.collect(collectorInput(`${dir}/${name}`, content));
+      return {
+        id: c!.id,
+        set: new Set(
+          r.observations.map((o) => (o.kind === 'package' ? `${o.ecosystem}|${o.name}@${o.version}` : '')),
+        ),
+      };
+    };
+    const bom = await read('bom.1.6.flat.json');
+    const lock = await read('package-lock.json');
+    expect(bom.id).toBe('collectors/cyclonedx');
+    expect(lock.id).not.toBe('collectors/cyclonedx');
+    expect(bom.set).toEqual(lock.set);
+    expect(bom.set.size).toBe(5);
+  });
 });
