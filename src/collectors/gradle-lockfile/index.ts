@@ -9,6 +9,7 @@ export const gradleLockfileCollector = {
   description: 'Java packages locked in gradle.lockfile',
   matches: (file) =>
     file.lowerName === 'gradle.lockfile' ||
+    file.lowerName === 'buildscript-gradle.lockfile' ||
     (file.lowerName.endsWith('.lockfile') &&
       file.path.replace(/\\/g, '/').includes('gradle/dependency-locks/')),
   collect: (input) =>

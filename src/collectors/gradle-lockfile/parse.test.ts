@@ -15,6 +15,7 @@ describe('gradle-lockfile', () => {
     expect(
       gradleLockfileCollector.matches(fileRef('app/gradle/dependency-locks/compileClasspath.lockfile')),
     ).toBe(true);
+    expect(gradleLockfileCollector.matches(fileRef('app/buildscript-gradle.lockfile'))).toBe(true);
     expect(gradleLockfileCollector.matches(fileRef('app/other.lockfile'))).toBe(false);
   });
 
