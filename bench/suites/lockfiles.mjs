@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeResults } from '../lib.mjs';
 
-const N = 50_000;
-const RUNS = 3;
+const N = Number(process.env.BENCH_LOCK_N ?? 50_000);
+const RUNS = Number(process.env.BENCH_LOCK_RUNS ?? 3);
 const self = fileURLToPath(import.meta.url);
 
 /** Deterministic PRNG so every run benchmarks the same files. */
@@ -34,25 +34,22 @@ function model() {
     const version = `${1 + (i % 7)}.${i % 13}.${i % 5}`;
     pkgs.push({ name, version, deps: [], dev: false });
   }
+  // A realistic shape: 300 direct dependencies; every other package is required by an earlier
+  // one (so all are reachable), plus extra forward edges (shared dependencies).
+  const DIRECT = 300;
+  for (let i = DIRECT; i < N; i++) {
+    const parent = Math.max(0, i - 1 - Math.floor(r() * 2000));
+    pkgs[parent].deps.push(i);
+  }
   for (let i = 0; i < N; i++) {
-    const n = Math.floor(r() * 4);
+    const n = Math.floor(r() * 3);
     for (let k = 0; k < n; k++) {
-      const j = i + 1 + Math.floor(r() * 200);
+      const j = i + 1 + Math.floor(r() * 2000);
       if (j < N && !pkgs[i].deps.includes(j)) pkgs[i].deps.push(j);
     }
   }
-  // Root depends on enough packages that every package is reachable.
-  const reached = new Uint8Array(N);
   const direct = [];
-  for (let i = 0; i < N; i++) {
-    if (!reached[i]) direct.push(i);
-    const stack = [i];
-    reached[i] = 1;
-    while (stack.length) {
-      const x = stack.pop();
-      for (const d of pkgs[x].deps) if (!reached[d]) { reached[d] = 1; stack.push(d); }
-    }
-  }
+  for (let i = 0; i < DIRECT; i++) direct.push(i);
   const devFrom = Math.floor(direct.length * 0.8);
   return { pkgs, direct, devFrom };
 }
@@ -191,4 +188,5 @@ async function main() {
 }
 
 if (process.argv[2] === '--worker') await worker(process.argv[3], process.argv[4], process.argv[5]);
+else if (process.argv[2] === '--generate') writeFiles(process.argv[3]);
 else await main();

@@ -13,6 +13,9 @@ import { decodeText } from './text.js';
 /** Where a resolved JavaScript package came from. */
 export type NpmSourceKind = 'registry' | 'git' | 'tarball' | 'file' | 'link' | 'workspace';
 
+const SAFE_NAME = /^(@[A-Za-z0-9._~-]+\/)?[A-Za-z0-9._~-]+$/;
+const SAFE_VERSION = /^[A-Za-z0-9.+_~-]+$/;
+
 /** Maximum package-name length npm accepts. */
 const MAX_NAME = 214;
 // Characters npm has ever allowed in a name segment (legacy names may hold capitals and `~'!()*`).
@@ -43,6 +46,12 @@ export function isValidNpmName(name: string): boolean {
  * @example npmPurl('@babel/core', '7.0.0') // 'pkg:npm/%40babel/core@7.0.0'
  */
 export function npmPurl(name: string, version: string | undefined, qualifiers?: Record<string, string>): string {
+  // Fast path for the common case, identical to packageurl-js output (checked in npm.test.ts):
+  // names are lower-cased, these characters need no percent-encoding.
+  if (qualifiers === undefined && version !== undefined && version !== '' && SAFE_NAME.test(name) && SAFE_VERSION.test(version)) {
+    const lower = name.toLowerCase();
+    return lower.startsWith('@') ? `pkg:npm/%40${lower.slice(1)}@${version}` : `pkg:npm/${lower}@${version}`;
+  }
   let namespace: string | undefined;
   let base = name;
   if (name.startsWith('@')) {
@@ -134,37 +143,82 @@ export interface Reach {
  * one importer (and the workspace projects it reaches).
  */
 export function reachability(graph: NpmGraph, only?: string): Map<string, Reach> {
+  const r = reachFlags(graph, only);
   const out = new Map<string, Reach>();
-  const roots: NpmEdge[] = [];
-  for (const [path, edges] of graph.importers) {
-    if (only === undefined || path === only) roots.push(...edges);
-  }
-  const walk = (start: NpmEdge[], allow: (e: NpmEdge) => boolean, seen: Set<string>): void => {
-    const stack: string[] = [];
-    for (const e of start) if (allow(e) && !seen.has(e.to)) { seen.add(e.to); stack.push(e.to); }
-    while (stack.length > 0) {
-      const k = stack.pop()!;
-      const n = graph.nodes.get(k);
-      if (!n) continue;
-      for (const e of n.deps) {
-        if (e.type === 'dev') continue;
-        if (!allow(e) || seen.has(e.to)) continue;
-        seen.add(e.to);
-        stack.push(e.to);
-      }
-    }
-  };
-  const all = new Set<string>();
-  walk(roots, () => true, all);
-  const prod = new Set<string>();
-  walk(roots, (e) => e.type !== 'dev', prod);
-  const required = new Set<string>();
-  walk(roots, (e) => e.type !== 'optional', required);
-  const direct = new Set(roots.map((e) => e.to));
-  for (const k of all) {
-    out.set(k, { direct: direct.has(k), dev: !prod.has(k), optional: !required.has(k) });
+  let x = 0;
+  for (const k of graph.nodes.keys()) {
+    if (r.all[x]) out.set(k, { direct: r.direct[x] === 1, dev: !r.prod[x], optional: !r.required[x] });
+    x++;
   }
   return out;
+}
+
+/** Reachability as flags per node, in `graph.nodes` iteration order. */
+interface ReachFlags {
+  all: Uint8Array;
+  prod: Uint8Array;
+  required: Uint8Array;
+  direct: Uint8Array;
+}
+
+function reachFlags(graph: NpmGraph, only?: string): ReachFlags {
+  // Integer ids and flat adjacency so the three walks are typed-array loops.
+  const keys: string[] = [];
+  const id = new Map<string, number>();
+  for (const k of graph.nodes.keys()) {
+    id.set(k, keys.length);
+    keys.push(k);
+  }
+  const n = keys.length;
+  const start = new Int32Array(n + 1);
+  const to: number[] = [];
+  const kind: number[] = []; // 0 prod/peer, 1 optional, 2 dev
+  let i = 0;
+  for (const node of graph.nodes.values()) {
+    start[i] = to.length;
+    for (const e of node.deps) {
+      if (e.type === 'dev') continue; // dev dependencies of dependencies are never installed
+      const t = id.get(e.to);
+      if (t === undefined) continue;
+      to.push(t);
+      kind.push(e.type === 'optional' ? 1 : 0);
+    }
+    i++;
+  }
+  start[n] = to.length;
+  const roots: { t: number; k: number }[] = [];
+  for (const [path, edges] of graph.importers) {
+    if (only !== undefined && path !== only) continue;
+    for (const e of edges) {
+      const t = id.get(e.to);
+      if (t !== undefined) roots.push({ t, k: e.type === 'dev' ? 2 : e.type === 'optional' ? 1 : 0 });
+    }
+  }
+  const walk = (skipRoot: number, skipEdge: number): Uint8Array => {
+    const seen = new Uint8Array(n);
+    const stack: number[] = [];
+    for (const r of roots) {
+      if (r.k === skipRoot || (skipEdge === 1 && r.k === 1) || seen[r.t]) continue;
+      seen[r.t] = 1;
+      stack.push(r.t);
+    }
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      for (let j = start[x]!; j < start[x + 1]!; j++) {
+        const y = to[j]!;
+        if (seen[y] || (skipEdge === 1 && kind[j] === 1)) continue;
+        seen[y] = 1;
+        stack.push(y);
+      }
+    }
+    return seen;
+  };
+  const all = walk(-1, -1);
+  const prod = walk(2, -1);
+  const required = walk(-1, 1);
+  const direct = new Uint8Array(n);
+  for (const r of roots) direct[r.t] = 1;
+  return { all, prod, required, direct };
 }
 
 /** Options shared by the JavaScript lockfile parsers. */
@@ -195,11 +249,13 @@ export interface NpmRecord {
 export function graphRecords(graph: NpmGraph, opts: NpmParseOptions = {}): NpmRecord[] {
   const haveImporters = graph.importers.size > 0;
   const scope = haveImporters ? opts.scope : undefined;
-  const reach = reachability(graph, scope);
+  const f = reachFlags(graph, scope);
   const out: NpmRecord[] = [];
+  let x = -1;
   for (const n of graph.nodes.values()) {
+    x++;
     if (n.project) continue;
-    const r = reach.get(n.key);
+    const r = f.all[x] ? { direct: f.direct[x] === 1, dev: !f.prod[x], optional: !f.required[x] } : undefined;
     if (scope !== undefined && !r) continue;
     const rec: NpmRecord = { name: n.name, version: n.version, source: n.source };
     if (n.line !== undefined) rec.line = n.line;
@@ -227,25 +283,28 @@ function qualifiersFor(r: NpmRecord): Record<string, string> | undefined {
  * every occurrence has them, `direct` when any has) and locations, and returns sorted observations.
  */
 export function toObservations(records: readonly NpmRecord[], file: string): Observed[] {
-  interface Acc { r: NpmRecord; lines: Set<number>; anyLine: boolean; dev: boolean; optional: boolean; direct: boolean | undefined }
+  interface Acc { r: NpmRecord; lines: number[]; dev: boolean; optional: boolean; direct: boolean | undefined; sortKey: string }
   const byKey = new Map<string, Acc>();
   for (const r of records) {
-    const key = `${r.name}@${r.version}#${r.source}#${r.resolved ?? ''}`;
+    const base = `${r.name}\u0000${r.version}`;
+    const key = r.source === 'registry' && r.resolved === undefined ? base : `${base}\u0000${r.source}\u0000${r.resolved ?? ''}`;
     let a = byKey.get(key);
     if (!a) {
-      a = { r, lines: new Set(), anyLine: false, dev: true, optional: true, direct: undefined };
+      a = { r, lines: [], dev: true, optional: true, direct: undefined, sortKey: key };
       byKey.set(key, a);
     }
-    if (r.line !== undefined) a.lines.add(r.line);
-    else a.anyLine = true;
+    if (r.line !== undefined) a.lines.push(r.line);
     a.dev &&= r.dev === true;
     a.optional &&= r.optional === true;
     if (r.direct !== undefined) a.direct = (a.direct ?? false) || r.direct;
   }
+  const accs = [...byKey.values()].sort((x, y) => (x.sortKey < y.sortKey ? -1 : x.sortKey > y.sortKey ? 1 : 0));
   const out: Observed[] = [];
-  for (const a of byKey.values()) {
-    const locations: SourceLocation[] = [...a.lines].sort((x, y) => x - y).map((line) => ({ file, line }));
-    if (locations.length === 0) locations.push({ file });
+  for (const a of accs) {
+    let locations: SourceLocation[];
+    if (a.lines.length === 0) locations = [{ file }];
+    else if (a.lines.length === 1) locations = [{ file, line: a.lines[0]! }];
+    else locations = [...new Set(a.lines)].sort((x, y) => x - y).map((line) => ({ file, line }));
     const o: Observed = {
       kind: 'package',
       ecosystem: 'npm',
@@ -260,58 +319,59 @@ export function toObservations(records: readonly NpmRecord[], file: string): Obs
     if (a.optional) o.optional = true;
     out.push(o);
   }
-  out.sort(compareObserved);
   return out;
 }
 
-function compareObserved(a: Observed, b: Observed): number {
-  const an = a.kind === 'package' ? `${a.name}\u0000${a.version}\u0000${a.purl ?? ''}` : '';
-  const bn = b.kind === 'package' ? `${b.name}\u0000${b.version}\u0000${b.purl ?? ''}` : '';
-  return an < bn ? -1 : an > bn ? 1 : 0;
-}
-
 /**
- * 1-based line numbers of JSON object keys that open an object (`"key": {`), in file order; a
- * cheap single pass used to locate lockfile entries without a position-tracking JSON parser.
- * Only keys accepted by `want` are recorded; a key seen twice keeps its first line.
+ * 1-based line numbers of JSON object keys that open an object or array (`"key": {`), for
+ * pretty-printed JSON (one key per line, as npm and Bun write). A cheap line scan used to locate
+ * lockfile entries without a position-tracking JSON parser; minified JSON yields no lines.
+ * Only keys accepted by `want` are recorded; a key seen twice keeps its first line. With
+ * `ordered`, every such key is appended there in document order instead.
  */
 export function jsonKeyLines(text: string, want: (key: string) => boolean, ordered?: KeyLine[]): Map<string, number> {
   const out = new Map<string, number>();
-  let line = 1;
-  let i = 0;
   const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 10) { line++; i++; continue; }
-    if (c !== 34) { i++; continue; }
-    // a string: read to its closing quote
-    let j = i + 1;
-    let escaped = false;
-    while (j < n) {
-      const d = text.charCodeAt(j);
-      if (d === 92) { escaped = true; j += 2; continue; }
-      if (d === 34 || d === 10) break;
-      j++;
-    }
-    if (j >= n || text.charCodeAt(j) !== 34) { i = j; continue; }
-    // key followed by `:` then `{` ?
-    let k = j + 1;
-    while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-    if (text.charCodeAt(k) === 58) {
-      k++;
-      while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || text.charCodeAt(k) === 13 || text.charCodeAt(k) === 10)) k++;
-      if (text.charCodeAt(k) === 123 || text.charCodeAt(k) === 91) {
-        let key = text.slice(i + 1, j);
-        if (escaped) {
-          try { key = JSON.parse(`"${key}"`) as string; } catch { /* keep raw */ }
+  let pos = 0;
+  let line = 0;
+  while (pos < n) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    line++;
+    let s = pos;
+    while (s < end && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
+    let e = end;
+    while (e > s && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 13 || text.charCodeAt(e - 1) === 9)) e--;
+    const last = text.charCodeAt(e - 1);
+    if (text.charCodeAt(s) === 34 && (last === 123 || last === 91)) {
+      const q = text.indexOf('"', s + 1);
+      const close = closingQuote(text, s, e);
+      if (q > 0 && close > 0) {
+        let key = text.slice(s + 1, close);
+        if (close !== q || key.includes('\\')) {
+          try {
+            key = JSON.parse(text.slice(s, close + 1)) as string;
+          } catch {
+            /* keep raw */
+          }
         }
         if (ordered) ordered.push({ key, line });
         else if (!out.has(key) && want(key)) out.set(key, line);
       }
     }
-    i = j + 1;
+    pos = end + 1;
   }
   return out;
+}
+
+/** Index of the quote closing the JSON string starting at `s` (before `e`), or -1. */
+function closingQuote(text: string, s: number, e: number): number {
+  for (let i = s + 1; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 34) return i;
+  }
+  return -1;
 }
 
 /** Narrowing helpers for untrusted JSON. */

@@ -99,7 +99,7 @@ function isRegistryTarball(url: string): boolean {
 function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGraph, issues: Issue[], at: At): void {
   const lines = jsonKeyLines(text, (k) => k === '' || k.startsWith('node_modules/') || !k.includes('"'));
   const links = new Map<string, string>();
-  const has = (k: string): boolean => k in pkgs;
+  const has = (k: string): boolean => Object.hasOwn(pkgs, k);
   const follow = (k: string): string => {
     let cur = k;
     for (let i = 0; i < 16; i++) {

@@ -70,7 +70,7 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
   const lookup = (name: string, ref: string): string | undefined => {
     const cands =
       dialect === 5 ? [`/${name}/${ref}`, ref] : dialect === 6 ? [`/${name}@${ref}`, ref, `/${ref}`] : [`${name}@${ref}`, ref];
-    for (const c of cands) if (c in table) return c;
+    for (const c of cands) if (Object.hasOwn(table, c)) return c;
     return undefined;
   };
   const importerPaths = new Set<string>();
