@@ -28,3 +28,34 @@ export const debianVersion = fc
   )
   .filter(([, , , rev]) => rev === '' || /[0-9A-Za-z]/.test(rev.slice(1)))
   .map(([e, n, u, r]) => e + n + u.join('') + r);
+
+/** RPM EVRs: tildes, carets, letters, separators, optional epoch and release. */
+export const rpmVersion = fc
+  .tuple(
+    opt(fc.integer({ min: 0, max: 3 }).map((e) => `${e}:`)),
+    fc.array(fc.oneof(num, word(['.', '_', '+', 'a', 'rc', '~', '^', 'git', 'el', 'B'])), { minLength: 1, maxLength: 6 }),
+    opt(fc.array(fc.oneof(num, word(['.', 'el', '_', '~', '^', 'fc'])), { minLength: 1, maxLength: 4 }).map((a) => '-' + a.join(''))),
+  )
+  .map(([e, v, r]) => e + v.join('') + r);
+
+/** Gem versions: numeric segments, letter segments, `-` prereleases. */
+export const gemVersion = fc
+  .tuple(
+    dotted(1, 4),
+    fc.array(fc.oneof(num, word(['a', 'b', 'pre', 'rc', 'A', 'beta', 'b2', 'rc10'])), { maxLength: 3 }),
+    opt(word(['-1', '-pre', '-rc.1', '-x-y'])),
+  )
+  .map(([r, t, d]) => r + t.map((x) => '.' + x).join('') + d);
+
+const smallNum = fc.oneof(fc.integer({ min: 0, max: 12 }).map(String), fc.constantFrom('00', '007', '10', '2024'));
+
+/** Packagist versions without a `v` prefix or `#` (where we follow Composer, not raw version_compare). */
+export const packagistVersion = fc
+  .tuple(
+    fc.array(smallNum, { minLength: 1, maxLength: 4 }).map((a) => a.join('.')),
+    fc.array(
+      fc.tuple(word(['.', '-', '_', '+', '']), fc.oneof(smallNum, word(['dev', 'alpha', 'a', 'beta', 'b', 'RC', 'rc', 'pl', 'p', 'patch', 'foo', 'stable', 'BETA']))).map((p) => p.join('')),
+      { maxLength: 3 },
+    ),
+  )
+  .map(([r, t]) => r + t.join(''));

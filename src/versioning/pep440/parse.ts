@@ -78,8 +78,34 @@ function legacyParts(lower: string): string[] {
   return parts;
 }
 
+/** Fast path for the common plain release (`1.2.3`): digits separated by single dots. */
+function parseReleaseOnly(s: string): Pep440Version | null {
+  const release: string[] = [];
+  const n = s.length;
+  let i = 0;
+  for (;;) {
+    const start = i;
+    while (i < n && s.charCodeAt(i) === 48) i++;
+    const digits = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
+    if (i === start) return null;
+    release.push(i === digits ? '0' : s.slice(digits, i));
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 46) return null;
+    i++;
+  }
+  while (release.length > 1 && release[release.length - 1] === '0') release.pop();
+  return { legacy: null, epoch: '0', release, preL: null, preN: '0', post: null, dev: null, local: null };
+}
+
 /** Parses a Python version; null only for empty or control-character input. */
 export function parsePep440(version: string): Pep440Version | null {
+  const fast = parseReleaseOnly(version);
+  if (fast) return fast;
   const lower = version.toLowerCase();
   const m = PEP440_RE.exec(lower);
   if (!m) {
