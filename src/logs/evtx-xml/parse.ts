@@ -71,6 +71,7 @@ function intOf(v: unknown): unknown {
 /** Applies the EVTX value types XML loses (see the module comment). */
 function normaliseSystem(sys: Record<string, unknown>): void {
   for (const k of ['EventID', 'Version', 'Level', 'Task', 'Opcode', 'EventRecordID']) {
+    if (!(k in sys)) continue;
     const v = sys[k];
     if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
