@@ -4,13 +4,16 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ScanError, errorMessage } from '../core/errors.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { registerIntelCommand } from './commands/intel.js';
-import { registerInventoryCommand } from './commands/inventory.js';
+import { registerInventoryCommand, setBomWriter } from './commands/inventory.js';
+import { writeCycloneDxJson } from '../reporters/cyclonedx/index.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerStoreCommands } from './commands/store.js';
 
 export function buildProgram(): Command {
+  setBomWriter((packages) => writeCycloneDxJson(packages, { toolName: TOOL_NAME, toolVersion: TOOL_VERSION }));
   const program = new Command('chainhunt')
     .description('Find supply-chain compromises across a fleet and track them until every host is clean.')
     .version(TOOL_VERSION)
@@ -18,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerScanCommand(program);
   registerInventoryCommand(program);
+  registerStoreCommands(program);
   registerIntelCommand(program);
   registerPluginsCommand(program);
   return program;

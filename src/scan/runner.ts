@@ -33,6 +33,8 @@ export interface ScanOptions {
   keepObservations?: boolean;
   /** Skip matching altogether (inventory). */
   match?: boolean;
+  /** Called with every observation as it is collected (the evidence store's ingest). */
+  onObservation?: (observation: Observation, host: HostContext) => void;
   signal?: AbortSignal;
   collectors?: readonly Collector[];
   importers?: readonly Importer[];
@@ -145,6 +147,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const emit = (obs: Observation): void => {
     const hs = hostStates.get(hostKey({ id: obs.host, tenant: obs.tenant }));
     if (hs) hs.observations[obs.kind] = (hs.observations[obs.kind] ?? 0) + 1;
+    if (opts.onObservation && hs) opts.onObservation(obs, hs.host);
     if (opts.keepObservations) kept.push(obs);
     for (const { matcher, pm } of prepared) {
       if (!matcher.accepts.includes(obs.kind)) continue;
