@@ -104,8 +104,11 @@ describe('edge cases', () => {
     const r = evaluateAffected(git, 'abc');
     expect(r.affected).toBe(false);
     expect(r.unsupported?.[0]).toMatch(/GIT range on https:\/\/github.com\/a\/b/);
-    const android = eco('Android', [{ introduced: '0' }]);
+    const android = eco('Android', [{ introduced: '0' }, { fixed: '2' }]);
+    expect(evaluateAffected(android, '1').affected).toBe(false);
     expect(evaluateAffected(android, '1').unsupported?.[0]).toMatch(/Android/);
+    // introduced 0 alone needs no ordering: every version of the package is affected
+    expect(isAffected(eco('Android', [{ introduced: '0' }]), 'anything')).toBe(true);
   });
   it('reports an invalid installed or event version as unsupported and does not match', () => {
     const a = eco('npm', [{ introduced: '0' }, { fixed: '1.0.0' }]);
@@ -119,6 +122,10 @@ describe('edge cases', () => {
     const hostile = { package: { ecosystem: 'npm', name: 'x' }, ranges: [{ type: 'SEMVER', events: [null, 5, {}] }] } as unknown as OsvAffected;
     expect(isAffected(hostile, '1.0.0')).toBe(false);
     expect(isAffected({}, '1.0.0')).toBe(false);
+    const weird = { package: { ecosystem: 5, name: 'x' }, ranges: [null, { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: 3 }] }], versions: [7] } as unknown as OsvAffected;
+    const r = evaluateAffected(weird, '1.0.0');
+    expect(r.affected).toBe(false);
+    expect(r.unsupported).toEqual(['range is not an object', 'ECOSYSTEM range without package.ecosystem']);
   });
 });
 

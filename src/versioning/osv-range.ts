@@ -5,8 +5,10 @@
  * `introduced ≤ v` → affected, `fixed ≤ v` → not, `last_affected < v` → not; a range with `limit`
  * events only applies below at least one limit (`*` = no limit).
  *
- * `GIT` ranges (commit graphs), unknown range types, ecosystems without a comparator and versions a
- * comparator rejects are never guessed: they are reported in `unsupported` and do not match.
+ * `GIT` ranges (commit graphs), unknown range types, and comparisons that cannot be made (an
+ * ecosystem without an ordering, a version its comparator rejects) are never guessed: the range is
+ * reported in `unsupported` and does not match. A range that needs no comparison (only
+ * `introduced: "0"`) matches every version in any ecosystem.
  */
 import { comparatorFor, unsupportedReason } from './index.js';
 import { semverComparator } from './semver/index.js';
@@ -87,15 +89,34 @@ function isInfinite(e: Ev): boolean {
   return e.kind === 'limit' && e.value.includes('*');
 }
 
+/**
+ * Stand-in for an ecosystem without an ordering: a range that needs no comparison (only
+ * `introduced: "0"`) still evaluates; any comparison fails with the reason.
+ */
+function unordered(reason: string): Comparator {
+  return {
+    id: 'versioning/unordered',
+    version: 1,
+    description: reason,
+    scheme: 'unordered',
+    parse: () => null,
+    isValid: () => false,
+    compare() {
+      throw new Error(reason);
+    },
+  };
+}
+
 /** Comparator for a range, or a reason it cannot be evaluated. */
 function rangeComparator(affected: OsvAffected, range: OsvRange): Comparator | string {
+  if (!range || typeof range !== 'object') return 'range is not an object';
   if (range.type === 'SEMVER') return semverComparator;
   if (range.type === 'ECOSYSTEM') {
     const eco = affected.package?.ecosystem;
-    if (!eco) return 'ECOSYSTEM range without package.ecosystem';
-    return comparatorFor(eco) ?? `ECOSYSTEM range: ${unsupportedReason(eco) ?? eco}`;
+    if (typeof eco !== 'string' || eco === '') return 'ECOSYSTEM range without package.ecosystem';
+    return comparatorFor(eco) ?? unordered(`${unsupportedReason(eco) ?? eco}`);
   }
-  if (range.type === 'GIT') return `GIT range${range.repo ? ` on ${range.repo}` : ''} not evaluated (commit ranges need the repository)`;
+  if (String(range.type) === 'GIT') return `GIT range${range.repo ? ` on ${range.repo}` : ''} not evaluated (commit ranges need the repository)`;
   return `range type "${String(range.type)}" not supported`;
 }
 
@@ -169,7 +190,8 @@ function listed(affected: OsvAffected, version: string): string | undefined {
   const versions = Array.isArray(affected.versions) ? affected.versions : [];
   if (versions.includes(version)) return version;
   const eco = affected.package?.ecosystem;
-  const cmp = eco ? comparatorFor(eco) : null;
+  const cmp = typeof eco === 'string' ? comparatorFor(eco) : null;
+  if (typeof version !== 'string') return undefined;
   if (!cmp || !cmp.isValid(version)) return undefined;
   // Spellings of the same version (PyPI 1.0 = 1.0.0, Maven 1 = 1.0) count as listed.
   return versions.find((v) => typeof v === 'string' && cmp.isValid(v) && cmp.compare(v, version) === 0);
@@ -201,7 +223,7 @@ export function evaluateAffected(affected: OsvAffected, version: string): Affect
     try {
       r = evaluateRange(range, version, cmp);
     } catch (e) {
-      unsupported.push(`${range.type} range ${i}: ${(e as Error).message}`);
+      unsupported.push(`${String(range.type)} range ${i}: ${(e as Error).message}`);
       continue;
     }
     if (r.affected) {
