@@ -44,8 +44,19 @@ export interface XElement {
   children: XNode[];
 }
 
+/**
+ * A template instance left unresolved for the renderer (fast path): `nodes` are the template's
+ * nodes, `vals` the substitution values (only scalars; instances with arrays or nested Binary XML
+ * are resolved by the parser instead).
+ */
+export interface XInst {
+  k: 't';
+  nodes: XNode[];
+  vals: (string | XNum | null)[];
+}
+
 /** A node of a (template or resolved) tree; plain strings are text. */
-export type XNode = string | XNum | XElement | XSubst | XArr;
+export type XNode = string | XNum | XElement | XSubst | XArr | XInst;
 
 /** Malformed Binary XML at a chunk-relative offset. */
 export class BinXmlError extends Error {
@@ -391,12 +402,20 @@ export class ChunkBinXml {
     }
     const values: Value[] = new Array<Value>(count);
     let vp = q + count * 4;
+    let scalar = true;
     for (let i = 0; i < count; i++) {
       const size = this.buf.readUInt16LE(q + i * 4);
       const type = this.buf[q + i * 4 + 2]!;
       if (vp + size > end) throw new BinXmlError(`substitution ${i} runs past end of record`, vp);
-      values[i] = size === 0 && type !== 0x01 ? null : this.decode(type, vp, size);
+      const v = size === 0 && type !== 0x01 ? null : this.decode(type, vp, size);
+      if (v !== null && typeof v !== 'string' && v.k !== 'n') scalar = false;
+      values[i] = v;
       vp += size;
+    }
+    if (scalar && depth === 0 && tdepth === 1) {
+      // Fast path: the renderer substitutes scalars while walking the template (no copy).
+      out.push({ k: 't', nodes: def, vals: values as (string | XNum | null)[] });
+      return vp;
     }
     const resolved = this.instantiate(def, values, tdepth, depth);
     for (const n of resolved) out.push(n);

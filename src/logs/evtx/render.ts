@@ -8,7 +8,12 @@
  * - inside `EventData`/`UserData`, `Data` elements with a `Name` attribute become `{Name: value}`
  *   pairs (`""` when empty); unnamed `Data` become `Data: {"#text": value | [values]}`.
  */
-import type { XElement, XNode } from './binxml.js';
+import type { XElement, XNode, XNum } from './binxml.js';
+
+/** Substitution values of a template instance being rendered (fast path), or none. */
+type Vals = readonly (string | XNum | null)[] | undefined;
+
+const NO_VALS: readonly (string | XNum | null)[] = [];
 
 /** A JSON value as produced by the renderer. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -19,8 +24,16 @@ function setKey(obj: JsonObject, key: string, value: JsonValue): void {
   else obj[key] = value;
 }
 
-function hasText(nodes: XNode[]): boolean {
-  for (const n of nodes) {
+/** A node with substitutions resolved (XSubst → its scalar value, or null). */
+function at(n: XNode, vals: Vals): XNode | null {
+  if (typeof n !== 'string' && n.k === 's') return (vals ?? NO_VALS)[n.i] ?? null;
+  return n;
+}
+
+function hasText(nodes: XNode[], vals: Vals): boolean {
+  for (const x of nodes) {
+    const n = at(x, vals);
+    if (n === null) continue;
     if (typeof n === 'string') {
       if (n.length > 0) return true;
     } else if (n.k === 'n') return true;
@@ -34,10 +47,12 @@ function hasElement(nodes: XNode[]): boolean {
 }
 
 /** Text content (elements skipped); a single scalar keeps its JSON type. */
-function content(nodes: XNode[]): JsonValue {
+function content(nodes: XNode[], vals: Vals): JsonValue {
   let single: XNode | undefined;
   let count = 0;
-  for (const n of nodes) {
+  for (const x of nodes) {
+    const n = at(x, vals);
+    if (n === null) continue;
     if (typeof n === 'string') {
       if (n.length === 0) continue;
     } else if (n.k !== 'n') continue;
@@ -46,16 +61,20 @@ function content(nodes: XNode[]): JsonValue {
   }
   if (count === 1 && single !== undefined && typeof single !== 'string' && single.k === 'n') return single.j;
   let s = '';
-  for (const n of nodes) {
+  for (const x of nodes) {
+    const n = at(x, vals);
+    if (n === null) continue;
     if (typeof n === 'string') s += n;
     else if (n.k === 'n') s += n.s;
   }
   return s.trim();
 }
 
-function textOf(nodes: XNode[]): string {
+function textOf(nodes: XNode[], vals: Vals): string {
   let s = '';
-  for (const n of nodes) {
+  for (const x of nodes) {
+    const n = at(x, vals);
+    if (n === null) continue;
     if (typeof n === 'string') s += n;
     else if (n.k === 'n') s += n.s;
   }
@@ -66,43 +85,43 @@ function isContainer(name: string): boolean {
   return name === 'EventData' || name === 'UserData';
 }
 
-function nameAttr(el: XElement): string | undefined {
-  for (const a of el.attrs) if (a.name === 'Name') return textOf(a.value);
+function nameAttr(el: XElement, vals: Vals): string | undefined {
+  for (const a of el.attrs) if (a.name === 'Name') return textOf(a.value, vals);
   return undefined;
 }
 
-function elementValue(el: XElement, container: boolean): JsonValue {
-  const text = hasText(el.children);
+function elementValue(el: XElement, container: boolean, vals: Vals): JsonValue {
+  const text = hasText(el.children, vals);
   const elem = hasElement(el.children);
   let attrText = false;
   for (const a of el.attrs) {
-    if (hasText(a.value)) {
+    if (hasText(a.value, vals)) {
       attrText = true;
       break;
     }
   }
   if (!elem && !text && !attrText) return null;
-  if (!elem && !attrText) return content(el.children);
-  return body(el, container);
+  if (!elem && !attrText) return content(el.children, vals);
+  return body(el, container, vals);
 }
 
-function dataValue(el: XElement): JsonValue {
+function dataValue(el: XElement, vals: Vals): JsonValue {
   const elem = hasElement(el.children);
-  if (!elem && !hasText(el.children)) return '';
-  if (elem) return body(el, false);
-  return content(el.children);
+  if (!elem && !hasText(el.children, vals)) return '';
+  if (elem) return body(el, false, vals);
+  return content(el.children, vals);
 }
 
-function body(el: XElement, container: boolean): JsonObject {
+function body(el: XElement, container: boolean, vals: Vals): JsonObject {
   const obj: JsonObject = {};
   let attrs: JsonObject | undefined;
   for (const a of el.attrs) {
-    if (!hasText(a.value)) continue;
+    if (!hasText(a.value, vals)) continue;
     attrs ??= {};
-    setKey(attrs, a.name, content(a.value));
+    setKey(attrs, a.name, content(a.value, vals));
   }
   if (attrs) obj['#attributes'] = attrs;
-  if (hasText(el.children)) obj['#text'] = content(el.children);
+  if (hasText(el.children, vals)) obj['#text'] = content(el.children, vals);
 
   let flatten = false;
   let positional = 0;
@@ -110,7 +129,7 @@ function body(el: XElement, container: boolean): JsonObject {
     for (const c of el.children) {
       if (typeof c === 'string' || c.k !== 'e' || c.name !== 'Data') continue;
       positional++;
-      const n = nameAttr(c);
+      const n = nameAttr(c, vals);
       if (n !== undefined && n.length > 0) flatten = true;
     }
   }
@@ -120,17 +139,17 @@ function body(el: XElement, container: boolean): JsonObject {
     if (typeof c === 'string' || c.k !== 'e') continue;
     if (container && c.name === 'Data') {
       if (flatten) {
-        const n = nameAttr(c);
+        const n = nameAttr(c, vals);
         if (n === undefined || n.length === 0) continue;
-        setKey(obj, n, dataValue(c));
+        setKey(obj, n, dataValue(c, vals));
       } else if (!positionalDone) {
         positionalDone = true;
         if (positional === 1) {
-          obj['Data'] = { '#text': dataValue(c) };
+          obj['Data'] = { '#text': dataValue(c, vals) };
         } else {
           const list: JsonValue[] = [];
           for (const d of el.children) {
-            if (typeof d !== 'string' && d.k === 'e' && d.name === 'Data') list.push(dataValue(d));
+            if (typeof d !== 'string' && d.k === 'e' && d.name === 'Data') list.push(dataValue(d, vals));
           }
           obj['Data'] = { '#text': list };
         }
@@ -140,7 +159,7 @@ function body(el: XElement, container: boolean): JsonObject {
     counts ??= new Map();
     const seen = counts.get(c.name) ?? 0;
     counts.set(c.name, seen + 1);
-    setKey(obj, seen === 0 ? c.name : `${c.name}_${seen}`, elementValue(c, isContainer(c.name)));
+    setKey(obj, seen === 0 ? c.name : `${c.name}_${seen}`, elementValue(c, isContainer(c.name), vals));
   }
   return obj;
 }
@@ -149,11 +168,19 @@ function body(el: XElement, container: boolean): JsonObject {
 export function renderRecord(nodes: XNode[]): JsonObject {
   const obj: JsonObject = {};
   const counts = new Map<string, number>();
-  for (const n of nodes) {
-    if (typeof n === 'string' || n.k !== 'e') continue;
-    const seen = counts.get(n.name) ?? 0;
-    counts.set(n.name, seen + 1);
-    setKey(obj, seen === 0 ? n.name : `${n.name}_${seen}`, elementValue(n, isContainer(n.name)));
-  }
+  const top = (list: XNode[], vals: Vals): void => {
+    for (const n of list) {
+      if (typeof n === 'string') continue;
+      if (n.k === 't') {
+        top(n.nodes, n.vals);
+        continue;
+      }
+      if (n.k !== 'e') continue;
+      const seen = counts.get(n.name) ?? 0;
+      counts.set(n.name, seen + 1);
+      setKey(obj, seen === 0 ? n.name : `${n.name}_${seen}`, elementValue(n, isContainer(n.name), vals));
+    }
+  };
+  top(nodes, undefined);
   return obj;
 }
