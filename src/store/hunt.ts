@@ -99,25 +99,42 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
   }
   const sigma = intel.rules.some((r) => r.format === 'sigma');
 
+  // Candidate keys go into a temporary table, so tens of thousands of indicators are one hash join.
+  await conn.run('CREATE TEMP TABLE IF NOT EXISTS hunt_keys (kind VARCHAR, k VARCHAR)');
+  await conn.run('DELETE FROM hunt_keys');
+  const keys = await conn.createAppender('hunt_keys');
+  const addKeys = (kind: string, values: Iterable<string>): void => {
+    for (const v of values) {
+      keys.appendVarchar(kind);
+      keys.appendVarchar(v);
+      keys.endRow();
+    }
+  };
+  addKeys('hash', hashes);
+  addKeys('domain', domains);
+  addKeys('ip', ips);
+  keys.closeSync();
+  const keySet = (kind: string): string => `(SELECT k FROM hunt_keys WHERE kind = '${kind}')`;
+
   const w = where(filters, false);
   if (accepts('app')) await stream(`SELECT obs FROM obs_app WHERE ${w.sql}`, w.params);
   if (accepts('package')) await stream(`SELECT obs FROM obs_package WHERE ${w.sql}`, w.params);
   if (accepts('file') && (wholeFiles || hashes.length)) {
     if (wholeFiles) await stream(`SELECT obs FROM obs_file WHERE ${w.sql}`, w.params);
     else {
-      const h = sqlList(hashes);
-      await stream(`SELECT obs FROM obs_file WHERE ${w.sql} AND (sha256 IN (${h}) OR sha1 IN (${h}) OR md5 IN (${h}))`, w.params);
+      const h = keySet('hash');
+      await stream(`SELECT obs FROM obs_file WHERE ${w.sql} AND (sha256 IN ${h} OR sha1 IN ${h} OR md5 IN ${h})`, w.params);
     }
   }
   const wt = where(filters, true);
   if (accepts('net-contact') && (domains.size || ips.size || wholeContacts)) {
-    const cond = wholeContacts ? 'TRUE' : `(reg_domain IN (${sqlList(domains)}) OR dst IN (${sqlList(ips)}) OR src IN (${sqlList(ips)}))`;
+    const cond = wholeContacts ? 'TRUE' : `(reg_domain IN ${keySet('domain')} OR dst IN ${keySet('ip')} OR src IN ${keySet('ip')})`;
     await stream(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND ${cond}`, wt.params);
   }
   if (accepts('log-event')) {
     if (sigma) await stream(`SELECT obs FROM obs_event WHERE ${wt.sql}`, wt.params);
     else if (domains.size || ips.size || wholeContacts) {
-      const cond = wholeContacts ? 'TRUE' : `(reg_domain IN (${sqlList(domains)}) OR obs LIKE '%DestinationIp%')`;
+      const cond = wholeContacts ? 'TRUE' : `(reg_domain IN ${keySet('domain')} OR obs LIKE '%DestinationIp%')`;
       await stream(`SELECT obs FROM obs_event WHERE ${wt.sql} AND event_id IN (3, 22) AND ${cond}`, wt.params);
     }
   }
