@@ -262,12 +262,25 @@ export function canonicalJson(v: unknown): string {
   });
 }
 
-/** Sorts observations in place in {@link compareObserved} order (keys computed once) and returns them. */
+/**
+ * Sorts observations in place in {@link compareObserved} order and returns them. The canonical
+ * JSON is only computed for records that tie on file, line, offset and kind, so lists already in
+ * source order (the common case) cost one pass.
+ */
 export function sortObserved<T extends Observed>(list: T[]): T[] {
-  const keyed = list.map((o) => ({ o, k: canonicalJson(o) }));
-  keyed.sort((a, b) => compareHead(a.o, b.o) || cmp(a.k, b.k));
-  for (let i = 0; i < keyed.length; i++) list[i] = keyed[i]!.o;
-  return list;
+  const keys = new Map<T, string>();
+  const key = (o: T): string => {
+    let k = keys.get(o);
+    if (k === undefined) {
+      k = canonicalJson(o);
+      keys.set(o, k);
+    }
+    return k;
+  };
+  const compare = (a: T, b: T): number => compareHead(a, b) || cmp(key(a), key(b));
+  let sorted = true;
+  for (let i = 1; i < list.length && sorted; i++) if (compare(list[i - 1]!, list[i]!) > 0) sorted = false;
+  return sorted ? list : list.sort(compare);
 }
 
 /** Sets optional string fields only when defined (exactOptionalPropertyTypes friendly). */

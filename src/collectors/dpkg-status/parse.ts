@@ -16,13 +16,16 @@ export interface DpkgStanza {
   line: number;
 }
 
+/** The fields the collector reads; others (Description, Conffiles…) are not kept. */
+const USED_FIELDS: ReadonlySet<string> = new Set(['package', 'status', 'version', 'architecture', 'maintainer']);
+
 const FIELD = /^([!-9;-~][!-9;-~]*):[ \t]*(.*)$/;
 
 /**
  * Splits deb822 text into stanzas. A file that does not end with a newline was cut: its last
  * stanza is dropped with a `truncated` issue (dpkg always ends the file with a newline).
  */
-export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal): DpkgStanza[] {
+export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal, keep?: ReadonlySet<string>): DpkgStanza[] {
   const lines = text.split(/\r?\n/);
   const out: DpkgStanza[] = [];
   let cur: DpkgStanza | null = null;
@@ -43,7 +46,7 @@ export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal
     }
     if (l.startsWith(' ') || l.startsWith('\t')) {
       if (cur === null || last === null) sink.add('parse-error', 'continuation line outside a field', { line });
-      else cur.fields.set(last, `${cur.fields.get(last) ?? ''}\n${l.slice(1)}`);
+      else if (keep === undefined || keep.has(last)) cur.fields.set(last, `${cur.fields.get(last) ?? ''}\n${l.slice(1)}`);
       continue;
     }
     if (l.startsWith('#')) continue;
@@ -54,6 +57,7 @@ export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal
     }
     cur ??= { fields: new Map(), line };
     last = m[1]!.toLowerCase();
+    if (keep !== undefined && !keep.has(last)) continue;
     if (cur.fields.has(last)) sink.add('duplicate', `field ${m[1]} repeated in one stanza; last one kept`, { line });
     cur.fields.set(last, (m[2] ?? '').trimEnd());
   }
@@ -74,7 +78,7 @@ export function parseDpkgStatus(content: Uint8Array, file: string, signal?: Abor
   const observations: (AppObserved | PackageObservedItem)[] = [];
   const decoded = decodeEvidenceText(content, sink);
   if (decoded === null) return { observations, issues: sink.done() };
-  const stanzas = parseStanzas(decoded.text, sink, signal);
+  const stanzas = parseStanzas(decoded.text, sink, signal, USED_FIELDS);
   if (stanzas.length === 0 && sink.issues.length === 0) sink.add('parse-error', 'no package stanzas', { line: 1 });
   for (const s of stanzas) {
     const name = nonEmpty(s.fields.get('package'));
