@@ -35,6 +35,8 @@ function allPairs() {
 
 /** One timed pass over all pairs; returns comparisons per second. */
 function pass(pairs, compare, minMs) {
+  // start every pass from a collected heap so one contender's garbage is not billed to the next
+  if (typeof globalThis.gc === 'function') globalThis.gc();
   return opsPerSecond(() => {
     let sink = 0;
     for (const [a, b] of pairs) sink += compare(a, b);
@@ -49,7 +51,7 @@ const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
  * Measures several functions on the same pairs fairly on a shared machine: each is warmed up
  * (JIT) first, then they run in alternating rounds and each gets the median of its rounds.
  */
-function compareSideBySide(pairs, fns, rounds = 5, roundMs = 400) {
+function compareSideBySide(pairs, fns, rounds = 7, roundMs = 300) {
   for (const fn of fns) pass(pairs, fn, 300);
   const results = fns.map(() => []);
   for (let r = 0; r < rounds; r++) fns.forEach((fn, i) => results[i].push(pass(pairs, fn, roundMs)));
