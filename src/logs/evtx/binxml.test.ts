@@ -240,3 +240,47 @@ describe('Binary XML templates and value types', () => {
     expect(issues[0]!.message).toMatch(/template/);
   });
 });
+
+describe('Binary XML expansion bounds', () => {
+  it('stops nested Binary XML that would multiply exponentially', () => {
+    // Template T = <E>%0 ×16</E>; value 0 is a fragment instantiating T again, 6 levels deep
+    // (within the template nesting limit): 16^6 elements if expanded naively. The record must be
+    // rejected with an issue, quickly.
+    let defOffset = 0;
+    const chunk = buildChunk([
+      (w) => {
+        w.fragmentHeader();
+        defOffset = templateInstance(w, [V.str('leaf')], (t) => {
+          t.fragmentHeader();
+          t.open('E').closeStart();
+          for (let i = 0; i < 16; i++) t.sub(0, 0x21);
+          t.end().eof();
+        });
+        w.eof();
+      },
+      (w) => {
+        // Build the nesting from the inside out; each level's bytes hold the next level.
+        const level = (base: number, depth: number): number[] => {
+          const x = new BinXmlWriter(base);
+          x.fragmentHeader();
+          if (depth === 0) {
+            x.text('leaf').eof();
+            return x.bytes;
+          }
+          // instance header: 0x0c, 1, id(4), defOffset(4), count(4), descriptor(4) = 18 bytes
+          const inner = level(base + 4 + 18, depth - 1);
+          templateInstance(x, [V.binxml(inner)], { defOffset });
+          x.eof();
+          return x.bytes;
+        };
+        w.fragmentHeader();
+        templateInstance(w, [V.binxml(level(w.pos + 18, 6))], { defOffset });
+        w.eof();
+      },
+    ]);
+    const { events, issues } = parse(buildFile([chunk]));
+    expect(events).toHaveLength(1);
+    expect(issues).toEqual([expect.objectContaining({ code: 'parse-error', file: 'synthetic.evtx' })]);
+    expect(issues[0]!.message).toMatch(/too many elements/);
+  });
+});

@@ -74,6 +74,8 @@ export const LIMITS = {
   templateDepth: 8,
   arrayExpansion: 4096,
   substitutions: 4096,
+  /** Elements built per record (nested Binary XML inside repeated substitutions can multiply). */
+  elementsPerRecord: 200_000,
 } as const;
 
 const FIXED_SIZE: Record<number, number> = {
@@ -115,6 +117,7 @@ export class ChunkBinXml {
   /** Non-fatal problems (unsupported value types, bad sizes) for the current record. */
   warnings: { message: string; offset: number }[] = [];
   private expansions = 0;
+  private elements = 0;
 
   constructor(readonly buf: Buffer) {}
 
@@ -140,6 +143,7 @@ export class ChunkBinXml {
   parseRecord(start: number, end: number): XNode[] {
     this.warnings = [];
     this.expansions = 0;
+    this.elements = 0;
     const out: XNode[] = [];
     this.parseContent(start, end, out, 0, 0, false, true, true);
     return out;
@@ -267,6 +271,7 @@ export class ChunkBinXml {
     dep: boolean,
   ): number {
     if (depth > LIMITS.elementDepth) throw new BinXmlError('element nesting too deep', p);
+    if (++this.elements > LIMITS.elementsPerRecord) throw new BinXmlError('record expands to too many elements', p);
     const start = p;
     const hasAttrs = (this.buf[p]! & 0x40) !== 0;
     let q = p + 1 + (this.hasDependencyId(p, dep) ? 2 : 0);
@@ -449,6 +454,7 @@ export class ChunkBinXml {
   }
 
   private instElement(el: XElement, values: Value[], tdepth: number, depth: number, out: XNode[]): void {
+    if (++this.elements > LIMITS.elementsPerRecord) throw new BinXmlError('record expands to too many elements', 0);
     const attrs: XAttr[] = [];
     for (const a of el.attrs) attrs.push({ name: a.name, value: this.instantiate(a.value, values, tdepth, depth + 1) });
     const children = this.instantiate(el.children, values, tdepth, depth + 1);
