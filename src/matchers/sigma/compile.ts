@@ -24,6 +24,7 @@ import {
   type StringTest,
 } from './modifiers/string.js';
 import { compileTimePart, type TimePart } from './modifiers/time.js';
+import { conditionNeed, longestLiteral, needAnd, needOr, type Need } from './prefilter.js';
 import { ANY, unsupported, type Part, type SigmaValue, type ValueTest } from './modifiers/types.js';
 
 /** Options for compiling. */
@@ -37,6 +38,8 @@ export interface CompiledDetection {
   test: Pred<SigmaEvent>;
   /** Field names as written in the rule (first spelling), keyed by lower-case name. */
   fields: Map<string, string>;
+  /** Necessary literals (see prefilter.ts); null when unknown. */
+  need: Need;
 }
 
 const TRANSFORMS = new Set(['contains', 'startswith', 'endswith', 'windash', 'base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16', 'expand']);
@@ -204,13 +207,17 @@ function groupTest(values: SigmaValue[], m: Mods): ValueTest | undefined {
 }
 
 /** Compiles the values of one field item into a value test. */
-function compileValues(rawValues: SigmaYaml[], m: Mods, opts: CompileOptions): { test: ValueTest; nullOk: boolean } {
+function compileValues(
+  rawValues: SigmaYaml[],
+  m: Mods,
+  opts: CompileOptions,
+): { test: ValueTest; nullOk: boolean; lits: string[] | null } {
   if (rawValues.length === 0) unsupported('empty value list');
   if (m.exists) {
     if (rawValues.length !== 1) unsupported('exists needs one boolean');
     const v = rawValues[0];
     const want = v === true || v === 'true' ? true : v === false || v === 'false' ? false : unsupported('exists needs true or false');
-    return { test: () => want, nullOk: !want };
+    return { test: () => want, nullOk: !want, lits: null };
   }
   if (m.fieldref) {
     const mode: FieldrefMode = m.transforms.includes('contains')
@@ -224,19 +231,36 @@ function compileValues(rawValues: SigmaYaml[], m: Mods, opts: CompileOptions): {
       unsupported(`fieldref with modifiers ${m.transforms.join('|')}`);
     }
     const tests = rawValues.map((v) => compileFieldref(scalarToValue(v, true), mode, m.cased));
-    return { test: m.all ? allValues(tests) : anyValue(tests), nullOk: false };
+    return { test: m.all ? allValues(tests) : anyValue(tests), nullOk: false, lits: null };
   }
   const raw = m.re || m.cidr || m.numeric !== undefined || m.timePart !== undefined;
   const groups = rawValues.map((v) => transform([scalarToValue(v, raw)], m, opts));
   const nullOk = groups.some((g) => g.some((v) => v.t === 'null'));
+  // Necessary literals for the prefilter: only for case-insensitive wildcard/literal matching.
+  const literalsOf = (g: SigmaValue[]): string[] | null => {
+    if (raw || m.cased || nullOk) return null;
+    const out: string[] = [];
+    for (const v of g) {
+      const l = v.t === 'str' ? longestLiteral(v.parts) : undefined;
+      if (!l) return null;
+      out.push(l);
+    }
+    return out.length ? out : null;
+  };
   if (m.all) {
     const tests = groups.map((g) => groupTest(g, m)).filter((t): t is ValueTest => t !== undefined);
-    if (tests.length === 0) return { test: () => false, nullOk };
-    return { test: allValues(tests), nullOk };
+    if (tests.length === 0) return { test: () => false, nullOk, lits: null };
+    // every value is necessary: keep the group with the longest shortest literal
+    let lits: string[] | null = null;
+    for (const g of groups) {
+      const l = literalsOf(g);
+      if (l && (!lits || Math.min(...l.map((x) => x.length)) > Math.min(...lits.map((x) => x.length)))) lits = l;
+    }
+    return { test: allValues(tests), nullOk, lits };
   }
   // OR over every variant of every value: one grouped test.
   const t = groupTest(groups.flat(), m);
-  return { test: t ?? (() => false), nullOk };
+  return { test: t ?? (() => false), nullOk, lits: literalsOf(groups.flat()) };
 }
 
 function allValues(ts: ValueTest[]): ValueTest {
@@ -255,23 +279,29 @@ function anyValue(ts: ValueTest[]): ValueTest {
   };
 }
 
+/** A compiled predicate with its necessary condition (for the prefilter). */
+interface Compiled {
+  pred: Pred<SigmaEvent>;
+  need: Need;
+}
+
 /** Compiles `Field|mods: values` into an event predicate. */
-function compileFieldItem(key: string, value: SigmaYaml, opts: CompileOptions, fields: Map<string, string>): Pred<SigmaEvent> {
+function compileFieldItem(key: string, value: SigmaYaml, opts: CompileOptions, fields: Map<string, string>): Compiled {
   const [name0, ...modList] = key.split('|');
   const name = (name0 ?? '').trim();
   const m = parseMods(modList);
   const values = Array.isArray(value) ? value : [value];
   for (const v of values) if (typeof v === 'object' && v !== null) unsupported(`field ${name}: nested value`);
-  if (name === '') return compileKeywords(values, m, opts);
+  if (name === '') return { pred: compileKeywords(values, m, opts), need: null };
   const k = name.toLowerCase();
   if (!fields.has(k)) fields.set(k, name);
   if (m.exists) {
     const { nullOk } = compileValues(values, m, opts);
     const want = !nullOk;
-    return (ev) => ev.fields.has(k) === want;
+    return { pred: (ev) => ev.fields.has(k) === want, need: null };
   }
-  const { test, nullOk } = compileValues(values, m, opts);
-  return (ev) => {
+  const { test, nullOk, lits } = compileValues(values, m, opts);
+  const pred: Pred<SigmaEvent> = (ev) => {
     const fv = ev.fields.get(k);
     if (fv === undefined || fv.isNull) {
       if (nullOk) return true;
@@ -283,6 +313,7 @@ function compileFieldItem(key: string, value: SigmaYaml, opts: CompileOptions, f
     }
     return test(fv, ev);
   };
+  return { pred, need: lits ? lits.map((lit) => ({ field: k, lit })) : null };
 }
 
 /** Keyword (field-less) search: each value is searched as a substring of any field value. */
@@ -302,22 +333,22 @@ function compileKeywords(values: SigmaYaml[], m: Mods, opts: CompileOptions): Pr
 }
 
 /** Compiles one search identifier's definition. */
-function compileSearch(def: SigmaYaml, opts: CompileOptions, fields: Map<string, string>): Pred<SigmaEvent> {
+function compileSearch(def: SigmaYaml, opts: CompileOptions, fields: Map<string, string>): Compiled {
   if (def !== null && typeof def === 'object' && !Array.isArray(def)) {
     const items = Object.entries(def).map(([k, v]) => compileFieldItem(k, v, opts, fields));
     if (items.length === 0) unsupported('empty search identifier');
-    return all(items);
+    return { pred: all(items.map((i) => i.pred)), need: needAnd(items.map((i) => i.need)) };
   }
   if (Array.isArray(def)) {
     if (def.length === 0) unsupported('empty search identifier list');
     const maps = def.filter((d) => d !== null && typeof d === 'object' && !Array.isArray(d));
     const scalars = def.filter((d) => d === null || typeof d !== 'object');
     if (def.some((d) => Array.isArray(d))) unsupported('nested list in a search identifier');
-    const preds = maps.map((d) => compileSearch(d, opts, fields));
-    if (scalars.length) preds.push(compileKeywords(scalars, parseMods([]), opts));
-    return any(preds);
+    const parts = maps.map((d) => compileSearch(d, opts, fields));
+    if (scalars.length) parts.push({ pred: compileKeywords(scalars, parseMods([]), opts), need: null });
+    return { pred: any(parts.map((p) => p.pred)), need: needOr(parts.map((p) => p.need)) };
   }
-  if (typeof def === 'string') return compileKeywords([def], parseMods([]), opts);
+  if (typeof def === 'string') return { pred: compileKeywords([def], parseMods([]), opts), need: null };
   unsupported(`search identifier of type ${def === null ? 'null' : typeof def}`);
 }
 
@@ -325,17 +356,23 @@ function compileSearch(def: SigmaYaml, opts: CompileOptions, fields: Map<string,
 export function compileDetection(detection: Record<string, SigmaYaml>, opts: CompileOptions = {}): CompiledDetection {
   const fields = new Map<string, string>();
   const ids = new Map<string, Pred<SigmaEvent>>();
+  const needs = new Map<string, Need>();
   for (const [name, def] of Object.entries(detection)) {
     if (name === 'condition' || name === 'timeframe') continue;
-    ids.set(name, compileSearch(def, opts, fields));
+    const c = compileSearch(def, opts, fields);
+    ids.set(name, c.pred);
+    needs.set(name, c.need);
   }
   if (detection['timeframe'] !== undefined) unsupported('timeframe (Sigma v1 aggregation window) is not supported');
   const cond = detection['condition'];
   const conds = Array.isArray(cond) ? cond : [cond];
+  const condNeeds: Need[] = [];
   const preds = conds.map((c) => {
     if (typeof c !== 'string') unsupported('condition is not a string');
-    return compileCondition(parseCondition(c), ids);
+    const tree = parseCondition(c);
+    condNeeds.push(conditionNeed(tree, needs));
+    return compileCondition(tree, ids);
   });
   if (preds.length === 0) unsupported('empty condition');
-  return { test: any(preds), fields };
+  return { test: any(preds), fields, need: needOr(condNeeds) };
 }

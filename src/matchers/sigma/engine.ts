@@ -16,6 +16,7 @@ import { checkCorrelation, evaluateGroup, type CorrEvent, type CountCondition } 
 import { applyAliases, prepareEvent, type SigmaEvent } from './event.js';
 import { loadDefaultMapping, type SigmaMapping } from './mapping.js';
 import { UnsupportedRule } from './modifiers/types.js';
+import { RoutePrefilter, type Need } from './prefilter.js';
 import { parseEventTime } from './modifiers/time.js';
 
 /** Plugin id of the Sigma matcher. */
@@ -27,6 +28,8 @@ export interface SigmaEngineOptions extends CompileOptions {
   mapping?: SigmaMapping;
   /** Most base-rule matches kept per correlation rule (memory bound). */
   maxCorrelationEvents?: number;
+  /** Use the literal prefilter (default true; false evaluates every routed rule, for testing). */
+  prefilter?: boolean;
 }
 
 /** A compiled detection rule. */
@@ -35,6 +38,8 @@ export interface CompiledRule {
   body: SigmaRuleBody;
   test: Pred<SigmaEvent>;
   fields: Map<string, string>;
+  /** Necessary literals for the prefilter (filters make it unknown only if they could add matches: they cannot). */
+  need: Need;
   ref: RuleRef;
   /** Emits its own findings (false when only a correlation's building block). */
   emit: boolean;
@@ -66,6 +71,11 @@ export interface SigmaEngineStats {
   unrouted: { file: string; id: string; logsource: string }[];
 }
 
+interface Route {
+  rules: CompiledRule[];
+  prefilter: RoutePrefilter;
+}
+
 interface Bucket {
   any: CompiledRule[];
   byEid: Map<string, CompiledRule[]>;
@@ -92,14 +102,16 @@ export class SigmaEngine implements PreparedMatcher {
   readonly stats: SigmaEngineStats;
   readonly rules: CompiledRule[] = [];
   private readonly routes = new Map<string, Bucket>();
-  private readonly routeCache = new Map<string, CompiledRule[]>();
+  private readonly routeCache = new Map<string, Route>();
   private readonly correlations: CorrState[] = [];
   private readonly mapping: SigmaMapping;
   private readonly maxCorr: number;
+  private readonly prefilter: boolean;
 
   constructor(intelRules: readonly DetectionRule[], opts: SigmaEngineOptions = {}) {
     this.mapping = opts.mapping ?? loadDefaultMapping();
     this.maxCorr = opts.maxCorrelationEvents ?? 1_000_000;
+    this.prefilter = opts.prefilter ?? true;
     const sigma = intelRules.filter((r) => r.format === 'sigma' && isSigmaBody(r.body));
     this.stats = { total: sigma.length, compiled: 0, unsupported: [], unrouted: [] };
     const byRef = new Map<string, CompiledRule[]>();
@@ -123,7 +135,7 @@ export class SigmaEngine implements PreparedMatcher {
       }
       try {
         const d = compileDetection(body.detection ?? {}, opts);
-        const cr: CompiledRule = { rule: r, body, test: d.test, fields: d.fields, ref: ruleRef(r, body), emit: true, correlations: [], hits: 0 };
+        const cr: CompiledRule = { rule: r, body, test: d.test, fields: d.fields, need: d.need, ref: ruleRef(r, body), emit: true, correlations: [], hits: 0 };
         this.rules.push(cr);
         for (const key of [r.id, body.name]) {
           if (!key) continue;
@@ -225,21 +237,30 @@ export class SigmaEngine implements PreparedMatcher {
 
   /** The rules routed to a channel and EventID. */
   rulesFor(channel: string, eventId: string): CompiledRule[] {
-    const key = `${channel}\u0000${eventId}`;
-    let l = this.routeCache.get(key);
-    if (l) return l;
-    const b = this.routes.get(channel.toLowerCase());
-    l = b ? [...(b.byEid.get(eventId) ?? []), ...b.any] : [];
-    if (this.routeCache.size < 100_000) this.routeCache.set(key, l);
-    return l;
+    return this.route(channel, eventId).rules;
   }
 
-  /** Tests a prepared event; returns the rules that matched (also records correlation input). */
+  private route(channel: string, eventId: string): Route {
+    const key = `${channel}\u0000${eventId}`;
+    let r = this.routeCache.get(key);
+    if (r) return r;
+    const b = this.routes.get(channel.toLowerCase());
+    const rules = b ? [...(b.byEid.get(eventId) ?? []), ...b.any] : [];
+    r = { rules, prefilter: new RoutePrefilter(rules.map((x) => x.need)) };
+    if (this.routeCache.size < 100_000) this.routeCache.set(key, r);
+    return r;
+  }
+
+  /** Tests a prepared event; returns the rules that matched (in routing order). */
   matchEvent(ev: SigmaEvent): CompiledRule[] {
     const aliases = this.mapping.aliases(ev.channel, ev.eventId);
     if (aliases) applyAliases(ev, aliases);
+    const route = this.route(ev.channel, ev.eventId);
     const out: CompiledRule[] = [];
-    for (const cr of this.rulesFor(ev.channel, ev.eventId)) {
+    if (route.rules.length === 0) return out;
+    const cands = this.prefilter ? route.prefilter.candidates(ev) : route.rules.map((_, i) => i);
+    for (const i of cands) {
+      const cr = route.rules[i]!;
       if (cr.test(ev)) {
         cr.hits++;
         out.push(cr);
