@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import type { Issue } from '../../core/issue.js';
 import { sniffEventFile } from '../../collectors/evtx/parse.js';
 import type { EventFileKind } from '../../collectors/evtx/parse.js';
-import { EvtxPool } from '../../logs/evtx/pool.js';
+import { EvtxPool, suggestWorkers } from '../../logs/evtx/pool.js';
 import { parseEvtxJson } from '../../logs/evtx-json/parse.js';
 import { parseEvtxXml } from '../../logs/evtx-xml/parse.js';
 
@@ -60,7 +60,7 @@ export async function runEvents(files: readonly string[], options: EventsOptions
   const pending: string[] = [];
   const flushEvtx = async (): Promise<void> => {
     if (!pending.length) return;
-    pool ??= new EvtxPool(options.workers ?? undefined);
+    pool ??= new EvtxPool(options.workers ?? suggestWorkers(pending));
     for await (const b of pool.read(pending.splice(0), { mode: 'jsonl', recover: options.recover === true })) {
       await write(out, b.lines);
       for (const i of b.issues) {
@@ -115,7 +115,7 @@ export function registerEventsCommand(program: Command): void {
     .description('print Windows events (.evtx, evtx_dump JSON, XML exports) as JSON Lines in evtx_dump layout')
     .argument('<files...>', 'event log files')
     .option('--format <format>', 'output format: jsonl', 'jsonl')
-    .option('--workers <n>', 'worker threads for .evtx files (default: number of cores; 0 = none)', (v) => Math.max(0, Number.parseInt(v, 10) || 0))
+    .option('--workers <n>', 'worker threads for .evtx files (default: number of cores, none for small inputs; 0 = none)', (v) => Math.max(0, Number.parseInt(v, 10) || 0))
     .option('--recover', 'also print records found in EVTX chunk slack (after the free-space offset)')
     .action(async (files: string[], opts: EventsOptions) => {
       process.exitCode = await runEvents(files, opts, process.stdout, process.stderr);

@@ -11,10 +11,11 @@ import { issue } from '../../core/issue.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, parseChunk, readFileHeader } from './parse.js';
 import type { EvtxEvent, EvtxOptions } from './parse.js';
 import { parseEvtx } from './parse.js';
+import type { LogReadOptions, LogReader, LogRecord } from '../types.js';
 
 export { parseEvtx, parseChunk, readFileHeader, chunkOffsets, CHUNK_SIZE, FILE_HEADER_SIZE } from './parse.js';
 export type { EvtxEvent, EvtxOptions, EvtxFileHeader } from './parse.js';
-export { readEvtxFiles, EvtxPool } from './pool.js';
+export { readEvtxFiles, EvtxPool, suggestWorkers, INLINE_BELOW_BYTES } from './pool.js';
 export type { EvtxPoolOptions, EvtxBatch } from './pool.js';
 export { channelEventKey } from './task.js';
 export type { EvtxTaskMode } from './task.js';
@@ -56,3 +57,15 @@ export async function* readEvtx(input: Uint8Array | string, options: EvtxOptions
     await fh.close();
   }
 }
+
+/** The EVTX reader behind the common {@link LogReader} interface (sync, over a buffer). */
+export const evtxReader = {
+  id: 'logs/evtx',
+  sniff: (head: Uint8Array): boolean => {
+    const m = Buffer.from(head.buffer, head.byteOffset, Math.min(8, head.byteLength)).toString('latin1');
+    return m === 'ElfFile\0' || m === 'ElfChnk\0';
+  },
+  read: function* (content: Uint8Array, options?: LogReadOptions): Generator<LogRecord> {
+    for (const e of parseEvtx(content, options ?? {})) yield { event: e.event, offset: e.offset };
+  },
+} satisfies LogReader;

@@ -16,7 +16,7 @@ import type { EvtxTask, EvtxTaskMode, EvtxTaskResult } from './task.js';
 
 /** Options of {@link readEvtxFiles}. */
 export interface EvtxPoolOptions {
-  /** Worker threads; 0 parses in this thread. Default: available cores. */
+  /** Worker threads; 0 parses in this thread. Default: available cores, or 0 for small inputs ({@link suggestWorkers}). */
   workers?: number;
   /** `events` (default) returns event objects, `jsonl` JSON Lines text, `count` only counts. */
   mode?: EvtxTaskMode;
@@ -169,6 +169,26 @@ export class EvtxPool {
   }
 }
 
+/** Below this many bytes in total, starting worker threads costs more than it saves. */
+export const INLINE_BELOW_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Worker count for reading `paths`: 0 (parse in this thread) when they are small in total,
+ * else `requested` (default: available cores).
+ */
+export function suggestWorkers(paths: readonly string[], requested?: number): number {
+  let total = 0;
+  for (const p of paths) {
+    try {
+      total += statSync(p).size;
+    } catch {
+      // unreadable files are reported by the read itself
+    }
+    if (total >= INLINE_BELOW_BYTES) return Math.max(0, Math.floor(requested ?? availableParallelism()));
+  }
+  return 0;
+}
+
 /**
  * Reads many EVTX files in parallel and yields ordered batches. A batch's `issues` include header
  * and chunk-count problems; reading never throws for bad input.
@@ -177,7 +197,7 @@ export class EvtxPool {
  * for await (const b of readEvtxFiles(['Security.evtx'], { workers: 2 })) for (const e of b.events) use(e.event);
  */
 export async function* readEvtxFiles(paths: readonly string[], options: EvtxPoolOptions = {}): AsyncGenerator<EvtxBatch> {
-  const pool = new EvtxPool(Math.max(0, Math.floor(options.workers ?? availableParallelism())));
+  const pool = new EvtxPool(options.workers !== undefined ? Math.max(0, Math.floor(options.workers)) : suggestWorkers(paths));
   try {
     yield* pool.read(paths, options);
   } finally {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/fixtures.js';
 import type { Issue } from '../../core/issue.js';
-import { parseEvtx, readEvtx, readEvtxFiles } from './index.js';
+import { evtxReader, parseEvtx, readEvtx, readEvtxFiles, suggestWorkers } from './index.js';
 
 const FILES = [
   'EVTX-ATTACK-SAMPLES/Privilege Escalation/Sysmon_UACME_64.evtx', // 12 chunks
@@ -44,5 +44,20 @@ describe('readEvtx and readEvtxFiles', () => {
     expect(events).toEqual(expected);
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(expected.map((e) => JSON.parse(JSON.stringify(e.event)) as unknown));
     expect(path.basename(FILES[2]!)).toMatch(/many/);
+  });
+
+  it('parses small inputs in-thread unless workers are asked for', () => {
+    expect(suggestWorkers(FILES.slice(1, 2))).toBe(0); // 68 KiB
+    expect(suggestWorkers(FILES.slice(1, 2), 2)).toBe(0);
+    expect(suggestWorkers(Array.from({ length: 8 }, () => FILES[0]!), 2)).toBe(2); // 8 × 1.1 MB
+  });
+
+  it('exposes the LogReader interface', () => {
+    const buf = readFileSync(FILES[1]!);
+    expect(evtxReader.sniff(buf.subarray(0, 16))).toBe(true);
+    expect(evtxReader.sniff(Buffer.from('{"Event":{}}'))).toBe(false);
+    const recs = [...evtxReader.read(buf)];
+    expect(recs).toHaveLength(27);
+    expect(recs[0]!.offset).toBe(4096 + 512);
   });
 });
