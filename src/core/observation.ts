@@ -95,6 +95,8 @@ export interface NetContactObservation extends ObservationBase {
   sni?: string;
   /** Names on the server certificate (subject CN and DNS SANs), e.g. from Zeek x509/ssl logs. */
   certNames?: string[];
+  /** DNS answers of a query (addresses and CNAME targets), e.g. Zeek dns.log `answers`. */
+  answers?: string[];
   userAgent?: string;
   bytesOut?: number;
   bytesIn?: number;

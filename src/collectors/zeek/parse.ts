@@ -132,6 +132,10 @@ export function contactFromZeekRecord(r: ZeekRecord, file: string): NetContact |
       const c = base(r, file, 'dns');
       c.protocol = 'dns';
       set(c, 'fqdn', normalizeHostName(str(f, 'query')));
+      const answers = strList(f, 'answers')
+        .map((a) => normalizeHostName(a))
+        .filter((a): a is string => a !== undefined);
+      if (answers.length > 0) c.answers = answers;
       return c;
     }
     case 'http': {

@@ -11,6 +11,7 @@ import type { NetContactObservation } from '../../core/observation.js';
 import { stableId } from '../../util/hash.js';
 import { wildcardMatch } from '../../util/glob.js';
 import { indicatorRef, indicatorSeverity, maxSeverity, sortIndicators } from '../indicator-common.js';
+import { refang } from '../../intel/defang.js';
 import { ipKey, maskKey, parseCidr, parseIp } from './ip.js';
 import { normalizeUrl } from './url.js';
 import warningList from './warning-list.json' with { type: 'json' };
@@ -92,7 +93,10 @@ export function buildNetworkIndex(intel: IntelBundle): { index: NetworkIndex; is
     ind.sourceRef !== undefined
       ? { pluginId: NETWORK_MATCHER_ID, file: ind.sourceRef }
       : { pluginId: NETWORK_MATCHER_ID };
-  for (const ind of intel.indicators) {
+  for (const raw of intel.indicators) {
+    // Defanged values (`evil[.]com`, `hxxp://`) are normalised here too, whatever the importer did.
+    const refanged = raw.type === 'url-pattern' ? raw.value : refang(raw.value);
+    const ind = refanged === raw.value ? raw : { ...raw, value: refanged };
     switch (ind.type) {
       case 'domain': {
         const d = normalizeDomain(ind.value);
@@ -324,6 +328,7 @@ export type ContactLike = Pick<
   | 'url'
   | 'sni'
   | 'certNames'
+  | 'answers'
   | 'source'
   | 'logType'
   | 'srcPort'
@@ -356,19 +361,36 @@ export function contactHits(idx: NetworkIndex, c: ContactLike): Hit[] {
       hits.push({ inds: h.inds, evidenceType: type, field, value: name, confidence: h.exact ? 1 : 0.9 });
     }
   }
-  for (const [field, v] of [
-    ['src', c.src],
-    ['dst', c.dst],
-  ] as const) {
-    if (!v) continue;
-    for (const h of lookupIp(idx, v))
+  const addrs: [string, string][] = [];
+  if (c.src) addrs.push(['src', c.src]);
+  if (c.dst) addrs.push(['dst', c.dst]);
+  for (const a of c.answers ?? []) {
+    // A DNS answer is an address or a CNAME target.
+    if (parseIp(a)) {
+      addrs.push(['answer', a]);
+      continue;
+    }
+    for (const h of lookupDomain(idx, a)) {
       hits.push({
         inds: h.inds,
-        evidenceType: h.cidr ? 'cidr' : 'ip',
+        evidenceType: 'dns-answer-cname',
+        field: 'answer',
+        value: a,
+        confidence: h.exact ? 0.9 : 0.8,
+      });
+    }
+  }
+  for (const [field, v] of addrs) {
+    for (const h of lookupIp(idx, v)) {
+      const type = field === 'answer' ? 'dns-answer-ip' : h.cidr ? 'cidr' : 'ip';
+      hits.push({
+        inds: h.inds,
+        evidenceType: type,
         field,
         value: v,
-        confidence: h.cidr ? 0.8 : 1,
+        confidence: h.cidr ? 0.8 : field === 'answer' ? 0.9 : 1,
       });
+    }
   }
   if (c.url) hits.push(...lookupUrl(idx, c.url));
   return hits;

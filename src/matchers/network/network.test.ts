@@ -336,3 +336,29 @@ describe('hostile values', () => {
     );
   });
 });
+
+describe('DNS answers and defanged intel', () => {
+  it('an answer address or CNAME target matches; defanged indicators are refanged', () => {
+    const p = networkMatcher.prepare(
+      bundle([
+        { type: 'ip', value: '203.0.113[.]77', source: 's' },
+        { type: 'domain', value: 'pbxsources[.]com', source: 's' },
+      ]),
+    )!;
+    const text = [
+      hdr(
+        'dns',
+        ['ts', 'id.orig_h', 'id.resp_h', 'query', 'answers'],
+        ['time', 'addr', 'addr', 'string', 'vector[string]'],
+      ),
+      '1.0\t10.0.0.5\t10.0.0.1\tcdn.example.net\tedge.pbxsources.com,203.0.113.77',
+      '',
+    ].join('\n');
+    const [obs] = contacts(text, 'dns.log');
+    const f = p.match(obs!);
+    expect(f.map((x) => [x.indicator!.value, x.evidence[0]!.type]).sort()).toEqual([
+      ['203.0.113.77', 'dns-answer-ip'],
+      ['pbxsources.com', 'dns-answer-cname'],
+    ]);
+  });
+});
