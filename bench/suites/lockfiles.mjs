@@ -1,7 +1,8 @@
 // Lockfile parsing: chainhunt's npm-lock and pnpm-lock collectors vs the snyk-nodejs-lockfile-parser
 // npm package, on the same generated 50,000-package package-lock.json (v3) and pnpm-lock.yaml (v9).
 // Each parser runs in its own child process (cold, one parse per process, repeated RUNS times), so
-// peak RSS is that parser's alone. Reported: median wall time of the parse call and median peak RSS.
+// peak RSS is that parser's alone. Reported: median wall time of the parse call and median peak RSS
+// (BENCH_LOCK_RUNS, default 1: the peer takes minutes at this size; BENCH_LOCK_N, default 50,000).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { writeResults } from '../lib.mjs';
 
 const N = Number(process.env.BENCH_LOCK_N ?? 50_000);
-const RUNS = Number(process.env.BENCH_LOCK_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_LOCK_RUNS ?? 1);
 const self = fileURLToPath(import.meta.url);
 
 /** Deterministic PRNG so every run benchmarks the same files. */

@@ -70,17 +70,23 @@ export function parseNpmLock(content: Uint8Array, file: string, opts: NpmParseOp
 
 type At = (line?: number) => { file: string; pluginId: string; line?: number };
 
-/** Resolves `dep` as Node does from the package at `from` (walking up `node_modules`). */
-function resolveFrom(from: string, dep: string, has: (k: string) => boolean): string | undefined {
+/**
+ * Resolves `dep` as Node does from the package at `from` (walking up `node_modules`). `nested`
+ * holds the paths that have a `node_modules` folder of their own, so most lookups are one probe.
+ */
+function resolveFrom(from: string, dep: string, has: (k: string) => boolean, nested: Set<string>): string | undefined {
   let base = from;
   for (;;) {
-    const cand = base === '' ? `node_modules/${dep}` : `${base}/node_modules/${dep}`;
-    if (has(cand)) return cand;
-    if (base === '') return undefined;
+    if (base === '') {
+      const cand = `node_modules/${dep}`;
+      return has(cand) ? cand : undefined;
+    }
+    if (nested.has(base)) {
+      const cand = `${base}/node_modules/${dep}`;
+      if (has(cand)) return cand;
+    }
     const i = base.lastIndexOf('/node_modules/');
-    if (i >= 0) base = base.slice(0, i);
-    else if (base.startsWith('node_modules/')) base = '';
-    else base = ''; // a workspace folder: next try the root
+    base = i >= 0 ? base.slice(0, i) : '';
   }
 }
 
@@ -98,8 +104,22 @@ function isRegistryTarball(url: string): boolean {
 
 function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGraph, issues: Issue[], at: At): void {
   const lines = jsonKeyLines(text, (k) => k === '' || k.startsWith('node_modules/') || !k.includes('"'));
+  const entries = Object.entries(pkgs);
+  const keys = new Set<string>();
+  const nested = new Set<string>();
   const links = new Map<string, string>();
-  const has = (k: string): boolean => Object.hasOwn(pkgs, k);
+  for (const [k, e] of entries) {
+    keys.add(k);
+    const i = k.lastIndexOf('/node_modules/');
+    if (i > 0) nested.add(k.slice(0, i));
+    else if (i < 0 && !k.startsWith('node_modules/') && k !== '') nested.add(k);
+    if (!isRecord(e) || k === '') continue;
+    const resolved = e['resolved'];
+    if (typeof resolved === 'string' && (e['link'] === true || (e['version'] === undefined && Object.hasOwn(pkgs, resolved)))) {
+      links.set(k, resolved);
+    }
+  }
+  const has = (k: string): boolean => keys.has(k);
   const follow = (k: string): string => {
     let cur = k;
     for (let i = 0; i < 16; i++) {
@@ -109,50 +129,41 @@ function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGra
     }
     return cur;
   };
-  // First pass: links (`link: true`, or a bare `resolved` path to another entry).
-  for (const [k, e] of Object.entries(pkgs)) {
-    if (!isRecord(e) || k === '') continue;
-    const resolved = typeof e['resolved'] === 'string' ? e['resolved'] : undefined;
-    if (e['link'] === true || (e['version'] === undefined && resolved !== undefined && has(resolved))) {
-      if (resolved !== undefined) links.set(k, resolved);
+  const addEdges = (from: string, deps: unknown, type: NpmEdge['type'], out: NpmEdge[], peerMeta?: Record<string, unknown>): void => {
+    if (!isRecord(deps)) return;
+    for (const dep in deps) {
+      if (!Object.hasOwn(deps, dep) || typeof deps[dep] !== 'string') continue;
+      const t = resolveFrom(from, dep, has, nested);
+      if (t === undefined) continue;
+      let ty = type;
+      if (peerMeta) {
+        const m = peerMeta[dep];
+        if (isRecord(m) && m['optional'] === true) ty = 'optional';
+      }
+      out.push({ to: links.size > 0 ? follow(t) : t, type: ty });
     }
-  }
-  for (const [k, e] of Object.entries(pkgs)) {
-    const line = lines.get(k);
+  };
+  for (const [k, e] of entries) {
     if (!isRecord(e)) {
-      issues.push(issue('invalid-value', `packages[${JSON.stringify(k)}] is not an object`, at(line)));
+      issues.push(issue('invalid-value', `packages[${JSON.stringify(k)}] is not an object`, at(lines.get(k))));
       continue;
     }
-    const project = k === '' || !k.startsWith('node_modules/') && !k.includes('/node_modules/');
     if (links.has(k)) continue;
     const deps: NpmEdge[] = [];
-    const devEdges: NpmEdge[] = [];
-    const fromKey = k;
-    const edgeTo = (dep: string, type: NpmEdge['type']): NpmEdge | undefined => {
-      const t = resolveFrom(fromKey, dep, has);
-      return t === undefined ? undefined : { to: follow(t), type };
-    };
-    const peerMeta = isRecord(e['peerDependenciesMeta']) ? e['peerDependenciesMeta'] : {};
-    for (const [field, type] of DEP_FIELDS) {
-      for (const [dep] of stringEntries(e[field])) {
-        let t: NpmEdge['type'] = type;
-        if (type === 'peer') {
-          const m = peerMeta[dep];
-          if (isRecord(m) && m['optional'] === true) t = 'optional';
-        }
-        const edge = edgeTo(dep, t);
-        if (edge) deps.push(edge);
-      }
+    addEdges(k, e['dependencies'], 'prod', deps);
+    addEdges(k, e['optionalDependencies'], 'optional', deps);
+    if (e['peerDependencies'] !== undefined) {
+      addEdges(k, e['peerDependencies'], 'peer', deps, isRecord(e['peerDependenciesMeta']) ? e['peerDependenciesMeta'] : {});
     }
+    const project = k === '' || (!k.startsWith('node_modules/') && !k.includes('/node_modules/'));
     if (project) {
-      for (const [dep] of stringEntries(e['devDependencies'])) {
-        const edge = edgeTo(dep, 'dev');
-        if (edge) devEdges.push(edge);
-      }
+      const devEdges: NpmEdge[] = [];
+      addEdges(k, e['devDependencies'], 'dev', devEdges);
       graph.importers.set(k === '' ? '.' : k, [...deps, ...devEdges]);
       graph.nodes.set(k, { key: k, name: typeof e['name'] === 'string' ? e['name'] : k, version: '', source: 'workspace', deps, project: true });
       continue;
     }
+    const line = lines.get(k);
     const name = typeof e['name'] === 'string' ? e['name'] : nameFromNodeModulesPath(k);
     const version = e['version'];
     if (name === undefined || !isValidNpmName(name)) {
@@ -173,8 +184,6 @@ function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGra
     node.optional = e['optional'] === true;
     graph.nodes.set(k, node);
   }
-  // Importers whose edges point at links that target project folders: project folders are
-  // importers themselves, so reachability flows through them via their node's deps.
 }
 
 function readV1(deps: Record<string, unknown>, text: string, graph: NpmGraph, issues: Issue[], at: At): void {
@@ -241,10 +250,15 @@ function readV1(deps: Record<string, unknown>, text: string, graph: NpmGraph, is
   };
   walk(deps, '', 0);
   const has = (k: string): boolean => graph.nodes.has(k);
+  const nested = new Set<string>();
+  for (const k of graph.nodes.keys()) {
+    const i = k.lastIndexOf('/node_modules/');
+    if (i > 0) nested.add(k.slice(0, i));
+  }
   for (const p of pending) {
     const node = graph.nodes.get(p.key)!;
     for (const [dep] of p.requires) {
-      const t = resolveFrom(p.key, dep, has);
+      const t = resolveFrom(p.key, dep, has, nested);
       if (t !== undefined) node.deps.push({ to: t, type: 'prod' });
     }
   }

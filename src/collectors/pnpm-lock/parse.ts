@@ -67,10 +67,12 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
   const table = snapshots ?? packages;
   const tableName = snapshots ? 'snapshots' : 'packages';
 
+  const has = (k: string): boolean => Object.hasOwn(table, k);
   const lookup = (name: string, ref: string): string | undefined => {
-    const cands =
-      dialect === 5 ? [`/${name}/${ref}`, ref] : dialect === 6 ? [`/${name}@${ref}`, ref, `/${ref}`] : [`${name}@${ref}`, ref];
-    for (const c of cands) if (Object.hasOwn(table, c)) return c;
+    const first = dialect === 5 ? `/${name}/${ref}` : dialect === 6 ? `/${name}@${ref}` : `${name}@${ref}`;
+    if (has(first)) return first;
+    if (has(ref)) return ref;
+    if (dialect === 6 && has(`/${ref}`)) return `/${ref}`;
     return undefined;
   };
   const importerPaths = new Set<string>();
@@ -123,7 +125,11 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
       continue;
     }
     const e: Record<string, unknown> = entry ?? {};
-    const info = snapshots ? (isRecord(packages[stripPeers(key, 9)]) ? (packages[stripPeers(key, 9)] as Record<string, unknown>) : {}) : e;
+    let info: Record<string, unknown> = e;
+    if (snapshots) {
+      const p = packages[stripPeers(key, 9)];
+      info = isRecord(p) ? p : {};
+    }
     const parsed = parseKey(key, dialect);
     const name = typeof info['name'] === 'string' ? info['name'] : parsed?.name;
     const bare = stripPeers(key, dialect).replace(/^\//, '');
