@@ -140,21 +140,43 @@ interface RangeResult {
   lastAffected?: string;
 }
 
-/** The schema's IncludedInRanges for one range; throws InvalidVersionError when a needed comparison fails. */
-function evaluateRange(range: OsvRange, version: string, cmp: Comparator): RangeResult {
+interface PreparedRange {
+  limits: Ev[];
+  /** Non-limit events in evaluation order. */
+  events: Ev[];
+}
+
+// Sorted events per (range object, comparator): records are evaluated against many versions, and
+// are treated as immutable once evaluated.
+const prepared = new WeakMap<OsvRange, Map<Comparator, PreparedRange>>();
+
+function prepare(range: OsvRange, cmp: Comparator): PreparedRange {
+  const hit = prepared.get(range)?.get(cmp);
+  if (hit) return hit;
   const all: Ev[] = [];
   for (const e of Array.isArray(range.events) ? range.events : []) {
     const ev = e && typeof e === 'object' ? eventOf(e) : null;
     if (ev && typeof ev.value === 'string') all.push(ev);
   }
-  const limits = all.filter((e) => e.kind === 'limit');
+  const result: PreparedRange = {
+    limits: all.filter((e) => e.kind === 'limit'),
+    events: sortEvents(
+      all.filter((e) => e.kind !== 'limit'),
+      cmp,
+    ),
+  };
+  let byCmp = prepared.get(range);
+  if (!byCmp) prepared.set(range, (byCmp = new Map<Comparator, PreparedRange>()));
+  byCmp.set(cmp, result);
+  return result;
+}
+
+/** The schema's IncludedInRanges for one range; throws InvalidVersionError when a needed comparison fails. */
+function evaluateRange(range: OsvRange, version: string, cmp: Comparator): RangeResult {
+  const { limits, events } = prepare(range, cmp);
   if (limits.length > 0 && !limits.some((l) => isInfinite(l) || cmp.compare(version, l.value) < 0)) {
     return { affected: false };
   }
-  const events = sortEvents(
-    all.filter((e) => e.kind !== 'limit'),
-    cmp,
-  );
   let vulnerable = false;
   let openedAt = -1;
   for (let i = 0; i < events.length; i++) {
