@@ -135,6 +135,10 @@ export interface Indicator {
    * is not a match (signature-base filename IOCs' third field, `regex;score;fp-regex`).
    */
   excludePattern?: string;
+  /** The source's own id for this indicator (STIX indicator id, MISP attribute uuid, OpenIOC item id). */
+  sourceId?: string;
+  /** The source's confidence in this indicator, 0..1 (STIX `confidence`/100, MISP `to_ids`, feed defaults). */
+  confidence?: number;
 }
 
 /** A detection rule (Sigma, YARA) in source form plus metadata. */

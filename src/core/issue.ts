@@ -18,6 +18,8 @@ export type IssueCode =
   | 'invalid-value'
   | 'checksum-mismatch'
   | 'duplicate'
+  /** A value dropped at import because a warning list marks it as benign (popular domain, resolver, empty-file hash). */
+  | 'warninglist'
   | 'internal-error';
 
 /** One problem with one input, located as precisely as is cheap. */
