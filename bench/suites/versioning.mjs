@@ -104,6 +104,23 @@ for (const [eco, prefix] of others) {
   rows.push({ ecosystem: eco, pairs: pairs.length, ours: fmt(ours), 'ours, no cache': '', peer: '', 'peer ops/s': '', 'ours/peer': '', 'no cache/peer': '' });
 }
 
+// OSV evaluation: every affected entry of the shared malicious-package records against a version.
+{
+  const { isAffected } = await import('../../dist/versioning/osv-range.js');
+  const entries = [];
+  const walk = (d) => {
+    for (const f of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, f.name);
+      if (f.isDirectory()) walk(p);
+      else if (f.name.endsWith('.json')) entries.push(...(JSON.parse(readFileSync(p, 'utf8')).affected ?? []));
+    }
+  };
+  walk(path.join(sharedData, 'malicious-packages', 'ossf-osv'));
+  const probes = entries.map((a, i) => [a, a.versions?.[0] ?? `1.${i % 7}.0`]);
+  const [ops] = compareSideBySide(probes, [(a, v) => (isAffected(a, v) ? 1 : 0)], 3, 300);
+  rows.push({ ecosystem: 'OSV isAffected (malicious-packages entries)', pairs: probes.length, ours: fmt(ops), 'ours, no cache': '', peer: '', 'peer ops/s': '', 'ours/peer': '', 'no cache/peer': '' });
+}
+
 const slower = rows.filter((r) => r['ours/peer'] !== '' && Number(r['ours/peer']) < 1);
 writeResults('versioning', rows, {
   unit: 'comparisons per second',
