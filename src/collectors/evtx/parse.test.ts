@@ -31,6 +31,7 @@ describe('collectors/evtx', () => {
   });
 
   it('reads evtx_dump JSON and XML exports into the same model', () => {
+    // evtx_dump's own layout for a qualified EventID (object with #text) is accepted too.
     const json = '{"Event":{"System":{"EventID":{"#attributes":{"Qualifiers":16384},"#text":7036},"Channel":"System","Computer":"h","EventRecordID":9,"TimeCreated":{"#attributes":{"SystemTime":"2023-01-01T00:00:00.000000Z"}}}}}\n';
     const j = evtxCollector.collect(collectorInput('e.json', json));
     expect(j.observations).toEqual([

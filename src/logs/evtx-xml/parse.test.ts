@@ -58,7 +58,8 @@ describe('Windows XML event exports', () => {
         '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
         System: {
           Provider: { '#attributes': { Name: 'Service Control Manager', Guid: '555908D1-A6D7-4695-8E1E-26931D2012F4', EventSourceName: 'Service Control Manager' } },
-          EventID: { '#attributes': { Qualifiers: 16384 }, '#text': 7036 },
+          EventID: 7036,
+          EventID_attributes: { Qualifiers: 16384 },
           Version: 0,
           Level: 4,
           Task: 0,

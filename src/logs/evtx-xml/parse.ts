@@ -76,10 +76,10 @@ function normaliseSystem(sys: Record<string, unknown>): void {
     if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if ('#text' in o) o['#text'] = intOf(o['#text']);
-      const a = o['#attributes'] as Record<string, unknown> | undefined;
-      if (a && 'Qualifiers' in a) a['Qualifiers'] = intOf(a['Qualifiers']);
     } else sys[k] = intOf(v);
   }
+  const q = sys['EventID_attributes'] as Record<string, unknown> | undefined;
+  if (q && typeof q === 'object' && 'Qualifiers' in q) q['Qualifiers'] = intOf(q['Qualifiers']);
   const attrsOf = (k: string): Record<string, unknown> | undefined => {
     const v = sys[k];
     return v !== null && typeof v === 'object' ? ((v as Record<string, unknown>)['#attributes'] as Record<string, unknown> | undefined) : undefined;

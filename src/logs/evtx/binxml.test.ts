@@ -241,6 +241,28 @@ describe('Binary XML templates and value types', () => {
   });
 });
 
+describe('EventID with Qualifiers', () => {
+  it('keeps EventID a number and moves Qualifiers to EventID_attributes', () => {
+    const chunk = buildChunk([
+      (w) => {
+        w.fragmentHeader();
+        templateInstance(w, [V.u16(7036), V.u16(16384)], (t) => {
+          t.fragmentHeader();
+          t.open('Event').closeStart().open('System').closeStart();
+          t.open('EventID', true).attr('Qualifiers').sub(1, 0x06).closeStart().sub(0, 0x06).end();
+          t.open('Channel').closeStart().text('System').end();
+          t.end().end().eof();
+        });
+        w.eof();
+      },
+    ]);
+    const { events } = parse(buildFile([chunk]));
+    const sys = (events[0]!.event as { Event: { System: Record<string, unknown> } }).Event.System;
+    expect(sys).toEqual({ EventID: 7036, EventID_attributes: { Qualifiers: 16384 }, Channel: 'System' });
+    expect(Object.keys(sys)).toEqual(['EventID', 'EventID_attributes', 'Channel']);
+  });
+});
+
 describe('Binary XML expansion bounds', () => {
   it('stops nested Binary XML that would multiply exponentially', () => {
     // Template T = <E>%0 ×16</E>; value 0 is a fragment instantiating T again, 6 levels deep

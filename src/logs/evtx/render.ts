@@ -164,6 +164,31 @@ function body(el: XElement, container: boolean, vals: Vals): JsonObject {
   return obj;
 }
 
+/**
+ * `<EventID Qualifiers="16384">7036</EventID>` (classic providers) would render as
+ * `EventID: {"#attributes": {Qualifiers}, "#text": 7036}`. Consumers key on a plain
+ * `Event.System.EventID`, so we use evtx_dump's `--separate-json-attributes` form for this one
+ * element: `EventID: 7036, EventID_attributes: {Qualifiers: 16384}`.
+ */
+function splitEventIdAttributes(obj: JsonObject): void {
+  const ev = obj['Event'];
+  if (ev === null || typeof ev !== 'object' || Array.isArray(ev)) return;
+  const sys = ev['System'];
+  if (sys === null || typeof sys !== 'object' || Array.isArray(sys)) return;
+  const id = sys['EventID'];
+  if (id === null || typeof id !== 'object' || Array.isArray(id) || !('#text' in id)) return;
+  const keys = Object.keys(id);
+  if (keys.some((k) => k !== '#text' && k !== '#attributes')) return;
+  const rebuilt: JsonObject = {};
+  for (const [k, v] of Object.entries(sys)) {
+    if (k === 'EventID') {
+      rebuilt['EventID'] = id['#text'] ?? null;
+      if (id['#attributes'] !== undefined) rebuilt['EventID_attributes'] = id['#attributes'];
+    } else setKey(rebuilt, k, v);
+  }
+  ev['System'] = rebuilt;
+}
+
 /** Renders the root nodes of a record (normally one `Event` element) as an evtx_dump JSON object. */
 export function renderRecord(nodes: XNode[]): JsonObject {
   const obj: JsonObject = {};
@@ -182,5 +207,6 @@ export function renderRecord(nodes: XNode[]): JsonObject {
     }
   };
   top(nodes, undefined);
+  splitEventIdAttributes(obj);
   return obj;
 }
