@@ -205,7 +205,7 @@ export function parseNetLog(
   const isJson = firstChar === '{';
   const fits = candidates.filter((m) => (m.format === 'jsonl') === isJson);
   if (fits.length === 0) {
-    report('unsupported', `no ${isJson ? 'JSONL' : 'CSV'} field mapping applies to this file`);
+    report('unsupported', `no ${isJson ? 'JSONL' : 'CSV'} field mapping applies to this file`, 1);
     return { observations, issues };
   }
   let chosen: FieldMapping | undefined;
@@ -312,6 +312,7 @@ export function parseNetLog(
       if (c) observations.push(c);
     });
   }
+  if (observations.length === 0 && issues.length === 0) report('empty', 'no records');
   if (suppressed > 0)
     issues.push(
       issue('limit-exceeded', `${suppressed} further issues not listed`, { file, pluginId: PLUGIN }),

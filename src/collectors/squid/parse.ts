@@ -124,6 +124,7 @@ export function parseSquidAccessLog(
     issues.push(
       issue('limit-exceeded', `${bad - 100} further bad lines not listed`, { file, pluginId: PLUGIN }),
     );
-  if (lineNo === 0) issues.push(issue('empty', 'empty access.log', { file, pluginId: PLUGIN }));
+  if (observations.length === 0 && issues.length === 0)
+    issues.push(issue('empty', 'empty access.log', { file, pluginId: PLUGIN }));
   return { observations, issues };
 }

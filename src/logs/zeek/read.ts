@@ -40,22 +40,56 @@ export function decodeLogBuffer(
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE') {
-        issues.push(issue('too-large', `decompressed log exceeds ${max} bytes; skipped`, where));
+        issues.push(
+          issue('too-large', `decompressed log exceeds ${max} bytes; skipped`, { ...where, offset: 0 }),
+        );
         return { text: '', issues };
       }
       try {
         data = gunzipSync(buf, { maxOutputLength: max, finishFlush: constants.Z_SYNC_FLUSH });
-        issues.push(issue('truncated', 'gzip stream cut short; read what could be decompressed', where));
+        issues.push(
+          issue('truncated', 'gzip stream cut short; read what could be decompressed', {
+            ...where,
+            offset: buf.length,
+          }),
+        );
       } catch {
-        issues.push(issue('archive-error', 'not a readable gzip stream', where));
+        issues.push(issue('archive-error', 'not a readable gzip stream', { ...where, offset: 0 }));
         return { text: '', issues };
       }
     }
   }
   const decoded = decodeText(data);
   if (decoded) return { text: decoded.text, issues };
-  issues.push(issue('encoding', 'log is not valid UTF-8; invalid bytes replaced', where));
+  issues.push(
+    issue('encoding', 'log is not valid UTF-8; invalid bytes replaced', {
+      ...where,
+      offset: firstInvalidUtf8(data),
+    }),
+  );
   return { text: new TextDecoder('utf-8', { fatal: false }).decode(data), issues };
+}
+
+/** Byte offset of the first invalid UTF-8 sequence (or the length when valid). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    const n =
+      c < 0x80
+        ? 0
+        : c >= 0xc2 && c <= 0xdf
+          ? 1
+          : c >= 0xe0 && c <= 0xef
+            ? 2
+            : c >= 0xf0 && c <= 0xf4
+              ? 3
+              : -1;
+    if (n < 0 || (n > 0 && i + n >= b.length)) return i;
+    for (let k = 1; k <= n; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /** Summary of one streamed file. */
