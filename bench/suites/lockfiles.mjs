@@ -1,7 +1,8 @@
 // Lockfile parsing: chainhunt's npm-lock and pnpm-lock collectors vs the snyk-nodejs-lockfile-parser
 // npm package, on the same generated 50,000-package package-lock.json (v3) and pnpm-lock.yaml (v9).
 // Each parser runs in its own child process (cold, one parse per process, repeated RUNS times), so
-// peak RSS is that parser's alone. Reported: median wall time of the parse call and median peak RSS
+// peak RSS is that parser's alone. Reported: median wall and CPU time (user+system, less sensitive
+// to a loaded machine) of the parse call, and median peak RSS
 // (BENCH_LOCK_RUNS, default 1: the peer takes minutes at this size; BENCH_LOCK_N, default 50,000).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -134,10 +135,12 @@ async function worker(who, kind, dir) {
     };
   }
   const start = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const count = await run();
+  const cpu = process.cpuUsage(cpu0);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const rss = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ ms, rss, count }));
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rss, count }));
 }
 
 function median(xs) {
@@ -150,7 +153,7 @@ async function main() {
   try {
     writeFiles(dir);
     const rows = [];
-    for (const kind of ['npm', 'pnpm']) {
+    for (const kind of (process.env.BENCH_LOCK_ONLY ?? 'npm,pnpm').split(',')) {
       const res = {};
       for (const who of ['chainhunt', 'snyk-nodejs-lockfile-parser']) {
         const runs = [];
@@ -159,7 +162,7 @@ async function main() {
           if (r.status !== 0) throw new Error(`${who} ${kind} failed: ${r.stderr}`);
           runs.push(JSON.parse(r.stdout));
         }
-        res[who] = { ms: median(runs.map((x) => x.ms)), rss: median(runs.map((x) => x.rss)), count: runs[0].count };
+        res[who] = { ms: median(runs.map((x) => x.ms)), cpuMs: median(runs.map((x) => x.cpuMs)), rss: median(runs.map((x) => x.rss)), count: runs[0].count };
       }
       const ours = res['chainhunt'];
       const peer = res['snyk-nodejs-lockfile-parser'];
@@ -169,9 +172,11 @@ async function main() {
           file,
           parser: who,
           packages: res[who].count,
-          parse_ms: Math.round(res[who].ms),
+          wall_ms: Math.round(res[who].ms),
+          cpu_ms: Math.round(res[who].cpuMs),
           peak_rss_mib: Math.round(res[who].rss),
-          speedup_vs_peer: who === 'chainhunt' ? `${(peer.ms / ours.ms).toFixed(1)}x` : '1.0x',
+          speedup_wall: who === 'chainhunt' ? `${(peer.ms / ours.ms).toFixed(1)}x` : '1.0x',
+          speedup_cpu: who === 'chainhunt' ? `${(peer.cpuMs / ours.cpuMs).toFixed(1)}x` : '1.0x',
         });
       }
       if (ours.count !== peer.count) console.warn(`warning: ${file}: chainhunt found ${ours.count} non-dev packages, peer ${peer.count}`);

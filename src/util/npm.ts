@@ -255,14 +255,14 @@ export function graphRecords(graph: NpmGraph, opts: NpmParseOptions = {}): NpmRe
   for (const n of graph.nodes.values()) {
     x++;
     if (n.project) continue;
-    const r = f.all[x] ? { direct: f.direct[x] === 1, dev: !f.prod[x], optional: !f.required[x] } : undefined;
-    if (scope !== undefined && !r) continue;
+    const reached = f.all[x] === 1;
+    if (scope !== undefined && !reached) continue;
     const rec: NpmRecord = { name: n.name, version: n.version, source: n.source };
     if (n.line !== undefined) rec.line = n.line;
     if (n.resolved !== undefined) rec.resolved = n.resolved;
-    if (haveImporters) rec.direct = r?.direct ?? false;
-    const dev = n.dev ?? (r ? r.dev : undefined);
-    const optional = n.optional ?? (r ? r.optional : undefined);
+    if (haveImporters) rec.direct = f.direct[x] === 1;
+    const dev = n.dev ?? (reached ? !f.prod[x] : undefined);
+    const optional = n.optional ?? (reached ? !f.required[x] : undefined);
     if (dev) rec.dev = true;
     if (optional) rec.optional = true;
     out.push(rec);

@@ -92,6 +92,7 @@ function resolveFrom(from: string, dep: string, has: (k: string) => boolean, nes
 
 function sourceOf(resolved: string | undefined): NpmSourceKind {
   if (resolved === undefined) return 'registry';
+  if (resolved.startsWith('https://') && resolved.endsWith('.tgz') && resolved.includes('/-/') && !resolved.includes('#')) return 'registry';
   const k = classifySpec(resolved);
   if (k === 'tarball' && isRegistryTarball(resolved)) return 'registry';
   return k;
