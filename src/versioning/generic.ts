@@ -43,7 +43,7 @@ export function defineComparator<P>(meta: ComparatorMeta, impl: SchemeImpl<P>): 
   let old = new Map<string, P | typeof INVALID>();
   const parse = (version: string): P | null => {
     const cached = young.get(version);
-    if (cached !== undefined) return cached === INVALID ? null : (cached);
+    if (cached !== undefined) return cached === INVALID ? null : cached;
     let hit: P | typeof INVALID | undefined = old.get(version);
     if (hit === undefined) {
       const parsed = typeof version === 'string' && version.length <= MAX_VERSION_LENGTH ? impl.parse(version) : null;
