@@ -59,6 +59,8 @@ interface Column {
   name: string;
   type: string;
   convert: Converter;
+  /** Fast paths: 1 = plain string, 2 = floating number, 0 = use `convert`. */
+  fast: 0 | 1 | 2;
 }
 
 const KNOWN_SCALAR_TYPES = new Set([
@@ -307,7 +309,9 @@ export class ZeekLineParser {
         this.report('unsupported', `field ${name} has unknown Zeek type ${type}; kept as text`, lineNo);
         convert = stringConverter;
       }
-      return { name, type, convert };
+      const fast =
+        convert === stringConverter ? 1 : type === 'time' || type === 'interval' || type === 'double' ? 2 : 0;
+      return { name, type, convert, fast };
     });
   }
 
@@ -340,6 +344,17 @@ export class ZeekLineParser {
       const raw = parts[i] as string;
       if (raw === this.unset) continue;
       const col = cols[i] as Column;
+      if (col.fast === 1 && raw !== this.ctx.empty && !raw.includes('\\')) {
+        fields[col.name] = raw;
+        continue;
+      }
+      if (col.fast === 2) {
+        const x = Number(raw);
+        if (raw.length > 0 && Number.isFinite(x)) {
+          fields[col.name] = x;
+          continue;
+        }
+      }
       this.ctx.bad = false;
       const v = col.convert(raw, this.ctx);
       if (this.ctx.bad)
