@@ -10,7 +10,7 @@ import { compileCidr } from './modifiers/cidr.js';
 import { base64, base64offset, utf16, utf16be, wide } from './modifiers/encoding.js';
 import { compileFieldref, type FieldrefMode } from './modifiers/fieldref.js';
 import { compileNumeric, type NumericOp } from './modifiers/numeric.js';
-import { compileRegex, type RegexFlag } from './modifiers/regex.js';
+import { compileRegex, requiredLiteral, type RegexFlag } from './modifiers/regex.js';
 import {
   compileParts,
   contains,
@@ -206,6 +206,21 @@ function groupTest(values: SigmaValue[], m: Mods): ValueTest | undefined {
   return (fv) => t(fv.raw);
 }
 
+/**
+ * The prefilter literal of a regex (matched on raw text, prefiltered on lower-cased text). The
+ * literal is cut at non-ASCII characters (`toLowerCase` is context-dependent for some, e.g. final
+ * sigma) and, for case-insensitive patterns, at `s` (RE2 also folds it with U+017F, which
+ * `toLowerCase` keeps apart; ASCII `k` is safe since the Kelvin sign lower-cases to `k`).
+ */
+function regexAtom(pattern: string, flagI: boolean): string | undefined {
+  const lit = requiredLiteral(pattern);
+  if (!lit) return undefined;
+  const ci = flagI || /\(\?[a-z]*i/.test(pattern);
+  let best = '';
+  for (const piece of lit.split(ci ? /[s\u0080-\uffff]+/ : /[\u0080-\uffff]+/)) if (piece.length > best.length) best = piece;
+  return best || undefined;
+}
+
 /** Compiles the values of one field item into a value test. */
 function compileValues(
   rawValues: SigmaYaml[],
@@ -238,10 +253,10 @@ function compileValues(
   const nullOk = groups.some((g) => g.some((v) => v.t === 'null'));
   // Necessary literals for the prefilter: only for case-insensitive wildcard/literal matching.
   const literalsOf = (g: SigmaValue[]): string[] | null => {
-    if (raw || m.cased || nullOk) return null;
+    if (nullOk || m.cidr || m.numeric !== undefined || m.timePart !== undefined || (m.cased && !m.re)) return null;
     const out: string[] = [];
     for (const v of g) {
-      const l = v.t === 'str' ? longestLiteral(v.parts) : undefined;
+      const l = v.t !== 'str' ? undefined : m.re ? regexAtom(plainText(v.parts), m.reFlags.has('i')) : longestLiteral(v.parts);
       if (!l) return null;
       out.push(l);
     }

@@ -84,11 +84,15 @@ export function conditionNeed(node: CondNode, ids: ReadonlyMap<string, Need>): N
 }
 
 const ANCHOR = 4;
+const MASK = 0x3fffffff; // keep hashes small integers: Map lookups then need no heap numbers
+const P = 31;
+const P3 = P * P * P;
 
+/** Polynomial hash of the 4 code units at `i` (mod 2^30); rolled forward in {@link scanValue}. */
 function anchorHash(s: string, i: number): number {
-  let h = 0x811c9dc5;
-  for (let j = 0; j < ANCHOR; j++) h = Math.imul(h ^ s.charCodeAt(i + j), 16777619);
-  return h & 0x3fffffff; // stay a small integer: Map lookups then need no heap numbers
+  let h = 0;
+  for (let j = 0; j < ANCHOR; j++) h = (Math.imul(h, P) + s.charCodeAt(i + j)) | 0;
+  return h & MASK;
 }
 
 interface FieldScan {
@@ -152,42 +156,55 @@ export class RoutePrefilter {
     return this.always.length;
   }
 
-  /** Indexes (ascending) of the rules that may match this event. */
+  private out: number[] = [];
+
+  private hit(atom: number): void {
+    const serial = this.serial;
+    for (const r of this.atomRules[atom]!) {
+      if (this.seen[r] !== serial) {
+        this.seen[r] = serial;
+        this.out.push(r);
+      }
+    }
+  }
+
+  /** Indexes (ascending) of the rules that may match this event; valid until the next call. */
   candidates(ev: SigmaEvent): number[] {
     const serial = ++this.serial;
-    const out = this.always.slice();
-    for (const a of out) this.seen[a] = serial;
-    const hit = (atom: number): void => {
-      for (const r of this.atomRules[atom]!) {
-        if (this.seen[r] !== serial) {
-          this.seen[r] = serial;
-          out.push(r);
-        }
-      }
-    };
+    const out = this.out;
+    out.length = 0;
+    for (const a of this.always) {
+      this.seen[a] = serial;
+      out.push(a);
+    }
     for (const fs of this.scans) {
       const fv = ev.fields.get(fs.field);
       if (!fv) continue;
-      if (fv.list) for (const x of fv.list) scanValue(fs, x, hit);
-      else scanValue(fs, fv, hit);
+      if (fv.list) for (const x of fv.list) this.scanValue(fs, x);
+      else this.scanValue(fs, fv);
     }
     return out.sort((a, b) => a - b);
   }
-}
 
-function scanValue(fs: FieldScan, fv: FieldValue, hit: (atom: number) => void): void {
-  const s = fv.lower;
-  const short = fs.short.size > 0 ? fs.short : undefined;
-  const anchors = fs.anchors.size > 0 ? fs.anchors : undefined;
-  const end = s.length - ANCHOR;
-  for (let i = 0; i < s.length; i++) {
+  private scanValue(fs: FieldScan, fv: FieldValue): void {
+    const s = fv.lower;
+    const n = s.length;
+    const short = fs.short.size > 0 ? fs.short : undefined;
     if (short) {
-      const l = short.get(s.charCodeAt(i));
-      if (l !== undefined) for (const e of l) if (s.startsWith(e.lit, i)) hit(e.atom);
+      for (let i = 0; i < n; i++) {
+        const l = short.get(s.charCodeAt(i));
+        if (l !== undefined) for (const e of l) if (s.startsWith(e.lit, i)) this.hit(e.atom);
+      }
     }
-    if (anchors && i <= end) {
-      const l = anchors.get(anchorHash(s, i));
-      if (l !== undefined) for (const e of l) if (s.startsWith(e.lit, i)) hit(e.atom);
+    const anchors = fs.anchors;
+    if (anchors.size === 0 || n < ANCHOR) return;
+    let h = anchorHash(s, 0);
+    for (let i = 0; ; i++) {
+      const l = anchors.get(h & MASK);
+      if (l !== undefined) for (const e of l) if (s.startsWith(e.lit, i)) this.hit(e.atom);
+      if (i + ANCHOR >= n) break;
+      // roll: drop s[i], add s[i + ANCHOR]
+      h = (Math.imul((h - Math.imul(s.charCodeAt(i), P3)) | 0, P) + s.charCodeAt(i + ANCHOR)) | 0;
     }
   }
 }

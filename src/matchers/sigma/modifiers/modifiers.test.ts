@@ -143,3 +143,36 @@ describe('numeric, cidr, time', () => {
     expect(compileTimePart('hour', str('20'), 'gte')('2024-01-01T03:15:00Z')).toBe(false);
   });
 });
+
+describe('regex required literal (prefilter)', () => {
+  it('finds a literal every match contains, or none', async () => {
+    const { requiredLiteral } = await import('./regex.js');
+    expect(requiredLiteral('\\\\Temp\\\\[a-z]+\\.exe$')).toBe('\\temp\\');
+    expect(requiredLiteral('abc|defg')).toBeUndefined();
+    expect(requiredLiteral('(a|b)cdef')).toBe('cdef');
+    expect(requiredLiteral('abcx?')).toBe('abc');
+    expect(requiredLiteral('abcx+')).toBe('abcx');
+    expect(requiredLiteral('ab{0,2}cd')).toBe('cd');
+    expect(requiredLiteral('\\x41BCD')).toBeUndefined();
+    expect(requiredLiteral('[0-9]{3}')).toBeUndefined();
+  });
+  it('is necessary: whenever the regex matches, the literal occurs (random patterns and inputs)', async () => {
+    const { requiredLiteral } = await import('./regex.js');
+    const atom = fc.constantFrom('a', 'b', 'ab', '.', 'a?', 'b*', 'a+', '(a|b)', '[ab]', 'a{0,2}', 'b{2}', '\\.', '|');
+    fc.assert(
+      fc.property(fc.array(atom, { minLength: 1, maxLength: 6 }), fc.array(fc.constantFrom('a', 'b', '.'), { maxLength: 10 }), (ps, cs) => {
+        const p = ps.join('');
+        const s = cs.join('');
+        let re: RegExp;
+        try {
+          re = new RegExp(p);
+        } catch {
+          return;
+        }
+        const lit = requiredLiteral(p);
+        if (lit !== undefined && re.test(s)) expect(s.toLowerCase()).toContain(lit);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
