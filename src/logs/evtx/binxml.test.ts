@@ -4,6 +4,7 @@
  * 2^53 as decimal strings, hex types as lower-case `0x…`, GUIDs upper-case without braces,
  * FILETIME/SYSTEMTIME as ISO-8601 with microseconds, binary as upper-case hex, SIDs `S-1-…`.
  */
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Issue } from '../../core/issue.js';
 import { BinXmlWriter, V, buildChunk, buildFile, templateInstance } from './__fixtures__/build.js';
@@ -238,6 +239,26 @@ describe('Binary XML templates and value types', () => {
     expect(events.map((e) => e.event)).toEqual([{ Event: 'fine' }]);
     expect(issues).toEqual([expect.objectContaining({ code: 'parse-error', file: 'synthetic.evtx', offset: expect.any(Number) })]);
     expect(issues[0]!.message).toMatch(/template/);
+  });
+});
+
+describe('records after the free-space offset', () => {
+  it('reports records that continue the sequence past a stale chunk header; recover reads them', () => {
+    const rec = (w: BinXmlWriter): void => {
+      w.fragmentHeader();
+      w.open('Event').closeStart().text('x').end().eof();
+    };
+    const chunk = buildChunk([rec, rec, rec]);
+    const file = buildFile([chunk]);
+    const second = [...parseEvtx(file)][1]!.offset - 4096;
+    chunk.writeUInt32LE(second, 48); // header says the data ends after record 1
+    chunk.writeUInt32LE(crc32(chunk.subarray(512, second)), 52);
+    chunk.writeUInt32LE(crc32(chunk.subarray(128, 512), crc32(chunk.subarray(0, 120))), 124);
+    const stale = buildFile([chunk]);
+    const { events, issues } = parse(stale);
+    expect(events.map((e) => e.recordId)).toEqual([1]);
+    expect(issues).toEqual([expect.objectContaining({ code: 'invalid-value', offset: 4096 + second })]);
+    expect([...parseEvtx(stale, { recover: true })].map((e) => e.recordId)).toEqual([1, 2, 3]);
   });
 });
 

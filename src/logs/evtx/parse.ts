@@ -139,6 +139,7 @@ export function* parseChunk(chunk: Buffer, fileOffset: number, opts: EvtxOptions
   const dataEnd = freeSpace >= CHUNK_HEADER_SIZE && freeSpace <= chunk.length ? freeSpace : chunk.length;
   const bx = new ChunkBinXml(chunk);
   let p = CHUNK_HEADER_SIZE;
+  let lastId = -1;
   const limit = opts.recover === true ? chunk.length : dataEnd;
   while (p + 28 <= limit) {
     const resync = (why: string): number => {
@@ -170,7 +171,16 @@ export function* parseChunk(chunk: Buffer, fileOffset: number, opts: EvtxOptions
       const msg = e instanceof Error ? e.message : String(e);
       report(opts, 'parse-error', `record ${recordId}: ${msg}`, fileOffset + off);
     }
+    lastId = recordId;
     p += size;
+  }
+  // A record right after the free-space offset that continues the sequence was written after the
+  // chunk header was last updated (a log copied while in use): say so, it is read with `recover`.
+  if (opts.recover !== true && lastId >= 0 && p === dataEnd && p + 28 <= chunk.length && chunk.readUInt32LE(p) === 0x2a2a) {
+    const size = chunk.readUInt32LE(p + 4);
+    if (size >= 28 && p + size <= chunk.length && chunk.readUInt32LE(p + size - 4) === size && Number(chunk.readBigUInt64LE(p + 8)) === lastId + 1) {
+      report(opts, 'invalid-value', `record ${lastId + 1} follows the chunk's free-space offset (header not updated); read it with recover`, fileOffset + p);
+    }
   }
 }
 
