@@ -6,7 +6,7 @@ import type { Finding } from './finding.js';
 import type { HostContext } from './host.js';
 import type { IntelBundle } from './intel.js';
 import type { Issue } from './issue.js';
-import type { Observation, ObservationKind, Observed } from './observation.js';
+import type { FileObservation, Observation, ObservationKind, Observed } from './observation.js';
 import type { Report } from './report.js';
 
 export interface Plugin {
@@ -79,6 +79,20 @@ export interface PreparedMatcher {
   finish?(): Finding[];
   /** Problems found while preparing (e.g. unsupported rule constructs). */
   issues?: Issue[];
+  /**
+   * Optional content hook (docs/decisions/0007-content-scanners.md): called by the runner once per
+   * file whose bytes are in memory (within `--max-file-size`), after the file's `file` observation
+   * was matched. For matchers that need the bytes (YARA, PE anomalies). May be async (e.g. a scan
+   * on another thread); the runner keeps a few files in flight.
+   */
+  matchContent?(file: FileObservation, content: Buffer): ContentMatchResult | Promise<ContentMatchResult>;
+}
+
+/** What {@link PreparedMatcher.matchContent} returns for one file. */
+export interface ContentMatchResult {
+  findings: Finding[];
+  /** Problems with this file's content (e.g. a truncated PE). */
+  issues: Issue[];
 }
 
 /** Judges observations against intel. */

@@ -7,6 +7,7 @@ import { sigbaseFilenameIocsImporter } from './sigbase-filename-iocs/index.js';
 import { sigbaseHashIocsImporter } from './sigbase-hash-iocs/index.js';
 import { osvImporter } from './osv/index.js';
 import { sigmaImporter } from './sigma/index.js';
+import { yaraImporter } from './yara/index.js';
 
 export const importers: readonly Importer[] = defineRegistry<Importer>('importer', [
   chainhuntPackImporter,
@@ -15,4 +16,5 @@ export const importers: readonly Importer[] = defineRegistry<Importer>('importer
   sigbaseFilenameIocsImporter,
   sigmaImporter,
   osvImporter,
+  yaraImporter,
 ]);

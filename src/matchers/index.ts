@@ -7,6 +7,7 @@ import { networkMatcher } from './network/index.js';
 import { packageOsvMatcher } from './package-osv/index.js';
 import { sigmaMatcher } from './sigma/index.js';
 import { vendorAppMatcher } from './vendor-app/index.js';
+import { yaraMatcher } from './yara/index.js';
 
 export const matchers: readonly Matcher[] = defineRegistry<Matcher>('matcher', [
   vendorAppMatcher,
@@ -15,4 +16,5 @@ export const matchers: readonly Matcher[] = defineRegistry<Matcher>('matcher', [
   sigmaMatcher,
   packageOsvMatcher,
   networkMatcher,
+  yaraMatcher,
 ]);

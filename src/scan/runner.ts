@@ -9,7 +9,7 @@ import type { HostContext } from '../core/host.js';
 import type { IntelBundle } from '../core/intel.js';
 import { emptyIntel } from '../core/intel.js';
 import { compareIssues, issue, type Issue } from '../core/issue.js';
-import type { Observation, Observed } from '../core/observation.js';
+import type { FileObservation, Observation, Observed } from '../core/observation.js';
 import type { Collector, Importer, Matcher, PluginStatus, PreparedMatcher } from '../core/plugin.js';
 import { collectors as defaultCollectors } from '../collectors/index.js';
 import { importers as defaultImporters } from '../intel/index.js';
@@ -163,6 +163,26 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     }
   };
 
+  // Content hooks (YARA, PE anomalies): bytes of every file within the size limit.
+  const contentMatchers = prepared.filter((p) => p.pm.matchContent !== undefined);
+  const matchContent = async (file: FileObservation, content: Buffer | null): Promise<void> => {
+    if (!content) {
+      const ids = contentMatchers.map((p) => p.matcher.id).join(',');
+      issues.push(issue('too-large', `file is larger than the ${limits.maxFileSize}-byte limit; hashed but not content-scanned (raise --max-file-size)`, { file: file.path, pluginId: ids }));
+      return;
+    }
+    for (const { matcher, pm } of contentMatchers) {
+      try {
+        const r = await pm.matchContent!(file, content);
+        issues.push(...r.issues.map((i) => ({ ...i, file: i.file ?? file.path, pluginId: i.pluginId ?? matcher.id })));
+        status.addIssues(matcher, 'matcher', r.issues.length);
+        for (const fd of r.findings) if (!findings.has(fd.id)) findings.set(fd.id, fd);
+      } catch (err) {
+        issues.push(issue('internal-error', `matcher failed on file content: ${errorMessage(err)}`, { file: file.path, pluginId: matcher.id }));
+      }
+    }
+  };
+
   // 2. Walk every root, assign hosts, read and collect.
   for (const root of opts.paths) {
     if (signal.aborted) break;
@@ -192,12 +212,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
           return obs;
         };
         const ref = f.entry.ref;
-        emit(
-          stamp(
-            { kind: 'file', path: ref.path, name: ref.name, size: f.size, ...f.digests, source: { file: ref.path } },
-            'scan/read',
-          ),
-        );
+        const fileObs = stamp(
+          { kind: 'file', path: ref.path, name: ref.name, size: f.size, ...f.digests, source: { file: ref.path } },
+          'scan/read',
+        ) as FileObservation;
+        emit(fileObs);
+        if (contentMatchers.length > 0) await matchContent(fileObs, f.content);
         const claim = collectorsFor(collectorList, f);
         if (claim.length > 0 && !f.content) {
           issues.push(issue('too-large', `file is larger than the ${limits.maxFileSize}-byte limit; hashed but not parsed (raise --max-file-size)`, { file: ref.path, pluginId: claim.map((c) => c.id).join(',') }));
