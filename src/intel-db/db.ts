@@ -133,18 +133,30 @@ export function mergeInto(stored: IntelBundle, incoming: IntelBundle): MergeStat
     else stats.older++;
   }
   const sources = new Set(stored.sources.map((s) => s.id));
-  for (const s of incoming.sources) if (!sources.has(s.id)) (sources.add(s.id), stored.sources.push(s));
+  for (const s of incoming.sources) {
+    if (sources.has(s.id)) continue;
+    sources.add(s.id);
+    stored.sources.push(s);
+  }
   const ind = new Set(stored.indicators.map((x) => `${x.type}\u0000${x.value}\u0000${x.source}\u0000${x.sourceRef ?? ''}`));
   for (const x of incoming.indicators) {
     const k = `${x.type}\u0000${x.value}\u0000${x.source}\u0000${x.sourceRef ?? ''}`;
-    if (!ind.has(k)) (ind.add(k), stored.indicators.push(x), stats.indicators++);
+    if (ind.has(k)) continue;
+    ind.add(k);
+    stored.indicators.push(x);
+    stats.indicators++;
   }
   const rules = new Map(stored.rules.map((r, i) => [`${r.format}\u0000${r.id}`, i]));
   for (const r of incoming.rules) {
     const k = `${r.format}\u0000${r.id}`;
     const i = rules.get(k);
-    if (i === undefined) (rules.set(k, stored.rules.length), stored.rules.push(r), stats.rules++);
-    else stored.rules[i] = r;
+    if (i !== undefined) {
+      stored.rules[i] = r;
+      continue;
+    }
+    rules.set(k, stored.rules.length);
+    stored.rules.push(r);
+    stats.rules++;
   }
   return stats;
 }

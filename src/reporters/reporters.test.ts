@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { validatorFor } from '../../test/schema.js';
 import type { Finding } from '../core/finding.js';
+import type { Reporter } from '../core/plugin.js';
 import type { Report } from '../core/report.js';
-import { csvCell, csvReporter } from './csv/index.js';
-import { jsonReporter } from './json/index.js';
+import { csvCell, csvReporter as csv } from './csv/index.js';
+import { jsonReporter as json } from './json/index.js';
 import { reporters } from './index.js';
-import { sarifReporter, toUri } from './sarif/index.js';
-import { tableReporter } from './table/index.js';
+import { sarifReporter as sarif, toUri } from './sarif/index.js';
+import { tableReporter as table } from './table/index.js';
+
+const jsonReporter: Reporter = json;
+const csvReporter: Reporter = csv;
+const sarifReporter: Reporter = sarif;
+const tableReporter: Reporter = table;
 
 const app: Finding = {
   id: 'aaaaaaaaaaaaaaaa',

@@ -3,7 +3,7 @@
  * archive) of bundles is a fleet; findings are per host. See docs/host-manifest.md.
  */
 import { z } from 'zod';
-import type { HostContext, Platform } from '../core/host.js';
+import type { HostContext } from '../core/host.js';
 import { issue, type Issue } from '../core/issue.js';
 import { decodeText } from '../util/text.js';
 
@@ -46,7 +46,7 @@ export function parseManifest(content: Buffer, file: string): { manifest: HostMa
 export function hostFromManifest(m: HostManifest, root: string): HostContext {
   const h: HostContext = { id: m.hostId, root, fromManifest: true };
   if (m.hostname !== undefined) h.hostname = m.hostname;
-  if (m.os !== undefined) h.os = m.os as Platform;
+  if (m.os !== undefined) h.os = m.os;
   if (m.osVersion !== undefined) h.osVersion = m.osVersion;
   if (m.tenant !== undefined) h.tenant = m.tenant;
   if (m.collectedAt !== undefined) h.collectedAt = m.collectedAt;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeZip } from '../../test/archives.js';
 import type { IntelBundle } from '../core/intel.js';
 import type { Collector } from '../core/plugin.js';
+import type { Observed } from '../core/observation.js';
 import { issue } from '../core/issue.js';
 import { fileHashMatcher } from '../matchers/file-hash/index.js';
 import { vendorAppMatcher } from '../matchers/vendor-app/index.js';
@@ -18,7 +19,7 @@ const toyApps: Collector = {
   description: 'test',
   matches: (f) => f.lowerName === 'apps.txt',
   collect({ file, content }) {
-    const observations = [];
+    const observations: Observed[] = [];
     const issues = [];
     const lines = content.toString('utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -29,7 +30,7 @@ const toyApps: Collector = {
         issues.push(issue('parse-error', 'bad line', { file: file.path, line: i + 1 }));
         continue;
       }
-      observations.push({ kind: 'app' as const, name, version, platform: platform as 'windows' | 'macos', scope: 'user' as const, source: { file: file.path, line: i + 1 } });
+      observations.push({ kind: 'app' as const, name, version, platform: platform, scope: 'user' as const, source: { file: file.path, line: i + 1 } });
     }
     return { observations, issues };
   },

@@ -23,7 +23,10 @@ async function readAll(root: string, limits = DEFAULT_LIMITS): Promise<{ files: 
   const listed = await listEvidence(root, limits, signal);
   const files: ReadFile[] = [];
   const issues = [...listed.issues];
-  await readEntries(listed.entries, limits, signal, async (f) => void files.push(f), issues);
+  await readEntries(listed.entries, limits, signal, (f) => {
+    files.push(f);
+    return Promise.resolve();
+  }, issues);
   return { files, issues: issues.map((i) => `${i.code}:${path.basename(i.file ?? '')}:${i.message}`) };
 }
 

@@ -10,7 +10,7 @@ import type { HostContext, Platform } from '../core/host.js';
 import type { IntelBundle } from '../core/intel.js';
 import { compareIssues, issue, type Issue } from '../core/issue.js';
 import type { Observation } from '../core/observation.js';
-import type { Matcher, PluginStatus, PreparedMatcher } from '../core/plugin.js';
+import type { Matcher, PreparedMatcher } from '../core/plugin.js';
 import { matchers as defaultMatchers } from '../matchers/index.js';
 import { hostKey } from '../scan/hosts.js';
 import type { HostState, ScanOutcome } from '../scan/runner.js';
@@ -38,10 +38,14 @@ export interface HuntOutcome extends ScanOutcome {
 function where(f: HuntFilters, timed: boolean): { sql: string; params: string[] } {
   const parts: string[] = [];
   const params: string[] = [];
-  if (f.tenant !== undefined) (params.push(f.tenant), parts.push(`tenant = $${params.length}`));
-  if (f.host !== undefined) (params.push(f.host), parts.push(`host = $${params.length}`));
-  if (timed && f.since !== undefined) (params.push(f.since), parts.push(`time >= $${params.length}`));
-  if (timed && f.until !== undefined) (params.push(f.until), parts.push(`time <= $${params.length}`));
+  const add = (clause: string, value: string): void => {
+    params.push(value);
+    parts.push(`${clause} $${params.length}`);
+  };
+  if (f.tenant !== undefined) add('tenant =', f.tenant);
+  if (f.host !== undefined) add('host =', f.host);
+  if (timed && f.since !== undefined) add('time >=', f.since);
+  if (timed && f.until !== undefined) add('time <=', f.until);
   return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params };
 }
 
@@ -174,7 +178,7 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
   if (seen.size) await conn.run(`UPDATE hunt_findings SET last_hunt = ${huntId} WHERE finding_id IN (${sqlList(seen)})`);
   await conn.run('COMMIT');
 
-  return { hosts: await storedHosts(store, filters), findings: out, issues: issues.sort(compareIssues), plugins: status.statuses() as PluginStatus[], intel, observations: [], huntId };
+  return { hosts: await storedHosts(store, filters), findings: out, issues: issues.sort(compareIssues), plugins: status.statuses(), intel, observations: [], huntId };
 }
 
 /** Hosts in the store (latest bundle's context), with observation counts. */

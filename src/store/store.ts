@@ -70,13 +70,14 @@ export class EvidenceStore {
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     try {
       this.conn.closeSync();
       this.instance.closeSync();
     } finally {
       this.unlock?.();
     }
+    return Promise.resolve();
   }
 }
 

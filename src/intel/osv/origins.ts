@@ -37,7 +37,7 @@ function asRanges(v: unknown): Range[] | null {
       if (!isObj(e)) return null;
       const keys = Object.keys(e).filter((k) => ['introduced', 'fixed', 'last_affected', 'limit'].includes(k));
       if (keys.length !== 1 || typeof e[keys[0]!] !== 'string') return null;
-      events.push({ [keys[0]!]: e[keys[0]!] } as PackageRangeEvent);
+      events.push({ [keys[0]!]: e[keys[0]!] });
     }
     out.push({ type: r['type'], events });
   }

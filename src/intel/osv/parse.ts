@@ -87,7 +87,7 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
             continue;
           }
           const k = keys[0]!;
-          events.push({ [k]: e.data[k] } as PackageRangeEvent);
+          events.push({ [k]: e.data[k] });
         }
         const out: NonNullable<PackageAffected['ranges']>[number] = { type: range.data.type, events };
         if (range.data.repo !== undefined) out.repo = range.data.repo;

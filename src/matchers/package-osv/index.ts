@@ -11,7 +11,7 @@ import type { Observation, PackageObservation } from '../../core/observation.js'
 import type { Matcher, PreparedMatcher } from '../../core/plugin.js';
 import { packageKey } from '../../intel/osv/names.js';
 import { stableId } from '../../util/hash.js';
-import { evaluateAffected, nearestFixed, type OsvAffected } from '../../versioning/osv-range.js';
+import { evaluateAffected, nearestFixed } from '../../versioning/osv-range.js';
 
 const ID = 'matchers/package-osv';
 
@@ -49,7 +49,7 @@ export function preparePackageMatcher(advisories: readonly Advisory[]): Prepared
       if (!entries) return [];
       const out: Finding[] = [];
       for (const e of entries) {
-        const ev = evaluateAffected(e.affected as OsvAffected, obs.version);
+        const ev = evaluateAffected(e.affected, obs.version);
         for (const u of ev.unsupported ?? []) {
           const key = `${e.advisory.id}|${u}`;
           if (reported.has(key)) continue;
@@ -66,7 +66,7 @@ export function preparePackageMatcher(advisories: readonly Advisory[]): Prepared
 
 function toFinding(obs: PackageObservation, e: Entry, m: NonNullable<ReturnType<typeof evaluateAffected>['matchedBy']>): Finding {
   const adv = e.advisory;
-  const fixed = nearestFixed(e.affected as OsvAffected, obs.version);
+  const fixed = nearestFixed(e.affected, obs.version);
   const searchedBy: Record<string, unknown> = { ecosystem: e.affected.package?.ecosystem, name: e.affected.package?.name };
   if (m.type === 'version') searchedBy['version'] = m.version;
   else {

@@ -22,7 +22,7 @@ interface Entry {
 
 /** Whether `version` is affected by `a`; returns how, or null. Throws on invalid versions in intel. */
 export function affectedBy(a: AffectedProduct, version: string): { type: 'exact-version' | 'version-range'; range?: VendorRange } | null {
-  const cmp = vendorComparator.compare;
+  const cmp = (a: string, b: string): number => vendorComparator.compare(a, b);
   if ((a.versions ?? []).some((v) => cmp(v, version) === 0)) return { type: 'exact-version' };
   for (const r of a.ranges ?? []) {
     const lowOk = r.introduced === undefined || r.introduced === '0' || cmp(version, r.introduced) >= 0;
