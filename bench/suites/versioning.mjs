@@ -70,7 +70,16 @@ const npmPairs = allPairs().filter(([a, b]) => semver.valid(a) && semver.valid(b
     (a, b) => compareSemver(parseSemver(a), parseSemver(b)),
     (a, b) => semver.compare(a, b),
   ]);
-  rows.push({ ecosystem: 'npm', pairs: npmPairs.length, ours: fmt(ours), 'ours, no cache': fmt(cold), peer: 'semver', 'peer ops/s': fmt(peer), 'ours/peer': ratio(ours, peer), 'no cache/peer': ratio(cold, peer) });
+  rows.push({
+    ecosystem: 'npm',
+    pairs: npmPairs.length,
+    ours: fmt(ours),
+    'ours, no cache': fmt(cold),
+    peer: 'semver',
+    'peer ops/s': fmt(peer),
+    'ours/peer': ratio(ours, peer),
+    'no cache/peer': ratio(cold, peer),
+  });
 }
 
 // PyPI: pairs from the PyPI files that @renovatebot/pep440 accepts (it rejects legacy versions).
@@ -81,7 +90,16 @@ const pypiPairs = pairsOf('pypi-').filter(([a, b]) => pep440.valid(a) && pep440.
     (a, b) => comparePep440(parsePep440(a), parsePep440(b)),
     (a, b) => pep440.compare(a, b),
   ]);
-  rows.push({ ecosystem: 'PyPI', pairs: pypiPairs.length, ours: fmt(ours), 'ours, no cache': fmt(cold), peer: '@renovatebot/pep440', 'peer ops/s': fmt(peer), 'ours/peer': ratio(ours, peer), 'no cache/peer': ratio(cold, peer) });
+  rows.push({
+    ecosystem: 'PyPI',
+    pairs: pypiPairs.length,
+    ours: fmt(ours),
+    'ours, no cache': fmt(cold),
+    peer: '@renovatebot/pep440',
+    'peer ops/s': fmt(peer),
+    'ours/peer': ratio(ours, peer),
+    'no cache/peer': ratio(cold, peer),
+  });
 }
 
 // The other ecosystems: ours only (no peer library in the dependencies).
@@ -101,7 +119,16 @@ const others = [
 for (const [eco, prefix] of others) {
   const pairs = pairsOf(prefix);
   const [ours] = compareSideBySide(pairs, [(a, b) => compareVersions(eco, a, b)], 3, 300);
-  rows.push({ ecosystem: eco, pairs: pairs.length, ours: fmt(ours), 'ours, no cache': '', peer: '', 'peer ops/s': '', 'ours/peer': '', 'no cache/peer': '' });
+  rows.push({
+    ecosystem: eco,
+    pairs: pairs.length,
+    ours: fmt(ours),
+    'ours, no cache': '',
+    peer: '',
+    'peer ops/s': '',
+    'ours/peer': '',
+    'no cache/peer': '',
+  });
 }
 
 // OSV evaluation: every affected entry of the shared malicious-package records against a version.
@@ -112,13 +139,23 @@ for (const [eco, prefix] of others) {
     for (const f of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, f.name);
       if (f.isDirectory()) walk(p);
-      else if (f.name.endsWith('.json')) entries.push(...(JSON.parse(readFileSync(p, 'utf8')).affected ?? []));
+      else if (f.name.endsWith('.json'))
+        entries.push(...(JSON.parse(readFileSync(p, 'utf8')).affected ?? []));
     }
   };
   walk(path.join(sharedData, 'malicious-packages', 'ossf-osv'));
   const probes = entries.map((a, i) => [a, a.versions?.[0] ?? `1.${i % 7}.0`]);
   const [ops] = compareSideBySide(probes, [(a, v) => (isAffected(a, v) ? 1 : 0)], 3, 300);
-  rows.push({ ecosystem: 'OSV isAffected (malicious-packages entries)', pairs: probes.length, ours: fmt(ops), 'ours, no cache': '', peer: '', 'peer ops/s': '', 'ours/peer': '', 'no cache/peer': '' });
+  rows.push({
+    ecosystem: 'OSV isAffected (malicious-packages entries)',
+    pairs: probes.length,
+    ours: fmt(ops),
+    'ours, no cache': '',
+    peer: '',
+    'peer ops/s': '',
+    'ours/peer': '',
+    'no cache/peer': '',
+  });
 }
 
 const slower = rows.filter((r) => r['ours/peer'] !== '' && Number(r['ours/peer']) < 1);

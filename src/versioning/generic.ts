@@ -46,7 +46,8 @@ export function defineComparator<P>(meta: ComparatorMeta, impl: SchemeImpl<P>): 
     if (cached !== undefined) return cached === INVALID ? null : cached;
     let hit: P | typeof INVALID | undefined = old.get(version);
     if (hit === undefined) {
-      const parsed = typeof version === 'string' && version.length <= MAX_VERSION_LENGTH ? impl.parse(version) : null;
+      const parsed =
+        typeof version === 'string' && version.length <= MAX_VERSION_LENGTH ? impl.parse(version) : null;
       hit = parsed === null ? INVALID : parsed;
     }
     if (young.size >= PARSE_CACHE_SIZE) {

@@ -3,10 +3,19 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidVersionError } from './types.js';
-import { comparatorFor, comparators, compareVersions, ECOSYSTEM_COMPARATORS, unsupportedReason, UnsupportedEcosystemError } from './index.js';
+import {
+  comparatorFor,
+  comparators,
+  compareVersions,
+  ECOSYSTEM_COMPARATORS,
+  unsupportedReason,
+  UnsupportedEcosystemError,
+} from './index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const folders = readdirSync(here).filter((f) => !f.startsWith('_') && statSync(path.join(here, f)).isDirectory());
+const folders = readdirSync(here).filter(
+  (f) => !f.startsWith('_') && statSync(path.join(here, f)).isDirectory(),
+);
 
 describe('versioning registry', () => {
   it('registers every comparator folder, with ids that are the folder path', async () => {
@@ -15,7 +24,10 @@ describe('versioning registry', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const folder of folders) {
       expect(ids, folder).toContain(`versioning/${folder}`);
-      const mod = (await import(pathToFileURL(path.join(here, folder, 'index.ts')).href)) as Record<string, unknown>;
+      const mod = (await import(pathToFileURL(path.join(here, folder, 'index.ts')).href)) as Record<
+        string,
+        unknown
+      >;
       const exported = Object.values(mod).filter((v) => comparators.includes(v as never));
       expect(exported, `${folder}/index.ts exports its registered comparator`).toHaveLength(1);
     }
@@ -75,7 +87,8 @@ describe('versioning registry', () => {
       pypi: 'pep440',
       vendor: 'vendor',
     };
-    for (const [eco, scheme] of Object.entries(expected)) expect(comparatorFor(eco)?.scheme, eco).toBe(scheme);
+    for (const [eco, scheme] of Object.entries(expected))
+      expect(comparatorFor(eco)?.scheme, eco).toBe(scheme);
     for (const c of Object.values(ECOSYSTEM_COMPARATORS)) expect(comparators).toContain(c);
   });
   it('reports ecosystems without a well-defined ordering explicitly', () => {
@@ -91,6 +104,8 @@ describe('versioning registry', () => {
     expect(compareVersions('PyPI', '1.0.post1', '1.0')).toBeGreaterThan(0);
     expect(compareVersions('Maven', '1.0.0', '1')).toBe(0);
     expect(() => compareVersions('npm', 'not-a-version', '1.0.0')).toThrow(InvalidVersionError);
-    expect(() => compareVersions('npm', 'not-a-version', '1.0.0')).toThrow('semver: "not-a-version" is not a valid version');
+    expect(() => compareVersions('npm', 'not-a-version', '1.0.0')).toThrow(
+      'semver: "not-a-version" is not a valid version',
+    );
   });
 });

@@ -58,19 +58,27 @@ describe('shared OSV records', () => {
   });
 
   it('ua-parser-js (GHSA-pjwm-rvh2-c87w): 0.7.29, 0.8.0 and 1.0.0 only', () => {
-    const rec = record('github__advisory-database/advisories/github-reviewed/2021/10/GHSA-pjwm-rvh2-c87w/GHSA-pjwm-rvh2-c87w.json');
+    const rec = record(
+      'github__advisory-database/advisories/github-reviewed/2021/10/GHSA-pjwm-rvh2-c87w/GHSA-pjwm-rvh2-c87w.json',
+    );
     for (const v of ['0.7.29', '0.8.0', '1.0.0']) expect(affects(rec, 'ua-parser-js', v), v).toBe(true);
-    for (const v of ['0.7.28', '0.7.30', '0.8.1', '0.9.0', '1.0.1', '1.0.0-rc.1']) expect(affects(rec, 'ua-parser-js', v), v).toBe(false);
+    for (const v of ['0.7.28', '0.7.30', '0.8.1', '0.9.0', '1.0.1', '1.0.0-rc.1'])
+      expect(affects(rec, 'ua-parser-js', v), v).toBe(false);
   });
 
   it('node-ipc (GHSA-97m3-w2cp-4xx6): 10.1.1 to 10.1.2', () => {
-    const rec = record('github__advisory-database/advisories/github-reviewed/2022/03/GHSA-97m3-w2cp-4xx6/GHSA-97m3-w2cp-4xx6.json');
+    const rec = record(
+      'github__advisory-database/advisories/github-reviewed/2022/03/GHSA-97m3-w2cp-4xx6/GHSA-97m3-w2cp-4xx6.json',
+    );
     for (const v of ['10.1.1', '10.1.2']) expect(affects(rec, 'node-ipc', v), v).toBe(true);
-    for (const v of ['10.1.0', '10.1.3', '9.2.1', '11.0.0']) expect(affects(rec, 'node-ipc', v), v).toBe(false);
+    for (const v of ['10.1.0', '10.1.3', '9.2.1', '11.0.0'])
+      expect(affects(rec, 'node-ipc', v), v).toBe(false);
   });
 
   it('event-stream 3.3.6 and every flatmap-stream version (GHSA-mh6f-8j2x-4483)', () => {
-    const rec = record('github__advisory-database/advisories/github-reviewed/2018/11/GHSA-mh6f-8j2x-4483/GHSA-mh6f-8j2x-4483.json');
+    const rec = record(
+      'github__advisory-database/advisories/github-reviewed/2018/11/GHSA-mh6f-8j2x-4483/GHSA-mh6f-8j2x-4483.json',
+    );
     expect(affects(rec, 'event-stream', '3.3.6')).toBe(true);
     expect(affects(rec, 'event-stream', '3.3.5')).toBe(false);
     expect(affects(rec, 'event-stream', '4.0.0')).toBe(false);
@@ -85,7 +93,8 @@ describe('shared OSV records', () => {
 
   it('ctx (PYSEC-2022-199, YAML): listed versions, and PEP 440 order for introduced 1.2-1 (= 1.2.post1)', () => {
     const rec = record('pypa__advisory-database/vulns/ctx/PYSEC-2022-199.yaml');
-    for (const v of ['0.1.2-1', '0.1.2.post1', '0.2.6', '1.2.post1', '2.0']) expect(affects(rec, 'ctx', v), v).toBe(true);
+    for (const v of ['0.1.2-1', '0.1.2.post1', '0.2.6', '1.2.post1', '2.0'])
+      expect(affects(rec, 'ctx', v), v).toBe(true);
     for (const v of ['0.1.3', '0.2.7', '1.2', '1.2.post0']) expect(affects(rec, 'ctx', v), v).toBe(false);
   });
 });

@@ -24,7 +24,12 @@ describe('OSV schema worked examples', () => {
     expect(isAffected(a, '2.0.0')).toBe(false);
   });
   it('two intervals [1.0.0, 1.0.2) and [3.0.0, 3.2.5)', () => {
-    const a = semver([{ introduced: '1.0.0' }, { fixed: '1.0.2' }, { introduced: '3.0.0' }, { fixed: '3.2.5' }]);
+    const a = semver([
+      { introduced: '1.0.0' },
+      { fixed: '1.0.2' },
+      { introduced: '3.0.0' },
+      { fixed: '3.2.5' },
+    ]);
     const expected: [string, boolean][] = [
       ['0.9.9', false],
       ['1.0.0', true],
@@ -51,7 +56,12 @@ describe('OSV schema worked examples', () => {
 describe('edge cases', () => {
   it('sorts unsorted events with the ecosystem order', () => {
     // lexical order would put 1.10 before 1.9; PyPI order does not.
-    const a = eco('PyPI', [{ fixed: '1.10' }, { introduced: '1.9' }, { fixed: '2.0.post1' }, { introduced: '2.0' }]);
+    const a = eco('PyPI', [
+      { fixed: '1.10' },
+      { introduced: '1.9' },
+      { fixed: '2.0.post1' },
+      { introduced: '2.0' },
+    ]);
     expect(isAffected(a, '1.9.5')).toBe(true);
     expect(isAffected(a, '1.10')).toBe(false);
     expect(isAffected(a, '2.0')).toBe(true);
@@ -76,8 +86,17 @@ describe('edge cases', () => {
     };
     const r = evaluateAffected(a, '2.0.3');
     expect(r.affected).toBe(true);
-    expect(r.matchedBy).toMatchObject({ type: 'range', rangeIndex: 1, introduced: '2.0.0', lastAffected: '2.0.5' });
-    expect(evaluateAffected(a, '1.0.5').matchedBy).toMatchObject({ rangeIndex: 0, introduced: '1.0.0', fixed: '1.1.0' });
+    expect(r.matchedBy).toMatchObject({
+      type: 'range',
+      rangeIndex: 1,
+      introduced: '2.0.0',
+      lastAffected: '2.0.5',
+    });
+    expect(evaluateAffected(a, '1.0.5').matchedBy).toMatchObject({
+      rangeIndex: 0,
+      introduced: '1.0.0',
+      fixed: '1.1.0',
+    });
     expect(isAffected(a, '1.5.0')).toBe(false);
   });
   it('matches listed versions, and equal spellings of them', () => {
@@ -99,7 +118,9 @@ describe('edge cases', () => {
   });
   it('reports GIT ranges and unknown ecosystems as unsupported instead of guessing', () => {
     const git: OsvAffected = {
-      ranges: [{ type: 'GIT', repo: 'https://github.com/a/b', events: [{ introduced: '0' }, { fixed: 'abc' }] }],
+      ranges: [
+        { type: 'GIT', repo: 'https://github.com/a/b', events: [{ introduced: '0' }, { fixed: 'abc' }] },
+      ],
     };
     const r = evaluateAffected(git, 'abc');
     expect(r.affected).toBe(false);
@@ -119,10 +140,17 @@ describe('edge cases', () => {
     expect(evaluateAffected(badEvent, '1.5').unsupported?.[0]).toMatch(/cran/);
   });
   it('tolerates hostile shapes without throwing', () => {
-    const hostile = { package: { ecosystem: 'npm', name: 'x' }, ranges: [{ type: 'SEMVER', events: [null, 5, {}] }] } as unknown as OsvAffected;
+    const hostile = {
+      package: { ecosystem: 'npm', name: 'x' },
+      ranges: [{ type: 'SEMVER', events: [null, 5, {}] }],
+    } as unknown as OsvAffected;
     expect(isAffected(hostile, '1.0.0')).toBe(false);
     expect(isAffected({}, '1.0.0')).toBe(false);
-    const weird = { package: { ecosystem: 5, name: 'x' }, ranges: [null, { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: 3 }] }], versions: [7] } as unknown as OsvAffected;
+    const weird = {
+      package: { ecosystem: 5, name: 'x' },
+      ranges: [null, { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: 3 }] }],
+      versions: [7],
+    } as unknown as OsvAffected;
     const r = evaluateAffected(weird, '1.0.0');
     expect(r.affected).toBe(false);
     expect(r.unsupported).toEqual(['range is not an object', 'ECOSYSTEM range without package.ecosystem']);
@@ -131,7 +159,13 @@ describe('edge cases', () => {
 
 describe('nearestFixed', () => {
   it('returns the lowest fixed event above the version', () => {
-    const a = semver([{ introduced: '1.0.0' }, { fixed: '1.0.2' }, { introduced: '1.1.0' }, { fixed: '1.1.10' }, { fixed: '1.1.9' }]);
+    const a = semver([
+      { introduced: '1.0.0' },
+      { fixed: '1.0.2' },
+      { introduced: '1.1.0' },
+      { fixed: '1.1.10' },
+      { fixed: '1.1.9' },
+    ]);
     expect(nearestFixed(a, '1.1.3')).toBe('1.1.9');
     expect(nearestFixed(a, '1.0.0')).toBe('1.0.2');
     expect(nearestFixed(a, '2.0.0')).toBeUndefined();

@@ -116,7 +116,8 @@ function rangeComparator(affected: OsvAffected, range: OsvRange): Comparator | s
     if (typeof eco !== 'string' || eco === '') return 'ECOSYSTEM range without package.ecosystem';
     return comparatorFor(eco) ?? unordered(`${unsupportedReason(eco) ?? eco}`);
   }
-  if (String(range.type) === 'GIT') return `GIT range${range.repo ? ` on ${range.repo}` : ''} not evaluated (commit ranges need the repository)`;
+  if (String(range.type) === 'GIT')
+    return `GIT range${range.repo ? ` on ${range.repo}` : ''} not evaluated (commit ranges need the repository)`;
   return `range type "${String(range.type)}" not supported`;
 }
 

@@ -19,7 +19,10 @@ interface Case {
 /** The file → ecosystem-names table of the osv-semantic section of SOURCES.md. */
 function sourcesTable(): [RegExp, string[]][] {
   const text = readFileSync(sharedData('SOURCES.md'), 'utf8');
-  const section = text.slice(text.indexOf('## osv-semantic/'), text.indexOf('\n## ', text.indexOf('## osv-semantic/') + 5));
+  const section = text.slice(
+    text.indexOf('## osv-semantic/'),
+    text.indexOf('\n## ', text.indexOf('## osv-semantic/') + 5),
+  );
   const rows: [RegExp, string[]][] = [];
   for (const line of section.split('\n')) {
     const m = /^\| `([^`]+\.txt)` \| (.+?) \|$/.exec(line.trim());
@@ -38,9 +41,11 @@ function readCases(file: string): Case[] {
     const line = raw.replace(/\r$/, '');
     if (line === '' || line.startsWith('# ') || line.startsWith('// ')) return;
     const parts = line.split(' ');
-    if (parts.length !== 3) throw new Error(`${path.basename(file)}:${i + 1}: expected "A op B", got ${JSON.stringify(line)}`);
+    if (parts.length !== 3)
+      throw new Error(`${path.basename(file)}:${i + 1}: expected "A op B", got ${JSON.stringify(line)}`);
     const [a, op, b] = parts as [string, string, string];
-    if (op !== '<' && op !== '>' && op !== '=') throw new Error(`${path.basename(file)}:${i + 1}: bad op ${op}`);
+    if (op !== '<' && op !== '>' && op !== '=')
+      throw new Error(`${path.basename(file)}:${i + 1}: bad op ${op}`);
     cases.push({ line: i + 1, a, op, b });
   });
   return cases;
@@ -61,7 +66,11 @@ const table = sourcesTable();
 describe('osv-semantic shared orderings', () => {
   it('finds the SOURCES.md table and a mapping for every file', () => {
     expect(table.length).toBeGreaterThanOrEqual(12);
-    for (const f of files) expect(table.some(([g]) => g.test(f)), f).toBe(true);
+    for (const f of files)
+      expect(
+        table.some(([g]) => g.test(f)),
+        f,
+      ).toBe(true);
   });
 
   for (const file of files) {

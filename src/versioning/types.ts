@@ -10,7 +10,9 @@ export class InvalidVersionError extends Error {
     readonly version: string,
     reason = 'not a valid version',
   ) {
-    super(`${scheme}: ${JSON.stringify(version.length > 100 ? version.slice(0, 100) + '…' : version)} is ${reason}`);
+    super(
+      `${scheme}: ${JSON.stringify(version.length > 100 ? version.slice(0, 100) + '…' : version)} is ${reason}`,
+    );
     this.name = 'InvalidVersionError';
   }
 }

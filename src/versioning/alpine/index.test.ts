@@ -5,7 +5,18 @@ import { alpineComparator as c } from './index.js';
 // apk-package(5): number{.number}...{letter}{_suffix{number}}...{~hash}{-r#}
 describe('alpine', () => {
   it('orders suffixes alpha < beta < pre < rc < (none) < cvs < svn < git < hg < p', () => {
-    expectAscending(c, ['1.0_alpha', '1.0_beta', '1.0_pre', '1.0_rc', '1.0', '1.0_cvs', '1.0_svn', '1.0_git', '1.0_hg', '1.0_p1']);
+    expectAscending(c, [
+      '1.0_alpha',
+      '1.0_beta',
+      '1.0_pre',
+      '1.0_rc',
+      '1.0',
+      '1.0_cvs',
+      '1.0_svn',
+      '1.0_git',
+      '1.0_hg',
+      '1.0_p1',
+    ]);
   });
   it('orders letters and build numbers', () => {
     expectAscending(c, ['1.0', '1.0a', '1.0b', '1.0b-r1', '1.0b-r10', '1.0.1']);

@@ -25,7 +25,17 @@ export interface AlpineVersion {
   invalid: boolean;
 }
 
-const SUFFIX_WEIGHT: Record<string, number> = { alpha: 0, beta: 1, pre: 2, rc: 3, cvs: 5, svn: 6, git: 7, hg: 8, p: 9 };
+const SUFFIX_WEIGHT: Record<string, number> = {
+  alpha: 0,
+  beta: 1,
+  pre: 2,
+  rc: 3,
+  cvs: 5,
+  svn: 6,
+  git: 7,
+  hg: 8,
+  p: 9,
+};
 const NO_SUFFIX = 4;
 const SUFFIX_RE = /^_(alpha|beta|pre|rc|cvs|svn|git|hg|p)(\d*)/;
 

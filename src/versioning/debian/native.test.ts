@@ -20,7 +20,8 @@ describe('debian against dpkg --compare-versions', () => {
   it('agrees with dpkg on 400 generated pairs', () => {
     const pairs = fc.sample(fc.tuple(debianVersion, debianVersion), { numRuns: 400, seed: 1212 });
     // equal spellings: a missing epoch is 0, epochs are numbers
-    for (const [a] of pairs.slice(0, 40)) pairs.push([a, /^\d+:/.test(a) ? a.replace(/^(\d+):/, '0$1:') : `0:${a}`]);
+    for (const [a] of pairs.slice(0, 40))
+      pairs.push([a, /^\d+:/.test(a) ? a.replace(/^(\d+):/, '0$1:') : `0:${a}`]);
     const diffs: string[] = [];
     const seen = new Set<number>();
     for (const [a, b] of pairs) {

@@ -85,5 +85,7 @@ export function verrevcmp(a: string, b: string): number {
 
 /** dpkg ordering. */
 export function compareDebian(a: DebianVersion, b: DebianVersion): number {
-  return compareDigits(a.epoch, b.epoch) || verrevcmp(a.upstream, b.upstream) || verrevcmp(a.revision, b.revision);
+  return (
+    compareDigits(a.epoch, b.epoch) || verrevcmp(a.upstream, b.upstream) || verrevcmp(a.revision, b.revision)
+  );
 }

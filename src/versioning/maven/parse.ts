@@ -11,7 +11,14 @@
  *   qualifiers, known qualifiers alpha < beta < milestone < rc < snapshot < "" < sp, then other
  *   qualifiers alphabetically; different separators: `.qualifier` < `-qualifier` < `-number` < `.number`.
  */
-import { compareDigits, compareStrings, isAllDigits, isDigitCode, isPrintableToken, stripZeros } from '../generic.js';
+import {
+  compareDigits,
+  compareStrings,
+  isAllDigits,
+  isDigitCode,
+  isPrintableToken,
+  stripZeros,
+} from '../generic.js';
 
 /** One token: separator (`.`, `-`, or `` for the first), value, and whether it is numeric. */
 export interface MavenToken {
@@ -26,7 +33,15 @@ export interface MavenVersion {
   tokens: MavenToken[];
 }
 
-const KEYWORDS: Record<string, number> = { alpha: 0, beta: 1, milestone: 2, rc: 3, snapshot: 4, '': 5, sp: 6 };
+const KEYWORDS: Record<string, number> = {
+  alpha: 0,
+  beta: 1,
+  milestone: 2,
+  rc: 3,
+  snapshot: 4,
+  '': 5,
+  sp: 6,
+};
 const UNKNOWN = 7;
 
 function makeToken(sep: string, raw: string, followedByDigit: boolean): MavenToken {

@@ -71,7 +71,9 @@ export function parsePackagist(version: string): PackagistVersion | null {
       i++;
     }
     const raw = s.slice(start, i);
-    elements.push(digit ? { num: true, s: stripZeros(raw), weight: 4 } : { num: false, s: raw, weight: weigh(raw) });
+    elements.push(
+      digit ? { num: true, s: stripZeros(raw), weight: 4 } : { num: false, s: raw, weight: weigh(raw) },
+    );
   }
   return elements.length > 0 ? { elements } : null;
 }

@@ -23,7 +23,9 @@ function python(): string {
     const r = spawnSync(exe, ['-c', 'import packaging.version'], { encoding: 'utf8' });
     if (r.status === 0) return exe;
   }
-  throw new Error('python3 with the "packaging" module is required for this test (apt-get install python3-packaging)');
+  throw new Error(
+    'python3 with the "packaging" module is required for this test (apt-get install python3-packaging)',
+  );
 }
 
 describe('pep440 against python packaging', () => {
@@ -33,12 +35,20 @@ describe('pep440 against python packaging', () => {
     // near neighbours too: the same release with different suffixes
     const extra = fc
       .sample(fc.tuple(pep440Version, pep440Version), { numRuns: 1000, seed: 4402 })
-      .map(([a, b]) => [a, (/^[0-9.!]*/.exec(a)?.[0] ?? '') + b.replace(/^[0-9.!]*/, '')] as [string, string]);
+      .map(
+        ([a, b]) => [a, (/^[0-9.!]*/.exec(a)?.[0] ?? '') + b.replace(/^[0-9.!]*/, '')] as [string, string],
+      );
     // equal spellings: case and leading v are normalised by PEP 440
     const same = pairs.slice(0, 200).map(([a]) => [a, 'v' + a.toUpperCase()] as [string, string]);
-    const all = [...pairs, ...extra, ...same].filter(([a, b]) => c.isValid(a) && c.isValid(b) && c.parse(a)!.legacy === null && c.parse(b)!.legacy === null);
+    const all = [...pairs, ...extra, ...same].filter(
+      ([a, b]) => c.isValid(a) && c.isValid(b) && c.parse(a)!.legacy === null && c.parse(b)!.legacy === null,
+    );
     expect(all.length).toBeGreaterThan(3000);
-    const r = spawnSync(exe, ['-c', ORACLE], { input: JSON.stringify(all), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync(exe, ['-c', ORACLE], {
+      input: JSON.stringify(all),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     expect(r.status, r.stderr).toBe(0);
     const native = JSON.parse(r.stdout) as number[];
     const diffs = all

@@ -115,7 +115,16 @@ export function parsePep440(version: string): Pep440Version | null {
       const c = t.charCodeAt(i);
       if (c < 32 || c === 127) return null;
     }
-    return { legacy: legacyParts(t), epoch: '0', release: [], preL: null, preN: '0', post: null, dev: null, local: null };
+    return {
+      legacy: legacyParts(t),
+      epoch: '0',
+      release: [],
+      preL: null,
+      preN: '0',
+      post: null,
+      dev: null,
+      local: null,
+    };
   }
   const release = m[2]!.split('.').map(stripZeros);
   while (release.length > 1 && release[release.length - 1] === '0') release.pop();

@@ -18,7 +18,9 @@ describe('rpm against rpm.ver (rpmvercmp)', () => {
   it('agrees with rpm on 3000 generated pairs', () => {
     const pairs = fc.sample(fc.tuple(rpmVersion, rpmVersion), { numRuns: 3000, seed: 7070 });
     const native = oracle('/usr/bin/python3', 'python3-rpm', ['-c', SCRIPT], pairs);
-    const diffs = pairs.map(([a, b], i) => ({ a, b, rpm: native[i], ours: Math.sign(c.compare(a, b)) })).filter((d) => d.rpm !== d.ours);
+    const diffs = pairs
+      .map(([a, b], i) => ({ a, b, rpm: native[i], ours: Math.sign(c.compare(a, b)) }))
+      .filter((d) => d.rpm !== d.ours);
     expect(native).toContain(-1);
     expect(native).toContain(1);
     expect(diffs.slice(0, 10)).toEqual([]);

@@ -102,5 +102,7 @@ function compareOptional(a: string | null, b: string | null): number {
 
 /** RPM EVR ordering. */
 export function compareRpm(a: RpmVersion, b: RpmVersion): number {
-  return rpmvercmp(a.epoch, b.epoch) || rpmvercmp(a.version, b.version) || compareOptional(a.release, b.release);
+  return (
+    rpmvercmp(a.epoch, b.epoch) || rpmvercmp(a.version, b.version) || compareOptional(a.release, b.release)
+  );
 }

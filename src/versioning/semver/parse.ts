@@ -44,7 +44,9 @@ export function parseIdents(s: string, start: number, end: number, lower: boolea
     }
     if (j === i) return null;
     const raw = s.slice(i, j);
-    out.push(allDigits ? { num: true, s: stripZeros(raw) } : { num: false, s: lower ? raw.toLowerCase() : raw });
+    out.push(
+      allDigits ? { num: true, s: stripZeros(raw) } : { num: false, s: lower ? raw.toLowerCase() : raw },
+    );
     i = j + 1;
     if (j === end) break;
   }

@@ -13,7 +13,8 @@ export interface VendorVersion {
 }
 
 const MAX_LEN = 128;
-const VENDOR_RE = /^v?(\d{1,18}(?:\.\d{1,18})*)(?:\s*(?:[-+_ ]|\s*build\s*)?\s*([0-9A-Za-z][0-9A-Za-z.\-_ ]*))?$/i;
+const VENDOR_RE =
+  /^v?(\d{1,18}(?:\.\d{1,18})*)(?:\s*(?:[-+_ ]|\s*build\s*)?\s*([0-9A-Za-z][0-9A-Za-z.\-_ ]*))?$/i;
 
 function parse(version: string): VendorVersion | null {
   const v = version.trim();
@@ -44,7 +45,8 @@ function compareParsed(a: VendorVersion, b: VendorVersion): number {
     if (d !== 0) return d < 0 ? -1 : 1;
   }
   // Same numbers: untagged (release) is greater than tagged (pre-release).
-  if (a.tag.length === 0 || b.tag.length === 0) return b.tag.length - a.tag.length === 0 ? 0 : a.tag.length === 0 ? 1 : -1;
+  if (a.tag.length === 0 || b.tag.length === 0)
+    return b.tag.length - a.tag.length === 0 ? 0 : a.tag.length === 0 ? 1 : -1;
   const m = Math.max(a.tag.length, b.tag.length);
   for (let i = 0; i < m; i++) {
     const x = a.tag[i];
