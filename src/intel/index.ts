@@ -7,6 +7,10 @@ import { sigbaseFilenameIocsImporter } from './sigbase-filename-iocs/index.js';
 import { sigbaseHashIocsImporter } from './sigbase-hash-iocs/index.js';
 import { osvImporter } from './osv/index.js';
 import { sigmaImporter } from './sigma/index.js';
+import { stixImporter } from './stix/index.js';
+import { mispImporter } from './misp/index.js';
+import { openIocImporter } from './openioc/index.js';
+import { csvFeedImporter } from './csv-feed/index.js';
 import { yaraImporter } from './yara/index.js';
 
 export const importers: readonly Importer[] = defineRegistry<Importer>('importer', [
@@ -17,4 +21,8 @@ export const importers: readonly Importer[] = defineRegistry<Importer>('importer
   sigmaImporter,
   osvImporter,
   yaraImporter,
+  stixImporter,
+  mispImporter,
+  openIocImporter,
+  csvFeedImporter,
 ]);
