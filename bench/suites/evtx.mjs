@@ -103,7 +103,12 @@ const largestMB = largest.size / 1e6;
   }
   runs.sort((a, b) => a.ms - b.ms);
   const r = runs[2];
-  rows.push({ ...row('chainhunt (largest file)', 1, 'median of 5', r.ms, r.value), files: 1, MB: Math.round(largestMB * 10) / 10, 'MB/s': Math.round((largestMB / (r.ms / 1000)) * 10) / 10 });
+  rows.push({
+    ...row('chainhunt (largest file)', 1, 'median of 5', r.ms, r.value),
+    files: 1,
+    MB: Math.round(largestMB * 10) / 10,
+    'MB/s': Math.round((largestMB / (r.ms / 1000)) * 10) / 10,
+  });
   await pool.close();
 }
 if (peerVersion) {
@@ -111,7 +116,12 @@ if (peerVersion) {
   for (let i = 0; i < 5; i++) runs.push(await timeIt(() => evtxexportOne(largestPath)));
   runs.sort((a, b) => a.ms - b.ms);
   const r = runs[2];
-  rows.push({ ...row('evtxexport -f xml (largest file)', 1, 'median of 5', r.ms, r.value), files: 1, MB: Math.round(largestMB * 10) / 10, 'MB/s': Math.round((largestMB / (r.ms / 1000)) * 10) / 10 });
+  rows.push({
+    ...row('evtxexport -f xml (largest file)', 1, 'median of 5', r.ms, r.value),
+    files: 1,
+    MB: Math.round(largestMB * 10) / 10,
+    'MB/s': Math.round((largestMB / (r.ms / 1000)) * 10) / 10,
+  });
 }
 
 if (peerVersion) {
@@ -137,6 +147,8 @@ for (const r of rows) {
   }
 }
 if (!peerVersion) {
-  console.error('bench evtx: evtxexport not found; install Debian libevtx-utils (apt-get install -y libevtx-utils)');
+  console.error(
+    'bench evtx: evtxexport not found; install Debian libevtx-utils (apt-get install -y libevtx-utils)',
+  );
   process.exit(1);
 }

@@ -22,7 +22,10 @@ describe('chainhunt events', () => {
     const evtx = sharedData('evtx', 'DeepBlueCLI', 'powersploit-security.evtx');
     const dir = mkdtempSync(path.join(tmpdir(), 'events-'));
     const json = path.join(dir, 'dump.json');
-    writeFileSync(json, '{"Event":{"System":{"EventID":4104,"Channel":"Microsoft-Windows-PowerShell/Operational"}}}\n');
+    writeFileSync(
+      json,
+      '{"Event":{"System":{"EventID":4104,"Channel":"Microsoft-Windows-PowerShell/Operational"}}}\n',
+    );
     const out = sink();
     const err = sink();
     const code = await runEvents([evtx, json], { format: 'jsonl', workers: 0 }, out.stream, err.stream);
@@ -30,8 +33,12 @@ describe('chainhunt events', () => {
     expect(err.text()).toBe('');
     const lines = out.text().trimEnd().split('\n');
     expect(lines).toHaveLength(28); // 27 records (libevtx) + 1
-    const events = lines.map((l) => JSON.parse(l) as { Event: { System: { Channel: string; EventID: number } } });
-    expect(events.filter((e) => e.Event.System.Channel === 'Security' && e.Event.System.EventID === 4688)).toHaveLength(26);
+    const events = lines.map(
+      (l) => JSON.parse(l) as { Event: { System: { Channel: string; EventID: number } } },
+    );
+    expect(
+      events.filter((e) => e.Event.System.Channel === 'Security' && e.Event.System.EventID === 4688),
+    ).toHaveLength(26);
     expect(events[27]!.Event.System.EventID).toBe(4104);
   });
 
@@ -39,7 +46,9 @@ describe('chainhunt events', () => {
     const err = sink();
     expect(await runEvents(['x'], { format: 'csv' }, sink().stream, err.stream)).toBe(2);
     const err2 = sink();
-    expect(await runEvents(['/nonexistent.evtx'], { format: 'jsonl', workers: 0 }, sink().stream, err2.stream)).toBe(1);
+    expect(
+      await runEvents(['/nonexistent.evtx'], { format: 'jsonl', workers: 0 }, sink().stream, err2.stream),
+    ).toBe(1);
     expect(err2.text()).toMatch(/nonexistent\.evtx: unreadable/);
   });
 });

@@ -49,7 +49,12 @@ async function sniffPath(path: string): Promise<EventFileKind | null | Error> {
 }
 
 /** Runs the command; returns the exit code (0 ok, 1 some file unreadable or not an event log, 2 usage). */
-export async function runEvents(files: readonly string[], options: EventsOptions, out: Writable, err: Writable): Promise<number> {
+export async function runEvents(
+  files: readonly string[],
+  options: EventsOptions,
+  out: Writable,
+  err: Writable,
+): Promise<number> {
   const format = options.format ?? 'jsonl';
   if (format !== 'jsonl') {
     err.write(`events: unsupported --format ${format} (supported: jsonl)\n`);
@@ -61,7 +66,10 @@ export async function runEvents(files: readonly string[], options: EventsOptions
   const flushEvtx = async (): Promise<void> => {
     if (!pending.length) return;
     pool ??= new EvtxPool(options.workers ?? suggestWorkers(pending));
-    for await (const b of pool.read(pending.splice(0), { mode: 'jsonl', recover: options.recover === true })) {
+    for await (const b of pool.read(pending.splice(0), {
+      mode: 'jsonl',
+      recover: options.recover === true,
+    })) {
       await write(out, b.lines);
       for (const i of b.issues) {
         if (i.code === 'unreadable') code = 1;
@@ -90,7 +98,10 @@ export async function runEvents(files: readonly string[], options: EventsOptions
       }
       const content = await readFile(f);
       const onIssue = (i: Issue): void => void err.write(issueLine(i));
-      const records = kind === 'evtx-json' ? parseEvtxJson(content, { file: f, onIssue }) : parseEvtxXml(content, { file: f, onIssue });
+      const records =
+        kind === 'evtx-json'
+          ? parseEvtxJson(content, { file: f, onIssue })
+          : parseEvtxXml(content, { file: f, onIssue });
       let buf = '';
       for (const r of records) {
         buf += JSON.stringify(r.event) + '\n';
@@ -112,10 +123,16 @@ export async function runEvents(files: readonly string[], options: EventsOptions
 export function registerEventsCommand(program: Command): void {
   program
     .command('events')
-    .description('print Windows events (.evtx, evtx_dump JSON, XML exports) as JSON Lines in evtx_dump layout')
+    .description(
+      'print Windows events (.evtx, evtx_dump JSON, XML exports) as JSON Lines in evtx_dump layout',
+    )
     .argument('<files...>', 'event log files')
     .option('--format <format>', 'output format: jsonl', 'jsonl')
-    .option('--workers <n>', 'worker threads for .evtx files (default: number of cores, none for small inputs; 0 = none)', (v) => Math.max(0, Number.parseInt(v, 10) || 0))
+    .option(
+      '--workers <n>',
+      'worker threads for .evtx files (default: number of cores, none for small inputs; 0 = none)',
+      (v) => Math.max(0, Number.parseInt(v, 10) || 0),
+    )
     .option('--recover', 'also print records found in EVTX chunk slack (after the free-space offset)')
     .action(async (files: string[], opts: EventsOptions) => {
       process.exitCode = await runEvents(files, opts, process.stdout, process.stderr);

@@ -31,7 +31,9 @@ export function sniffEventFile(head: Uint8Array): EventFileKind | null {
 }
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 function attr(el: unknown, name: string): unknown {
@@ -43,7 +45,12 @@ export function toObservation(rec: LogRecord, file: string): Observed {
   const sys = obj(obj(rec.event['Event'])?.['System']);
   const out: Omit<LogEventObservation, 'host' | 'tenant' | 'collectorId'> = {
     kind: 'log-event',
-    source: rec.offset !== undefined ? { file, offset: rec.offset } : rec.line !== undefined ? { file, line: rec.line } : { file },
+    source:
+      rec.offset !== undefined
+        ? { file, offset: rec.offset }
+        : rec.line !== undefined
+          ? { file, line: rec.line }
+          : { file },
     event: rec.event,
   };
   if (sys) {
@@ -54,7 +61,8 @@ export function toObservation(rec: LogRecord, file: string): Observed {
     if (typeof provider === 'string') out.provider = provider;
     let id = sys['EventID'];
     if (obj(id)) id = obj(id)?.['#text'];
-    const idNum = typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,10}$/.test(id) ? Number(id) : undefined;
+    const idNum =
+      typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,10}$/.test(id) ? Number(id) : undefined;
     if (idNum !== undefined) out.eventId = idNum;
     if (typeof sys['Computer'] === 'string') out.computer = sys['Computer'];
     const rid = sys['EventRecordID'];
@@ -68,11 +76,20 @@ export function collectEvents(content: Buffer, file: string, signal?: AbortSigna
   const observations: Observed[] = [];
   const issues: Issue[] = [];
   const onIssue = (i: Issue): void => {
-    issues.push({ ...i, pluginId: EVTX_COLLECTOR_ID, message: i.pluginId ? `${i.pluginId}: ${i.message}` : i.message });
+    issues.push({
+      ...i,
+      pluginId: EVTX_COLLECTOR_ID,
+      message: i.pluginId ? `${i.pluginId}: ${i.message}` : i.message,
+    });
   };
   const kind = sniffEventFile(content.subarray(0, 4096));
   if (kind === null) {
-    issues.push(issue('unsupported', 'not an EVTX file, evtx_dump JSON or Windows XML event export', { file, pluginId: EVTX_COLLECTOR_ID }));
+    issues.push(
+      issue('unsupported', 'not an EVTX file, evtx_dump JSON or Windows XML event export', {
+        file,
+        pluginId: EVTX_COLLECTOR_ID,
+      }),
+    );
     return { observations, issues };
   }
   let records: Iterable<LogRecord>;
@@ -85,14 +102,24 @@ export function collectEvents(content: Buffer, file: string, signal?: AbortSigna
   try {
     for (const rec of records) {
       if (signal?.aborted) {
-        issues.push(issue('limit-exceeded', 'aborted before the end of the file', { file, pluginId: EVTX_COLLECTOR_ID }));
+        issues.push(
+          issue('limit-exceeded', 'aborted before the end of the file', {
+            file,
+            pluginId: EVTX_COLLECTOR_ID,
+          }),
+        );
         break;
       }
       observations.push(toObservation(rec, file));
     }
   } catch (e) {
     // Readers report bad input as issues; this only guards against reader bugs.
-    issues.push(issue('internal-error', `reader failed: ${e instanceof Error ? e.message : String(e)}`, { file, pluginId: EVTX_COLLECTOR_ID }));
+    issues.push(
+      issue('internal-error', `reader failed: ${e instanceof Error ? e.message : String(e)}`, {
+        file,
+        pluginId: EVTX_COLLECTOR_ID,
+      }),
+    );
   }
   return { observations, issues };
 }

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Issue } from '../../core/issue.js';
 import { parseEvtxJson, sniffEvtxJson } from './parse.js';
 
-const ev = (id: number): string => JSON.stringify({ Event: { System: { EventID: id, Channel: 'Security' }, EventData: { a: 'x{y}"z' } } });
+const ev = (id: number): string =>
+  JSON.stringify({ Event: { System: { EventID: id, Channel: 'Security' }, EventData: { a: 'x{y}"z' } } });
 const ids = (text: string, issues?: Issue[]): number[] =>
-  [...parseEvtxJson(text, { file: 'e.json', onIssue: (i) => issues?.push(i) })].map((r) => (r.event as { Event: { System: { EventID: number } } }).Event.System.EventID);
+  [...parseEvtxJson(text, { file: 'e.json', onIssue: (i) => issues?.push(i) })].map(
+    (r) => (r.event as { Event: { System: { EventID: number } } }).Event.System.EventID,
+  );
 
 describe('evtx_dump JSON', () => {
   it('reads one object per line', () => {
@@ -14,7 +17,10 @@ describe('evtx_dump JSON', () => {
   it('reads pretty-printed objects one after another, with their start lines', () => {
     const pretty = [1, 2].map((i) => JSON.stringify(JSON.parse(ev(i)), null, 2)).join('\n');
     const recs = [...parseEvtxJson(pretty)];
-    expect(recs.map((r) => r.line)).toEqual([1, 1 + JSON.stringify(JSON.parse(ev(1)), null, 2).split('\n').length]);
+    expect(recs.map((r) => r.line)).toEqual([
+      1,
+      1 + JSON.stringify(JSON.parse(ev(1)), null, 2).split('\n').length,
+    ]);
   });
 
   it("reads evtx_dump's default output (Record N lines), arrays, UTF-16 with BOM", () => {
@@ -26,7 +32,9 @@ describe('evtx_dump JSON', () => {
 
   it('reports a broken object with its line and keeps going', () => {
     const issues: Issue[] = [];
-    expect(ids(`${ev(1)}\n{"Event": {"System": nope}}\n${ev(3)}\n{"Other": 1}\n${ev(5)}\n{"Event":`, issues)).toEqual([1, 3, 5]);
+    expect(
+      ids(`${ev(1)}\n{"Event": {"System": nope}}\n${ev(3)}\n{"Other": 1}\n${ev(5)}\n{"Event":`, issues),
+    ).toEqual([1, 3, 5]);
     expect(issues.map((i) => [i.code, i.line, i.file])).toEqual([
       ['parse-error', 2, 'e.json'],
       ['invalid-value', 4, 'e.json'],

@@ -13,14 +13,23 @@ const PLUGIN_ID = 'logs/evtx-json';
 export const MAX_OBJECT_CHARS = 16 * 1024 * 1024;
 
 /** Reads evtx_dump JSON events from text or bytes. */
-export function* parseEvtxJson(content: Uint8Array | string, options: LogReadOptions = {}): Generator<LogRecord> {
-  const where = (line: number): { file?: string | undefined; line: number; pluginId: string } => ({ file: options.file, line, pluginId: PLUGIN_ID });
+export function* parseEvtxJson(
+  content: Uint8Array | string,
+  options: LogReadOptions = {},
+): Generator<LogRecord> {
+  const where = (line: number): { file?: string | undefined; line: number; pluginId: string } => ({
+    file: options.file,
+    line,
+    pluginId: PLUGIN_ID,
+  });
   let text: string;
   if (typeof content === 'string') text = content;
   else {
     const d = decodeText(content);
     if (d === null) {
-      options.onIssue?.(issue('encoding', 'not valid UTF-8/UTF-16 text', { file: options.file, pluginId: PLUGIN_ID }));
+      options.onIssue?.(
+        issue('encoding', 'not valid UTF-8/UTF-16 text', { file: options.file, pluginId: PLUGIN_ID }),
+      );
       return;
     }
     text = d.text;
@@ -46,7 +55,13 @@ export function* parseEvtxJson(content: Uint8Array | string, options: LogReadOpt
       const eol = text.indexOf('\n', i);
       const piece = text.slice(i, eol < 0 ? n : eol);
       if (!/^Record \d+\s*$/.test(piece) && !garbageReported) {
-        options.onIssue?.(issue('parse-error', `unexpected text outside a JSON object: ${JSON.stringify(piece.slice(0, 40))}`, where(line)));
+        options.onIssue?.(
+          issue(
+            'parse-error',
+            `unexpected text outside a JSON object: ${JSON.stringify(piece.slice(0, 40))}`,
+            where(line),
+          ),
+        );
         garbageReported = true;
       }
       i = eol < 0 ? n : eol;
@@ -75,7 +90,9 @@ export function* parseEvtxJson(content: Uint8Array | string, options: LogReadOpt
       if (j - start > MAX_OBJECT_CHARS) break;
     }
     if (j - start > MAX_OBJECT_CHARS) {
-      options.onIssue?.(issue('too-large', `JSON object larger than ${MAX_OBJECT_CHARS} characters`, where(startLine)));
+      options.onIssue?.(
+        issue('too-large', `JSON object larger than ${MAX_OBJECT_CHARS} characters`, where(startLine)),
+      );
       return;
     }
     if (j >= n) {
@@ -87,10 +104,18 @@ export function* parseEvtxJson(content: Uint8Array | string, options: LogReadOpt
     try {
       obj = JSON.parse(text.slice(start, i));
     } catch (e) {
-      options.onIssue?.(issue('parse-error', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, where(startLine)));
+      options.onIssue?.(
+        issue('parse-error', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, where(startLine)),
+      );
       continue;
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || typeof (obj as Record<string, unknown>)['Event'] !== 'object' || (obj as Record<string, unknown>)['Event'] === null) {
+    if (
+      obj === null ||
+      typeof obj !== 'object' ||
+      Array.isArray(obj) ||
+      typeof (obj as Record<string, unknown>)['Event'] !== 'object' ||
+      (obj as Record<string, unknown>)['Event'] === null
+    ) {
       options.onIssue?.(issue('invalid-value', 'JSON object has no "Event" object', where(startLine)));
       continue;
     }
@@ -102,7 +127,9 @@ export function* parseEvtxJson(content: Uint8Array | string, options: LogReadOpt
 export function sniffEvtxJson(head: Uint8Array): boolean {
   const d = decodeText(head.subarray(0, Math.min(head.length, 4096)));
   // A truncated head may end inside a multi-byte character; fall back to latin1.
-  const t = (d?.text ?? Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 4096)).toString('latin1')).replace(/^\uFEFF/, '');
+  const t = (
+    d?.text ?? Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 4096)).toString('latin1')
+  ).replace(/^\uFEFF/, '');
   let s = t.trimStart();
   const rec = /^Record \d{1,20}/.exec(s);
   if (rec) s = s.slice(rec[0].length).trimStart();

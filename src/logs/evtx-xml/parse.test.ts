@@ -22,7 +22,12 @@ function find(dir: string, name: string): string | undefined {
 
 /** XML has no value types: EventData numbers become strings; python-evtx rounds time to 100 µs steps differently, so compare to 0.1 ms. */
 function untyped(ev: unknown): unknown {
-  const e = structuredClone(ev) as { Event: { EventData?: Record<string, unknown>; System: { TimeCreated: { '#attributes': { SystemTime: string } } } } };
+  const e = structuredClone(ev) as {
+    Event: {
+      EventData?: Record<string, unknown>;
+      System: { TimeCreated: { '#attributes': { SystemTime: string } } };
+    };
+  };
   const d = e.Event.EventData;
   if (d) for (const k of Object.keys(d)) if (typeof d[k] === 'number') d[k] = String(d[k]);
   const tc = e.Event.System.TimeCreated['#attributes'];
@@ -36,7 +41,12 @@ describe('Windows XML event exports', () => {
 
   it.each(fixtures)('%s equals the evtx_dump JSON of the same .evtx (untyped)', (name) => {
     const issues: Issue[] = [];
-    const got = [...parseEvtxXml(readFileSync(path.join(here, '__fixtures__', name)), { file: name, onIssue: (i) => issues.push(i) })];
+    const got = [
+      ...parseEvtxXml(readFileSync(path.join(here, '__fixtures__', name)), {
+        file: name,
+        onIssue: (i) => issues.push(i),
+      }),
+    ];
     const json = find(sharedData('sigma', 'regression_data'), name.replace(/\.xml$/, '.json'));
     expect(json).toBeDefined();
     const expected = [...parseEvtxJson(readFileSync(json!))].map((r) => untyped(r.event));
@@ -57,7 +67,13 @@ describe('Windows XML event exports', () => {
       Event: {
         '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
         System: {
-          Provider: { '#attributes': { Name: 'Service Control Manager', Guid: '555908D1-A6D7-4695-8E1E-26931D2012F4', EventSourceName: 'Service Control Manager' } },
+          Provider: {
+            '#attributes': {
+              Name: 'Service Control Manager',
+              Guid: '555908D1-A6D7-4695-8E1E-26931D2012F4',
+              EventSourceName: 'Service Control Manager',
+            },
+          },
           EventID: 7036,
           EventID_attributes: { Qualifiers: 16384 },
           Version: 0,
@@ -78,25 +94,53 @@ describe('Windows XML event exports', () => {
       },
     });
     expect(got[1]!.event).toEqual({
-      Event: { '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' }, System: { EventID: 1 }, EventData: { Data: { '#text': ['a', 'b'] } } },
+      Event: {
+        '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
+        System: { EventID: 1 },
+        EventData: { Data: { '#text': ['a', 'b'] } },
+      },
     });
   });
 
   it('reports bad events and keeps reading; refuses DOCTYPE', () => {
     const ns = "xmlns='http://schemas.microsoft.com/win/2004/08/events/event'";
     const issues: Issue[] = [];
-    const got = [...parseEvtxXml(`<Events>\n<Event ${ns}><System><EventID>1</Foo></System></Event>\n<Event ${ns}><System><EventID>2</EventID></System></Event>\n<Event ${ns}><System>`, { file: 'x.xml', onIssue: (i) => issues.push(i) })];
-    expect(got.map((r) => (r.event as { Event: { System: { EventID: number } } }).Event.System.EventID)).toEqual([2]);
-    expect(issues.map((i) => [i.code, i.line])).toEqual([['parse-error', 2], ['truncated', 4]]);
+    const got = [
+      ...parseEvtxXml(
+        `<Events>\n<Event ${ns}><System><EventID>1</Foo></System></Event>\n<Event ${ns}><System><EventID>2</EventID></System></Event>\n<Event ${ns}><System>`,
+        { file: 'x.xml', onIssue: (i) => issues.push(i) },
+      ),
+    ];
+    expect(
+      got.map((r) => (r.event as { Event: { System: { EventID: number } } }).Event.System.EventID),
+    ).toEqual([2]);
+    expect(issues.map((i) => [i.code, i.line])).toEqual([
+      ['parse-error', 2],
+      ['truncated', 4],
+    ]);
     const doc: Issue[] = [];
-    expect([...parseEvtxXml(`<!DOCTYPE x [<!ENTITY a "b">]><Event ${ns}></Event>`, { onIssue: (i) => doc.push(i) })]).toEqual([]);
+    expect([
+      ...parseEvtxXml(`<!DOCTYPE x [<!ENTITY a "b">]><Event ${ns}></Event>`, { onIssue: (i) => doc.push(i) }),
+    ]).toEqual([]);
     expect(doc[0]!.code).toBe('unsupported');
   });
 
   it('sniffs exports by the event namespace only', () => {
-    expect(sniffEvtxXml(Buffer.from(`<?xml version="1.0"?><Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">`))).toBe(true);
-    expect(sniffEvtxXml(Buffer.from(`\uFEFF<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>`, 'utf8'))).toBe(true);
-    expect(sniffEvtxXml(Buffer.from('<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion></project>'))).toBe(false);
+    expect(
+      sniffEvtxXml(
+        Buffer.from(
+          `<?xml version="1.0"?><Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">`,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      sniffEvtxXml(
+        Buffer.from(`\uFEFF<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>`, 'utf8'),
+      ),
+    ).toBe(true);
+    expect(
+      sniffEvtxXml(Buffer.from('<?xml version="1.0"?><project><modelVersion>4.0.0</modelVersion></project>')),
+    ).toBe(false);
     expect(sniffEvtxXml(Buffer.from('{"Event":{}}'))).toBe(false);
   });
 });

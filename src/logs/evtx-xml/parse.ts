@@ -82,11 +82,16 @@ function normaliseSystem(sys: Record<string, unknown>): void {
   if (q && typeof q === 'object' && 'Qualifiers' in q) q['Qualifiers'] = intOf(q['Qualifiers']);
   const attrsOf = (k: string): Record<string, unknown> | undefined => {
     const v = sys[k];
-    return v !== null && typeof v === 'object' ? ((v as Record<string, unknown>)['#attributes'] as Record<string, unknown> | undefined) : undefined;
+    return v !== null && typeof v === 'object'
+      ? ((v as Record<string, unknown>)['#attributes'] as Record<string, unknown> | undefined)
+      : undefined;
   };
   const exec = attrsOf('Execution');
   if (exec) for (const k of ['ProcessID', 'ThreadID']) if (k in exec) exec[k] = intOf(exec[k]);
-  for (const [el, names] of [['Provider', ['Guid']], ['Correlation', ['ActivityID', 'RelatedActivityID']]] as const) {
+  for (const [el, names] of [
+    ['Provider', ['Guid']],
+    ['Correlation', ['ActivityID', 'RelatedActivityID']],
+  ] as const) {
     const a = attrsOf(el);
     if (!a) continue;
     for (const k of names) {
@@ -103,19 +108,30 @@ function normaliseSystem(sys: Record<string, unknown>): void {
 }
 
 /** Reads every `<Event>` of a Windows XML event export. */
-export function* parseEvtxXml(content: Uint8Array | string, options: LogReadOptions = {}): Generator<LogRecord> {
+export function* parseEvtxXml(
+  content: Uint8Array | string,
+  options: LogReadOptions = {},
+): Generator<LogRecord> {
   let text: string;
   if (typeof content === 'string') text = content;
   else {
     const d = decodeText(content);
     if (d === null) {
-      options.onIssue?.(issue('encoding', 'not valid UTF-8/UTF-16 text', { file: options.file, pluginId: PLUGIN_ID }));
+      options.onIssue?.(
+        issue('encoding', 'not valid UTF-8/UTF-16 text', { file: options.file, pluginId: PLUGIN_ID }),
+      );
       return;
     }
     text = d.text;
   }
   if (/<!DOCTYPE/i.test(text.slice(0, 4096))) {
-    options.onIssue?.(issue('unsupported', 'XML with a DOCTYPE is not read (entity expansion)', { file: options.file, line: 1, pluginId: PLUGIN_ID }));
+    options.onIssue?.(
+      issue('unsupported', 'XML with a DOCTYPE is not read (entity expansion)', {
+        file: options.file,
+        line: 1,
+        pluginId: PLUGIN_ID,
+      }),
+    );
     return;
   }
   let pos = 0;
@@ -133,25 +149,45 @@ export function* parseEvtxXml(content: Uint8Array | string, options: LogReadOpti
     counted = start;
     const close = text.indexOf('</Event>', start);
     if (close < 0) {
-      options.onIssue?.(issue('truncated', '<Event> not closed before end of file', { file: options.file, line, pluginId: PLUGIN_ID }));
+      options.onIssue?.(
+        issue('truncated', '<Event> not closed before end of file', {
+          file: options.file,
+          line,
+          pluginId: PLUGIN_ID,
+        }),
+      );
       return;
     }
     pos = close + 8;
     if (pos - start > MAX_EVENT_CHARS) {
-      options.onIssue?.(issue('too-large', `<Event> larger than ${MAX_EVENT_CHARS} characters`, { file: options.file, line, pluginId: PLUGIN_ID }));
+      options.onIssue?.(
+        issue('too-large', `<Event> larger than ${MAX_EVENT_CHARS} characters`, {
+          file: options.file,
+          line,
+          pluginId: PLUGIN_ID,
+        }),
+      );
       continue;
     }
     let parsed: unknown;
     try {
       parsed = parser.parse(text.slice(start, pos), true);
     } catch (e) {
-      options.onIssue?.(issue('parse-error', `invalid XML: ${e instanceof Error ? e.message : String(e)}`, { file: options.file, line, pluginId: PLUGIN_ID }));
+      options.onIssue?.(
+        issue('parse-error', `invalid XML: ${e instanceof Error ? e.message : String(e)}`, {
+          file: options.file,
+          line,
+          pluginId: PLUGIN_ID,
+        }),
+      );
       continue;
     }
     const event = renderRecord(toNodes(parsed, 0)) as Record<string, unknown>;
     const ev = event['Event'];
     if (ev === null || typeof ev !== 'object') {
-      options.onIssue?.(issue('invalid-value', '<Event> without content', { file: options.file, line, pluginId: PLUGIN_ID }));
+      options.onIssue?.(
+        issue('invalid-value', '<Event> without content', { file: options.file, line, pluginId: PLUGIN_ID }),
+      );
       continue;
     }
     const sys = (ev as Record<string, unknown>)['System'];
@@ -172,7 +208,8 @@ export function* parseEvtxXml(content: Uint8Array | string, options: LogReadOpti
 /** True when the first bytes look like a Windows XML event export. */
 export function sniffEvtxXml(head: Uint8Array): boolean {
   const d = decodeText(head.subarray(0, Math.min(head.length, 4096)));
-  const t = d?.text ?? Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 4096)).toString('latin1');
+  const t =
+    d?.text ?? Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 4096)).toString('latin1');
   const s = t.replace(/^\uFEFF/, '').trimStart();
   return s.startsWith('<') && s.includes('http://schemas.microsoft.com/win/2004/08/events/event');
 }

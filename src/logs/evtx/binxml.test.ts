@@ -10,11 +10,16 @@ import type { Issue } from '../../core/issue.js';
 import { BinXmlWriter, V, buildChunk, buildFile, templateInstance } from './__fixtures__/build.js';
 import { parseEvtx } from './parse.js';
 
-const GUID_BYTES = [0x78, 0x56, 0x34, 0x12, 0x34, 0x12, 0x78, 0x56, 0x9a, 0xbc, 0xde, 0xf0, 0x01, 0x02, 0x03, 0x04];
+const GUID_BYTES = [
+  0x78, 0x56, 0x34, 0x12, 0x34, 0x12, 0x78, 0x56, 0x9a, 0xbc, 0xde, 0xf0, 0x01, 0x02, 0x03, 0x04,
+];
 
 function eventTemplate(w: BinXmlWriter): void {
   w.fragmentHeader();
-  w.open('Event', true).attr('xmlns').text('http://schemas.microsoft.com/win/2004/08/events/event').closeStart();
+  w.open('Event', true)
+    .attr('xmlns')
+    .text('http://schemas.microsoft.com/win/2004/08/events/event')
+    .closeStart();
   w.open('System').closeStart();
   w.open('Provider', true).attr('Name').sub(0, 0x01).closeEmpty();
   w.open('EventID').closeStart().sub(1, 0x06).end();
@@ -85,7 +90,10 @@ function values(nestedBase: number): ReturnType<typeof V.str>[] {
   ];
 }
 
-function parse(file: Buffer): { events: ReturnType<typeof parseEvtx> extends Generator<infer T> ? T[] : never; issues: Issue[] } {
+function parse(file: Buffer): {
+  events: ReturnType<typeof parseEvtx> extends Generator<infer T> ? T[] : never;
+  issues: Issue[];
+} {
   const issues: Issue[] = [];
   const events = [...parseEvtx(file, { file: 'synthetic.evtx', onIssue: (i) => issues.push(i) })];
   return { events, issues };
@@ -138,7 +146,10 @@ describe('Binary XML templates and value types', () => {
           i64: -42,
           real32: '0.1',
           // A Data element with element content is rendered as an object, its own attributes included.
-          nested: { '#attributes': { Name: 'nested' }, Inner: { '#attributes': { Kind: 'k' }, '#text': 'deep' } },
+          nested: {
+            '#attributes': { Name: 'nested' },
+            Inner: { '#attributes': { Kind: 'k' }, '#text': 'deep' },
+          },
           empty: '',
           refs: 'a & b A<c>',
         },
@@ -163,9 +174,13 @@ describe('Binary XML templates and value types', () => {
     ]);
     const { events, issues } = parse(buildFile([chunk]));
     expect(issues).toEqual([]);
-    expect(events.map((e) => (e.event as { Event: { System: { EventID: number } } }).Event.System.EventID)).toEqual([4688, 1]);
+    expect(
+      events.map((e) => (e.event as { Event: { System: { EventID: number } } }).Event.System.EventID),
+    ).toEqual([4688, 1]);
     expect(events.map((e) => e.recordId)).toEqual([1, 2]);
-    expect((events[1]!.event as { Event: { EventData: Record<string, unknown> } }).Event.EventData['nested']).toBe('');
+    expect(
+      (events[1]!.event as { Event: { EventData: Record<string, unknown> } }).Event.EventData['nested'],
+    ).toBe('');
   });
 
   it('repeats the containing element for array values and keeps positional Data', () => {
@@ -215,7 +230,9 @@ describe('Binary XML templates and value types', () => {
     chunk[100] = 0x55; // unused header byte covered by the header CRC
     const { events, issues } = parse(buildFile([chunk]));
     expect(events).toHaveLength(1);
-    expect(issues).toEqual([expect.objectContaining({ code: 'checksum-mismatch', file: 'synthetic.evtx', offset: 4096 + 124 })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'checksum-mismatch', file: 'synthetic.evtx', offset: 4096 + 124 }),
+    ]);
   });
 
   it('stops a template that instantiates itself instead of recursing', () => {
@@ -237,7 +254,9 @@ describe('Binary XML templates and value types', () => {
     ]);
     const { events, issues } = parse(buildFile([chunk]));
     expect(events.map((e) => e.event)).toEqual([{ Event: 'fine' }]);
-    expect(issues).toEqual([expect.objectContaining({ code: 'parse-error', file: 'synthetic.evtx', offset: expect.any(Number) })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'parse-error', file: 'synthetic.evtx', offset: expect.any(Number) }),
+    ]);
     expect(issues[0]!.message).toMatch(/template/);
   });
 });

@@ -79,8 +79,22 @@ export const LIMITS = {
 } as const;
 
 const FIXED_SIZE: Record<number, number> = {
-  0x03: 1, 0x04: 1, 0x05: 2, 0x06: 2, 0x07: 4, 0x08: 4, 0x09: 8, 0x0a: 8, 0x0b: 4, 0x0c: 8, 0x0d: 4,
-  0x0f: 16, 0x11: 8, 0x12: 16, 0x14: 4, 0x15: 8,
+  0x03: 1,
+  0x04: 1,
+  0x05: 2,
+  0x06: 2,
+  0x07: 4,
+  0x08: 4,
+  0x09: 8,
+  0x0a: 8,
+  0x0b: 4,
+  0x0c: 8,
+  0x0d: 4,
+  0x0f: 16,
+  0x11: 8,
+  0x12: 16,
+  0x14: 4,
+  0x15: 8,
 };
 
 /** ANSI strings: Windows-1252, the default code page of evtx_dump and libevtx. */
@@ -159,7 +173,8 @@ export class ChunkBinXml {
     }
     const cached = this.names.get(off);
     if (cached !== undefined) return { name: cached, next: cur };
-    if (off < 0 || off + 8 > this.buf.length) throw new BinXmlError(`name offset ${off} outside chunk`, cur - 4);
+    if (off < 0 || off + 8 > this.buf.length)
+      throw new BinXmlError(`name offset ${off} outside chunk`, cur - 4);
     const count = this.u16(off + 6);
     const name = this.utf16(off + 8, count, this.buf.length);
     this.names.set(off, name);
@@ -271,7 +286,8 @@ export class ChunkBinXml {
     dep: boolean,
   ): number {
     if (depth > LIMITS.elementDepth) throw new BinXmlError('element nesting too deep', p);
-    if (++this.elements > LIMITS.elementsPerRecord) throw new BinXmlError('record expands to too many elements', p);
+    if (++this.elements > LIMITS.elementsPerRecord)
+      throw new BinXmlError('record expands to too many elements', p);
     const start = p;
     const hasAttrs = (this.buf[p]! & 0x40) !== 0;
     let q = p + 1 + (this.hasDependencyId(p, dep) ? 2 : 0);
@@ -454,9 +470,11 @@ export class ChunkBinXml {
   }
 
   private instElement(el: XElement, values: Value[], tdepth: number, depth: number, out: XNode[]): void {
-    if (++this.elements > LIMITS.elementsPerRecord) throw new BinXmlError('record expands to too many elements', 0);
+    if (++this.elements > LIMITS.elementsPerRecord)
+      throw new BinXmlError('record expands to too many elements', 0);
     const attrs: XAttr[] = [];
-    for (const a of el.attrs) attrs.push({ name: a.name, value: this.instantiate(a.value, values, tdepth, depth + 1) });
+    for (const a of el.attrs)
+      attrs.push({ name: a.name, value: this.instantiate(a.value, values, tdepth, depth + 1) });
     const children = this.instantiate(el.children, values, tdepth, depth + 1);
     this.expand({ k: 'e', name: el.name, attrs, children }, out, 0);
   }
@@ -520,7 +538,10 @@ export class ChunkBinXml {
     if (type & 0x80) return this.decodeArray(type & 0x7f, p, size);
     const need = FIXED_SIZE[type];
     if (need !== undefined && size < need) {
-      this.warnings.push({ message: `value of type 0x${type.toString(16)} has size ${size}, expected ${need}`, offset: p });
+      this.warnings.push({
+        message: `value of type 0x${type.toString(16)} has size ${size}, expected ${need}`,
+        offset: p,
+      });
       return null;
     }
     switch (type) {
@@ -600,7 +621,10 @@ export class ChunkBinXml {
       case 0x21:
         return size === 0 ? null : { k: 'x', start: p, end: p + size };
       default:
-        this.warnings.push({ message: `unsupported substitution value type 0x${type.toString(16)}`, offset: p });
+        this.warnings.push({
+          message: `unsupported substitution value type 0x${type.toString(16)}`,
+          offset: p,
+        });
         return null;
     }
   }
@@ -630,7 +654,11 @@ export class ChunkBinXml {
           return null;
         }
       } else {
-        if (size % w !== 0) this.warnings.push({ message: `array of type 0x${elem.toString(16)} has ragged size ${size}`, offset: p });
+        if (size % w !== 0)
+          this.warnings.push({
+            message: `array of type 0x${elem.toString(16)} has ragged size ${size}`,
+            offset: p,
+          });
         for (let q = p; q + w <= p + size; q += w) {
           const v = this.decode(elem, q, w);
           if (v !== null && (typeof v === 'string' || v.k === 'n')) items.push(v);

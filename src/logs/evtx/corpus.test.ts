@@ -34,7 +34,8 @@ function walk(dir: string, out: string[] = []): string[] {
 function normaliseTimes(v: unknown): unknown {
   if (typeof v === 'string') return v.replace(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})\d*Z$/, '$1Z');
   if (Array.isArray(v)) return v.map(normaliseTimes);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseTimes(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseTimes(x)]));
   return v;
 }
 
@@ -50,7 +51,10 @@ describe('EVTX corpus (evtx_index.json, libevtx counts)', () => {
     const issues: Issue[] = [];
     const counts: Record<string, number> = {};
     let n = 0;
-    for (const ev of parseEvtx(readFileSync(path.join(root, entry.path)), { file: entry.path, onIssue: (i) => issues.push(i) })) {
+    for (const ev of parseEvtx(readFileSync(path.join(root, entry.path)), {
+      file: entry.path,
+      onIssue: (i) => issues.push(i),
+    })) {
       n++;
       const k = channelEventKey(ev.event);
       counts[k] = (counts[k] ?? 0) + 1;
@@ -67,26 +71,37 @@ describe('EVTX corpus (evtx_index.json, libevtx counts)', () => {
  * data; the test checks our value is the oracle's and the rest of the event is equal.
  */
 const KNOWN_JSON_ERRATA: Record<string, { field: string; evtx: string; json: string }> = {
-  'ad691d92-15f2-4181-9aa4-723c74f9ddc3.evtx': { field: 'ParentCommandLine', evtx: 'C:\\Windows\\Explorer.EXE', json: 'C:\\Windows\\Explorer.exe' },
+  'ad691d92-15f2-4181-9aa4-723c74f9ddc3.evtx': {
+    field: 'ParentCommandLine',
+    evtx: 'C:\\Windows\\Explorer.EXE',
+    json: 'C:\\Windows\\Explorer.exe',
+  },
 };
 
 describe('Sigma regression data (evtx_dump JSON pairs)', () => {
   const root = sharedData('sigma', 'regression_data');
-  const files = walk(root).filter((f) => f.endsWith('.evtx')).sort();
+  const files = walk(root)
+    .filter((f) => f.endsWith('.evtx'))
+    .sort();
 
   it('finds the 151 EVTX cases', () => {
     expect(files.length).toBe(151);
   });
 
   it.each(files.map((f) => [path.relative(root, f), f] as const))('%s', (_name, file) => {
-    const expected = [...parseEvtxJson(readFileSync(file.replace(/\.evtx$/, '.json')))].map((r) => normaliseTimes(r.event));
+    const expected = [...parseEvtxJson(readFileSync(file.replace(/\.evtx$/, '.json')))].map((r) =>
+      normaliseTimes(r.event),
+    );
     const issues: Issue[] = [];
-    const got = [...parseEvtx(readFileSync(file), { file, onIssue: (i) => issues.push(i) })].map((e) => normaliseTimes(JSON.parse(JSON.stringify(e.event))));
+    const got = [...parseEvtx(readFileSync(file), { file, onIssue: (i) => issues.push(i) })].map((e) =>
+      normaliseTimes(JSON.parse(JSON.stringify(e.event))),
+    );
     expect(issues).toEqual([]);
     expect(got.length).toBeGreaterThan(0);
     const erratum = KNOWN_JSON_ERRATA[path.basename(file)];
     if (erratum) {
-      const data = (e: unknown): Record<string, unknown> => (e as { Event: { EventData: Record<string, unknown> } }).Event.EventData;
+      const data = (e: unknown): Record<string, unknown> =>
+        (e as { Event: { EventData: Record<string, unknown> } }).Event.EventData;
       expect(data(expected[0])[erratum.field]).toBe(erratum.json);
       expect(data(got[0])[erratum.field]).toBe(erratum.evtx);
       data(expected[0])[erratum.field] = erratum.evtx;

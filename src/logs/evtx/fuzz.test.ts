@@ -43,9 +43,15 @@ function sample(rel: string, chunks?: number): Buffer {
 const SAMPLES: [string, Buffer][] = [
   ['powersploit-security.evtx', sample('DeepBlueCLI/powersploit-security.evtx')],
   ['psattack-security.evtx', sample('DeepBlueCLI/psattack-security.evtx')],
-  ['de_unmanagedpowershell.evtx', sample('EVTX-ATTACK-SAMPLES/Defense Evasion/de_unmanagedpowershell_psinject_sysmon_7_8_10.evtx')],
+  [
+    'de_unmanagedpowershell.evtx',
+    sample('EVTX-ATTACK-SAMPLES/Defense Evasion/de_unmanagedpowershell_psinject_sysmon_7_8_10.evtx'),
+  ],
   // Two populated chunks, so damage to one chunk can be checked against the others.
-  ['Sysmon_UACME_64-2chunks.evtx', sample('EVTX-ATTACK-SAMPLES/Privilege Escalation/Sysmon_UACME_64.evtx', 2)],
+  [
+    'Sysmon_UACME_64-2chunks.evtx',
+    sample('EVTX-ATTACK-SAMPLES/Privilege Escalation/Sysmon_UACME_64.evtx', 2),
+  ],
 ];
 
 const PER_SAMPLE = 2600; // 4 × 2600 = 10,400 mutations
@@ -73,7 +79,11 @@ describe('EVTX reader under corruption', () => {
       } else if (kind === 1) {
         if (slots > 1 && next() < 0.5) {
           zeroedChunk = Math.floor(next() * slots);
-          buf.fill(0, FILE_HEADER_SIZE + zeroedChunk * CHUNK_SIZE, FILE_HEADER_SIZE + (zeroedChunk + 1) * CHUNK_SIZE);
+          buf.fill(
+            0,
+            FILE_HEADER_SIZE + zeroedChunk * CHUNK_SIZE,
+            FILE_HEADER_SIZE + (zeroedChunk + 1) * CHUNK_SIZE,
+          );
         } else {
           const at = Math.floor(next() * buf.length);
           buf.fill(0, at, Math.min(buf.length, at + 1 + Math.floor(next() * 4096)));
@@ -119,7 +129,11 @@ describe('EVTX reader under corruption', () => {
         const cut = file.length - FILE_HEADER_SIZE;
         const partial = cut > 0 ? cut % CHUNK_SIZE : 0;
         const partialStart = file.length - partial;
-        if (partial >= 8 && file.toString('latin1', partialStart, partialStart + 8) === 'ElfChnk\0' && !out.issues.some((i) => i.code === 'truncated')) {
+        if (
+          partial >= 8 &&
+          file.toString('latin1', partialStart, partialStart + 8) === 'ElfChnk\0' &&
+          !out.issues.some((i) => i.code === 'truncated')
+        ) {
           bad.push(`mutation ${m}: truncated chunk not reported`);
         }
       }
@@ -142,8 +156,12 @@ describe('EVTX reader under corruption', () => {
     const first = run(original, name).events[1]!;
     buf.writeUInt32LE(0xffff, first.offset + 4); // impossible record size
     const { events, issues } = run(buf, name);
-    expect(issues.find((i) => i.code === 'parse-error')).toEqual(expect.objectContaining({ file: name, offset: first.offset }));
-    expect(issues.find((i) => i.code === 'checksum-mismatch')).toEqual(expect.objectContaining({ file: name, offset: FILE_HEADER_SIZE + 52 }));
+    expect(issues.find((i) => i.code === 'parse-error')).toEqual(
+      expect.objectContaining({ file: name, offset: first.offset }),
+    );
+    expect(issues.find((i) => i.code === 'checksum-mismatch')).toEqual(
+      expect.objectContaining({ file: name, offset: FILE_HEADER_SIZE + 52 }),
+    );
     // The reader resynchronises on the next record signature.
     expect(events.length).toBe(run(original, name).events.length - 1);
     expect(path.basename(name)).toBe(name);

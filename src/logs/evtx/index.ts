@@ -13,7 +13,14 @@ import type { EvtxEvent, EvtxOptions } from './parse.js';
 import { parseEvtx } from './parse.js';
 import type { LogReadOptions, LogReader, LogRecord } from '../types.js';
 
-export { parseEvtx, parseChunk, readFileHeader, chunkOffsets, CHUNK_SIZE, FILE_HEADER_SIZE } from './parse.js';
+export {
+  parseEvtx,
+  parseChunk,
+  readFileHeader,
+  chunkOffsets,
+  CHUNK_SIZE,
+  FILE_HEADER_SIZE,
+} from './parse.js';
 export type { EvtxEvent, EvtxOptions, EvtxFileHeader } from './parse.js';
 export { readEvtxFiles, EvtxPool, suggestWorkers, INLINE_BELOW_BYTES } from './pool.js';
 export type { EvtxPoolOptions, EvtxBatch } from './pool.js';
@@ -22,7 +29,10 @@ export type { EvtxTaskMode } from './task.js';
 export type { JsonValue } from './render.js';
 
 /** Streams the events of an EVTX file (path) or buffer; problems go to `options.onIssue`. */
-export async function* readEvtx(input: Uint8Array | string, options: EvtxOptions = {}): AsyncGenerator<EvtxEvent> {
+export async function* readEvtx(
+  input: Uint8Array | string,
+  options: EvtxOptions = {},
+): AsyncGenerator<EvtxEvent> {
   if (typeof input !== 'string') {
     yield* parseEvtx(input, options);
     return;
@@ -32,7 +42,12 @@ export async function* readEvtx(input: Uint8Array | string, options: EvtxOptions
   try {
     fh = await open(input, 'r');
   } catch (e) {
-    opts.onIssue?.(issue('unreadable', `cannot open: ${e instanceof Error ? e.message : String(e)}`, { file: opts.file, pluginId: 'logs/evtx' }));
+    opts.onIssue?.(
+      issue('unreadable', `cannot open: ${e instanceof Error ? e.message : String(e)}`, {
+        file: opts.file,
+        pluginId: 'logs/evtx',
+      }),
+    );
     return;
   }
   try {
@@ -49,10 +64,21 @@ export async function* readEvtx(input: Uint8Array | string, options: EvtxOptions
       yield* parseChunk(chunk, off, opts);
     }
     if (header.valid && found !== header.chunkCount) {
-      opts.onIssue?.(issue('invalid-value', `file header lists ${header.chunkCount} chunks, found ${found} by walking the file`, { file: opts.file, offset: 42, pluginId: 'logs/evtx' }));
+      opts.onIssue?.(
+        issue(
+          'invalid-value',
+          `file header lists ${header.chunkCount} chunks, found ${found} by walking the file`,
+          { file: opts.file, offset: 42, pluginId: 'logs/evtx' },
+        ),
+      );
     }
   } catch (e) {
-    opts.onIssue?.(issue('unreadable', `read failed: ${e instanceof Error ? e.message : String(e)}`, { file: opts.file, pluginId: 'logs/evtx' }));
+    opts.onIssue?.(
+      issue('unreadable', `read failed: ${e instanceof Error ? e.message : String(e)}`, {
+        file: opts.file,
+        pluginId: 'logs/evtx',
+      }),
+    );
   } finally {
     await fh.close();
   }

@@ -65,7 +65,14 @@ function report(opts: EvtxOptions, code: IssueCode, message: string, offset: num
 /** Checks the file header (signature, CRC32 of its first 120 bytes); problems become issues. */
 export function readFileHeader(buf: Uint8Array, opts: EvtxOptions = {}): EvtxFileHeader {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const none: EvtxFileHeader = { valid: false, chunkCount: 0, nextRecordId: 0, flags: 0, majorVersion: 0, minorVersion: 0 };
+  const none: EvtxFileHeader = {
+    valid: false,
+    chunkCount: 0,
+    nextRecordId: 0,
+    flags: 0,
+    majorVersion: 0,
+    minorVersion: 0,
+  };
   if (b.length < 128) {
     report(opts, 'truncated', `file is ${b.length} bytes, shorter than the EVTX file header`, 0);
     return none;
@@ -77,7 +84,12 @@ export function readFileHeader(buf: Uint8Array, opts: EvtxOptions = {}): EvtxFil
   const stored = b.readUInt32LE(124);
   const actual = crc32(b.subarray(0, 120));
   if (stored !== actual) {
-    report(opts, 'checksum-mismatch', `file header CRC32 is 0x${stored.toString(16)}, computed 0x${actual.toString(16)}`, 124);
+    report(
+      opts,
+      'checksum-mismatch',
+      `file header CRC32 is 0x${stored.toString(16)}, computed 0x${actual.toString(16)}`,
+      124,
+    );
   }
   return {
     valid: true,
@@ -121,14 +133,24 @@ export function* parseChunk(chunk: Buffer, fileOffset: number, opts: EvtxOptions
   const stored = chunk.readUInt32LE(124);
   const actual = crc32(chunk.subarray(128, 512), crc32(chunk.subarray(0, 120)));
   if (stored !== actual) {
-    report(opts, 'checksum-mismatch', `chunk header CRC32 is 0x${stored.toString(16)}, computed 0x${actual.toString(16)}`, fileOffset + 124);
+    report(
+      opts,
+      'checksum-mismatch',
+      `chunk header CRC32 is 0x${stored.toString(16)}, computed 0x${actual.toString(16)}`,
+      fileOffset + 124,
+    );
   }
   const freeSpace = chunk.readUInt32LE(48);
   if (freeSpace >= CHUNK_HEADER_SIZE && freeSpace <= chunk.length) {
     const dataStored = chunk.readUInt32LE(52);
     const dataActual = crc32(chunk.subarray(CHUNK_HEADER_SIZE, freeSpace));
     if (dataStored !== dataActual) {
-      report(opts, 'checksum-mismatch', `chunk records CRC32 is 0x${dataStored.toString(16)}, computed 0x${dataActual.toString(16)}`, fileOffset + 52);
+      report(
+        opts,
+        'checksum-mismatch',
+        `chunk records CRC32 is 0x${dataStored.toString(16)}, computed 0x${dataActual.toString(16)}`,
+        fileOffset + 52,
+      );
     }
   } else {
     report(opts, 'invalid-value', `chunk free space offset ${freeSpace} out of range`, fileOffset + 48);
@@ -164,7 +186,8 @@ export function* parseChunk(chunk: Buffer, fileOffset: number, opts: EvtxOptions
     const written = filetimeText(chunk, p + 16);
     try {
       const nodes = bx.parseRecord(p + 24, p + size - 4);
-      for (const w of bx.warnings) report(opts, 'invalid-value', `record ${recordId}: ${w.message}`, fileOffset + w.offset);
+      for (const w of bx.warnings)
+        report(opts, 'invalid-value', `record ${recordId}: ${w.message}`, fileOffset + w.offset);
       yield { recordId, written, offset: fileOffset + p, event: renderRecord(nodes) };
     } catch (e) {
       const off = e instanceof BinXmlError && e.offset >= 0 && e.offset < chunk.length ? e.offset : p;
@@ -176,10 +199,26 @@ export function* parseChunk(chunk: Buffer, fileOffset: number, opts: EvtxOptions
   }
   // A record right after the free-space offset that continues the sequence was written after the
   // chunk header was last updated (a log copied while in use): say so, it is read with `recover`.
-  if (opts.recover !== true && lastId >= 0 && p === dataEnd && p + 28 <= chunk.length && chunk.readUInt32LE(p) === 0x2a2a) {
+  if (
+    opts.recover !== true &&
+    lastId >= 0 &&
+    p === dataEnd &&
+    p + 28 <= chunk.length &&
+    chunk.readUInt32LE(p) === 0x2a2a
+  ) {
     const size = chunk.readUInt32LE(p + 4);
-    if (size >= 28 && p + size <= chunk.length && chunk.readUInt32LE(p + size - 4) === size && Number(chunk.readBigUInt64LE(p + 8)) === lastId + 1) {
-      report(opts, 'invalid-value', `record ${lastId + 1} follows the chunk's free-space offset (header not updated); read it with recover`, fileOffset + p);
+    if (
+      size >= 28 &&
+      p + size <= chunk.length &&
+      chunk.readUInt32LE(p + size - 4) === size &&
+      Number(chunk.readBigUInt64LE(p + 8)) === lastId + 1
+    ) {
+      report(
+        opts,
+        'invalid-value',
+        `record ${lastId + 1} follows the chunk's free-space offset (header not updated); read it with recover`,
+        fileOffset + p,
+      );
     }
   }
 }
@@ -196,6 +235,11 @@ export function* parseEvtx(buf: Uint8Array, opts: EvtxOptions = {}): Generator<E
     yield* parseChunk(chunk, off, opts);
   }
   if (header.valid && found !== header.chunkCount) {
-    report(opts, 'invalid-value', `file header lists ${header.chunkCount} chunks, found ${found} by walking the file`, 42);
+    report(
+      opts,
+      'invalid-value',
+      `file header lists ${header.chunkCount} chunks, found ${found} by walking the file`,
+      42,
+    );
   }
 }

@@ -33,7 +33,11 @@ function startWorker(): Worker {
   const self = import.meta.url;
   if (self.endsWith('.ts')) {
     // Running from sources (tests): load the TypeScript worker through tsx's loader API.
-    const api = pathToFileURL(createRequire(self).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const api = pathToFileURL(
+      createRequire(self)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
     const entry = new URL('./worker.ts', self).href;
     const code = `(async () => { const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(entry)}); })();`;
     return new Worker(code, { eval: true });
@@ -41,7 +45,12 @@ function startWorker(): Worker {
   return new Worker(new URL('./worker.js', self));
 }
 
-function planTasks(paths: readonly string[], mode: EvtxTaskMode, per: number, recover: boolean): { tasks: EvtxTask[]; early: Issue[] } {
+function planTasks(
+  paths: readonly string[],
+  mode: EvtxTaskMode,
+  per: number,
+  recover: boolean,
+): { tasks: EvtxTask[]; early: Issue[] } {
   const tasks: EvtxTask[] = [];
   const early: Issue[] = [];
   for (const file of paths) {
@@ -49,7 +58,12 @@ function planTasks(paths: readonly string[], mode: EvtxTaskMode, per: number, re
     try {
       size = statSync(file).size;
     } catch (e) {
-      early.push(issue('unreadable', `cannot stat: ${e instanceof Error ? e.message : String(e)}`, { file, pluginId: 'logs/evtx' }));
+      early.push(
+        issue('unreadable', `cannot stat: ${e instanceof Error ? e.message : String(e)}`, {
+          file,
+          pluginId: 'logs/evtx',
+        }),
+      );
       continue;
     }
     const slots = Math.max(0, Math.ceil((size - FILE_HEADER_SIZE) / CHUNK_SIZE));
@@ -58,7 +72,15 @@ function planTasks(paths: readonly string[], mode: EvtxTaskMode, per: number, re
       continue;
     }
     for (let c = 0; c < slots; c += per) {
-      tasks.push({ id: tasks.length, file, fromChunk: c, toChunk: Math.min(slots, c + per), header: c === 0, mode, recover });
+      tasks.push({
+        id: tasks.length,
+        file,
+        fromChunk: c,
+        toChunk: Math.min(slots, c + per),
+        header: c === 0,
+        mode,
+        recover,
+      });
     }
   }
   return { tasks, early };
@@ -91,7 +113,10 @@ export class EvtxPool {
   }
 
   /** Reads `paths` and yields ordered batches; one read at a time per pool. */
-  async *read(paths: readonly string[], options: Omit<EvtxPoolOptions, 'workers'> = {}): AsyncGenerator<EvtxBatch> {
+  async *read(
+    paths: readonly string[],
+    options: Omit<EvtxPoolOptions, 'workers'> = {},
+  ): AsyncGenerator<EvtxBatch> {
     if (this.busy) throw new Error('EvtxPool.read called while another read is running');
     this.busy = true;
     try {
@@ -102,14 +127,25 @@ export class EvtxPool {
     }
   }
 
-  private async *run(paths: readonly string[], options: Omit<EvtxPoolOptions, 'workers'>): AsyncGenerator<EvtxBatch> {
+  private async *run(
+    paths: readonly string[],
+    options: Omit<EvtxPoolOptions, 'workers'>,
+  ): AsyncGenerator<EvtxBatch> {
     const mode = options.mode ?? 'events';
     const per = Math.max(1, options.chunksPerTask ?? 16);
     const { tasks, early } = planTasks(paths, mode, per, options.recover === true);
     if (early.length) {
       yield {
-        id: -1, file: early[0]!.file ?? '', events: [], lines: '', records: 0, bytes: 0, counts: {}, issues: early,
-        chunksFound: 0, headerChunkCount: null,
+        id: -1,
+        file: early[0]!.file ?? '',
+        events: [],
+        lines: '',
+        records: 0,
+        bytes: 0,
+        counts: {},
+        issues: early,
+        chunksFound: 0,
+        headerChunkCount: null,
       };
     }
     // Per file: chunk signatures found vs the header's chunk count, checked after its last task.
@@ -122,7 +158,13 @@ export class EvtxPool {
       if (r.headerChunkCount !== null) f.header = r.headerChunkCount;
       found.set(r.file, f);
       if (lastTaskOf.get(r.file) === r.id && f.header !== null && f.header !== f.n && f.n > 0) {
-        r.issues.push(issue('invalid-value', `file header lists ${f.header} chunks, found ${f.n} by walking the file`, { file: r.file, offset: 42, pluginId: 'logs/evtx' }));
+        r.issues.push(
+          issue('invalid-value', `file header lists ${f.header} chunks, found ${f.n} by walking the file`, {
+            file: r.file,
+            offset: 42,
+            pluginId: 'logs/evtx',
+          }),
+        );
       }
       return r;
     };
@@ -137,7 +179,8 @@ export class EvtxPool {
     let next = 0;
     let emitted = 0;
     const feed = (): void => {
-      while (this.idle.length && next < tasks.length && next - emitted < maxInFlight) this.idle.pop()!.postMessage(tasks[next++]);
+      while (this.idle.length && next < tasks.length && next - emitted < maxInFlight)
+        this.idle.pop()!.postMessage(tasks[next++]);
     };
     this.onResult = (w, r) => {
       results.set(r.id, r);
@@ -196,8 +239,13 @@ export function suggestWorkers(paths: readonly string[], requested?: number): nu
  * @example
  * for await (const b of readEvtxFiles(['Security.evtx'], { workers: 2 })) for (const e of b.events) use(e.event);
  */
-export async function* readEvtxFiles(paths: readonly string[], options: EvtxPoolOptions = {}): AsyncGenerator<EvtxBatch> {
-  const pool = new EvtxPool(options.workers !== undefined ? Math.max(0, Math.floor(options.workers)) : suggestWorkers(paths));
+export async function* readEvtxFiles(
+  paths: readonly string[],
+  options: EvtxPoolOptions = {},
+): AsyncGenerator<EvtxBatch> {
+  const pool = new EvtxPool(
+    options.workers !== undefined ? Math.max(0, Math.floor(options.workers)) : suggestWorkers(paths),
+  );
   try {
     yield* pool.read(paths, options);
   } finally {

@@ -20,7 +20,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 type JsonObject = { [key: string]: JsonValue };
 
 function setKey(obj: JsonObject, key: string, value: JsonValue): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
 

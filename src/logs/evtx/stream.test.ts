@@ -40,16 +40,24 @@ describe('readEvtx and readEvtxFiles', () => {
       expect(b.issues).toEqual([]);
       events.push(...b.events);
     }
-    for await (const b of readEvtxFiles(FILES, { workers, mode: 'jsonl', chunksPerTask: 4 })) lines.push(...b.lines.split('\n').filter(Boolean));
+    for await (const b of readEvtxFiles(FILES, { workers, mode: 'jsonl', chunksPerTask: 4 }))
+      lines.push(...b.lines.split('\n').filter(Boolean));
     expect(events).toEqual(expected);
-    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(expected.map((e) => JSON.parse(JSON.stringify(e.event)) as unknown));
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(
+      expected.map((e) => JSON.parse(JSON.stringify(e.event)) as unknown),
+    );
     expect(path.basename(FILES[2]!)).toMatch(/many/);
   });
 
   it('parses small inputs in-thread unless workers are asked for', () => {
     expect(suggestWorkers(FILES.slice(1, 2))).toBe(0); // 68 KiB
     expect(suggestWorkers(FILES.slice(1, 2), 2)).toBe(0);
-    expect(suggestWorkers(Array.from({ length: 8 }, () => FILES[0]!), 2)).toBe(2); // 8 × 1.1 MB
+    expect(
+      suggestWorkers(
+        Array.from({ length: 8 }, () => FILES[0]!),
+        2,
+      ),
+    ).toBe(2); // 8 × 1.1 MB
   });
 
   it('exposes the LogReader interface', () => {

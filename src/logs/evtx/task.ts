@@ -44,7 +44,8 @@ export interface EvtxTaskResult {
 /** `Channel|EventID` key of an evtx_dump event (EventID may carry Qualifiers as `#text`). */
 export function channelEventKey(event: Record<string, unknown>): string {
   const ev = event['Event'] as Record<string, unknown> | null | undefined;
-  const sys = (ev && typeof ev === 'object' ? ev['System'] : undefined) as Record<string, unknown> | null | undefined;
+  const sys = (ev && typeof ev === 'object' ? ev['System'] : undefined) as
+    Record<string, unknown> | null | undefined;
   let id: unknown = sys && typeof sys === 'object' ? sys['EventID'] : undefined;
   if (id !== null && typeof id === 'object') id = (id as Record<string, unknown>)['#text'];
   const ch: unknown = sys && typeof sys === 'object' ? sys['Channel'] : undefined;
@@ -54,8 +55,16 @@ export function channelEventKey(event: Record<string, unknown>): string {
 /** Runs one task synchronously. Never throws: I/O errors become `unreadable` issues. */
 export function runEvtxTask(task: EvtxTask): EvtxTaskResult {
   const res: EvtxTaskResult = {
-    id: task.id, file: task.file, events: [], lines: '', records: 0, bytes: 0, counts: {}, issues: [],
-    chunksFound: 0, headerChunkCount: null,
+    id: task.id,
+    file: task.file,
+    events: [],
+    lines: '',
+    records: 0,
+    bytes: 0,
+    counts: {},
+    issues: [],
+    chunksFound: 0,
+    headerChunkCount: null,
   };
   const opts = { file: task.file, onIssue: (i: Issue) => res.issues.push(i), recover: task.recover };
   let fd = -1;
@@ -87,7 +96,12 @@ export function runEvtxTask(task: EvtxTask): EvtxTaskResult {
     }
     if (parts.length) res.lines = parts.join('\n') + '\n';
   } catch (e) {
-    res.issues.push(issue('unreadable', `cannot read: ${e instanceof Error ? e.message : String(e)}`, { file: task.file, pluginId: 'logs/evtx' }));
+    res.issues.push(
+      issue('unreadable', `cannot read: ${e instanceof Error ? e.message : String(e)}`, {
+        file: task.file,
+        pluginId: 'logs/evtx',
+      }),
+    );
   } finally {
     if (fd >= 0) closeSync(fd);
   }

@@ -24,8 +24,26 @@ export function guidText(buf: Uint8Array, off: number): string {
     return HEX[b >> 4]! + HEX[b & 15]!;
   };
   return (
-    h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' +
-    h(10) + h(11) + h(12) + h(13) + h(14) + h(15)
+    h(3) +
+    h(2) +
+    h(1) +
+    h(0) +
+    '-' +
+    h(5) +
+    h(4) +
+    '-' +
+    h(7) +
+    h(6) +
+    '-' +
+    h(8) +
+    h(9) +
+    '-' +
+    h(10) +
+    h(11) +
+    h(12) +
+    h(13) +
+    h(14) +
+    h(15)
   );
 }
 
@@ -44,9 +62,20 @@ export function filetimeText(buf: Buffer, off: number): string | null {
   const y = d.getUTCFullYear();
   if (y < 0 || y > 9999) return null;
   return (
-    pad(y, 4) + '-' + pad(d.getUTCMonth() + 1, 2) + '-' + pad(d.getUTCDate(), 2) + 'T' +
-    pad(d.getUTCHours(), 2) + ':' + pad(d.getUTCMinutes(), 2) + ':' + pad(d.getUTCSeconds(), 2) + '.' +
-    pad(micros, 6) + 'Z'
+    pad(y, 4) +
+    '-' +
+    pad(d.getUTCMonth() + 1, 2) +
+    '-' +
+    pad(d.getUTCDate(), 2) +
+    'T' +
+    pad(d.getUTCHours(), 2) +
+    ':' +
+    pad(d.getUTCMinutes(), 2) +
+    ':' +
+    pad(d.getUTCSeconds(), 2) +
+    '.' +
+    pad(micros, 6) +
+    'Z'
   );
 }
 
@@ -54,8 +83,20 @@ export function filetimeText(buf: Buffer, off: number): string | null {
 export function systemtimeText(buf: Buffer, off: number): string {
   const u = (i: number): number => buf.readUInt16LE(off + i * 2);
   return (
-    pad(u(0), 4) + '-' + pad(u(1), 2) + '-' + pad(u(3), 2) + 'T' + pad(u(4), 2) + ':' + pad(u(5), 2) + ':' +
-    pad(u(6), 2) + '.' + pad(u(7) * 1000, 6) + 'Z'
+    pad(u(0), 4) +
+    '-' +
+    pad(u(1), 2) +
+    '-' +
+    pad(u(3), 2) +
+    'T' +
+    pad(u(4), 2) +
+    ':' +
+    pad(u(5), 2) +
+    ':' +
+    pad(u(6), 2) +
+    '.' +
+    pad(u(7) * 1000, 6) +
+    'Z'
   );
 }
 
