@@ -19,6 +19,9 @@ export const sigmaImporter = {
   matches(file) {
     return file.lowerName.endsWith('.yml') || file.lowerName.endsWith('.yaml');
   },
+  sniff(head) {
+    return /^(detection|correlation|filter|logsource):/m.test(head.toString('utf8'));
+  },
   import(input: ImporterInput): ImporterResult {
     const intel = { sources: [], advisories: [], indicators: [], rules: [] } as ImporterResult['intel'];
     const where = { file: input.file.path, pluginId: SIGMA_IMPORTER_ID };

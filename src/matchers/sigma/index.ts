@@ -7,7 +7,7 @@ export { SigmaEngine, SIGMA_MATCHER_ID, eventFromLog, eventFromNet } from './eng
 export type { SigmaEngineOptions, SigmaEngineStats, CompiledRule } from './engine.js';
 export { sigmaTimeline, timelineCsv, timelineJsonl } from './timeline.js';
 export type { TimelineRow } from './timeline.js';
-export { compileStats, loadSigmaRules } from './stats.js';
+export { compileStats, formatCompileStats, loadSigmaRules } from './stats.js';
 export type { CompileStats } from './stats.js';
 export { prepareEvent } from './event.js';
 

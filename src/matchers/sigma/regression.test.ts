@@ -12,7 +12,7 @@ import { sharedData } from '../../../test/fixtures.js';
 import type { Finding } from '../../core/finding.js';
 import { parseEvtx } from '../../logs/evtx/index.js';
 import { SigmaEngine } from './engine.js';
-import { compileStats, loadSigmaRules } from './stats.js';
+import { compileStats, formatCompileStats, loadSigmaRules } from './stats.js';
 import { observationOf, splitConcatenatedJson } from './test-helpers.js';
 
 const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'];
@@ -76,7 +76,12 @@ describe('SigmaHQ rule set compiles', () => {
     expect(s.total).toBeGreaterThan(3000);
     expect(s.compiled + s.unsupported.length).toBe(s.total);
     expect(s.compiled / s.total).toBeGreaterThanOrEqual(0.99);
+    const text = formatCompileStats(s);
+    expect(text.split('\n')[0]).toBe(
+      `sigma rules: ${s.total} total, ${s.compiled} compiled (${((100 * s.compiled) / s.total).toFixed(2)}%), ${s.unsupported.length} unsupported, ${s.unrouted.length} compiled but unrouted`,
+    );
     for (const u of s.unsupported) {
+      expect(text).toContain(u.reason);
       expect(u.file).toMatch(/\.yml$/);
       expect(u.reason.length).toBeGreaterThan(10);
     }

@@ -66,3 +66,14 @@ export async function compileStats(rulesDir: string | readonly string[], opts: S
     unrouted: engine.stats.unrouted.map((u) => ({ file: u.file, logsource: u.logsource })),
   };
 }
+
+/** Renders compile statistics as text for `chainhunt intel stats` (one line per unsupported rule). */
+export function formatCompileStats(s: CompileStats): string {
+  const pct = s.total ? ((100 * s.compiled) / s.total).toFixed(2) : '0.00';
+  const lines = [`sigma rules: ${s.total} total, ${s.compiled} compiled (${pct}%), ${s.unsupported.length} unsupported, ${s.unrouted.length} compiled but unrouted`];
+  for (const u of [...s.unsupported].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) lines.push(`  unsupported  ${u.file}: ${u.reason}`);
+  const byLs = new Map<string, number>();
+  for (const u of s.unrouted) byLs.set(u.logsource, (byLs.get(u.logsource) ?? 0) + 1);
+  for (const [ls, n] of [...byLs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`  unrouted     ${n} × ${ls}`);
+  return lines.join('\n') + '\n';
+}
