@@ -17,7 +17,49 @@ function rng(seed: number): () => number {
   };
 }
 
-const TOKENS = ['{', '}', '[', ']', '"', "'", ':', ',', '\n', '  ', '-', '@', '/', 'node_modules/', '__proto__', 'constructor', 'null', 'true', '1e999', '\u0000', '\uFEFF', '#', '(', ')', 'npm:', 'workspace:', 'link:', 'file:', 'lockfileVersion', '"version"', 'version: ', '{}', '[]', '\\', '\\u12', '\r\n', '*', '&a', '!!str', '|', '>'];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  ':',
+  ',',
+  '\n',
+  '  ',
+  '-',
+  '@',
+  '/',
+  'node_modules/',
+  '__proto__',
+  'constructor',
+  'null',
+  'true',
+  '1e999',
+  '\u0000',
+  '\uFEFF',
+  '#',
+  '(',
+  ')',
+  'npm:',
+  'workspace:',
+  'link:',
+  'file:',
+  'lockfileVersion',
+  '"version"',
+  'version: ',
+  '{}',
+  '[]',
+  '\\',
+  '\\u12',
+  '\r\n',
+  '*',
+  '&a',
+  '!!str',
+  '|',
+  '>',
+];
 
 /** Produces `count` mutants of the seeds. */
 export function* mutants(seeds: readonly Buffer[], count: number, seed = 1): Generator<Buffer> {
@@ -30,7 +72,11 @@ export function* mutants(seeds: readonly Buffer[], count: number, seed = 1): Gen
       const pos = Math.floor(r() * (b.length + 1));
       const op = Math.floor(r() * 6);
       if (op === 0 && b.length > 0) b[Math.min(pos, b.length - 1)] = Math.floor(r() * 256);
-      else if (op === 1) b = Buffer.concat([b.subarray(0, pos), b.subarray(Math.min(b.length, pos + 1 + Math.floor(r() * 16)))]);
+      else if (op === 1)
+        b = Buffer.concat([
+          b.subarray(0, pos),
+          b.subarray(Math.min(b.length, pos + 1 + Math.floor(r() * 16))),
+        ]);
       else if (op === 2) b = Buffer.concat([b.subarray(0, pos), Buffer.from(pick(TOKENS)), b.subarray(pos)]);
       else if (op === 3) b = b.subarray(0, pos);
       else if (op === 4) {
@@ -47,7 +93,11 @@ export function* mutants(seeds: readonly Buffer[], count: number, seed = 1): Gen
 }
 
 /** Runs `parse` over `count` mutants; returns how many produced any observation (sanity). */
-export function fuzzParser(parse: (b: Buffer) => CollectorResult, seeds: readonly Buffer[], count = 10_000): { withPackages: number; withIssues: number } {
+export function fuzzParser(
+  parse: (b: Buffer) => CollectorResult,
+  seeds: readonly Buffer[],
+  count = 10_000,
+): { withPackages: number; withIssues: number } {
   let withPackages = 0;
   let withIssues = 0;
   for (const m of mutants(seeds, count)) {

@@ -55,7 +55,9 @@ export function snykCases(type: string, lockName: string, defaultIncludeDev: boo
     };
     const rootPkg = exp.graph.nodes.find((n) => n.nodeId === exp.graph.rootNodeId)?.pkgId;
     const mp = path.join(path.dirname(lock), 'package.json');
-    const manifest = existsSync(mp) ? (JSON.parse(readFileSync(mp, 'utf8')) as Record<string, unknown>) : undefined;
+    const manifest = existsSync(mp)
+      ? (JSON.parse(readFileSync(mp, 'utf8')) as Record<string, unknown>)
+      : undefined;
     const expected = new Set(exp.pkgs.map((p) => p.id).filter((id) => id !== rootPkg));
     // Upstream's option is not recorded in plain expected.json files; the data says it: a graph
     // holding one of the root's devDependencies (that is not also a dependency) included dev deps.
@@ -69,7 +71,13 @@ export function snykCases(type: string, lockName: string, defaultIncludeDev: boo
       lockfile: lock,
       scope: path.relative(path.dirname(lock), path.dirname(f)) || '.',
       manifest,
-      includeDev: /dev-deps-included/.test(f) ? true : /dev-deps-excluded/.test(f) ? false : defaultIncludeDev === 'infer' ? dataSaysDev : defaultIncludeDev,
+      includeDev: /dev-deps-included/.test(f)
+        ? true
+        : /dev-deps-excluded/.test(f)
+          ? false
+          : defaultIncludeDev === 'infer'
+            ? dataSaysDev
+            : defaultIncludeDev,
       expected,
     });
   }
@@ -106,14 +114,20 @@ export interface KnownDiff {
 export function checkCase(
   c: SnykCase,
   ours: Set<string>,
-  known: Record<string, KnownDiff & { extraCount?: number; extraIncludes?: string[]; oursExactly?: string[] }>,
+  known: Record<
+    string,
+    KnownDiff & { extraCount?: number; extraIncludes?: string[]; oursExactly?: string[] }
+  >,
 ): { ok: boolean; detail: string } {
   const d = diffSets(c.expected, ours);
   const k = known[c.id];
   if (!k) return { ok: d.missing.length === 0 && d.extra.length === 0, detail: JSON.stringify(d) };
   if (k.oursExactly) {
     const want = [...k.oursExactly].sort();
-    return { ok: JSON.stringify([...ours].sort()) === JSON.stringify(want), detail: JSON.stringify([...ours].sort()) };
+    return {
+      ok: JSON.stringify([...ours].sort()) === JSON.stringify(want),
+      detail: JSON.stringify([...ours].sort()),
+    };
   }
   const missOk = JSON.stringify(d.missing) === JSON.stringify([...(k.missing ?? [])].sort());
   let extraOk: boolean;

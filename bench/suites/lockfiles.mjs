@@ -69,10 +69,21 @@ function writeFiles(dir) {
   for (const i of stack) prod[i] = 1;
   while (stack.length) {
     const x = stack.pop();
-    for (const d of pkgs[x].deps) if (!prod[d]) { prod[d] = 1; stack.push(d); }
+    for (const d of pkgs[x].deps)
+      if (!prod[d]) {
+        prod[d] = 1;
+        stack.push(d);
+      }
   }
   // package-lock.json v3 (flat, as npm hoists when there are no conflicts)
-  const packages = { '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies } };
+  const packages = {
+    '': {
+      name: manifest.name,
+      version: manifest.version,
+      dependencies: manifest.dependencies,
+      devDependencies: manifest.devDependencies,
+    },
+  };
   pkgs.forEach((p, i) => {
     const base = p.name.startsWith('@') ? p.name.split('/')[1] : p.name;
     const e = {
@@ -81,20 +92,46 @@ function writeFiles(dir) {
       integrity: `sha512-${Buffer.from(`${p.name}@${p.version}`).toString('base64')}==`,
     };
     if (!prod[i]) e.dev = true;
-    if (p.deps.length) e.dependencies = Object.fromEntries(p.deps.map((d) => [pkgs[d].name, `^${pkgs[d].version}`]));
+    if (p.deps.length)
+      e.dependencies = Object.fromEntries(p.deps.map((d) => [pkgs[d].name, `^${pkgs[d].version}`]));
     packages[`node_modules/${p.name}`] = e;
   });
-  writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }, null, 2));
+  writeFileSync(
+    path.join(dir, 'package-lock.json'),
+    JSON.stringify(
+      { name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages },
+      null,
+      2,
+    ),
+  );
   // pnpm-lock.yaml v9
   const q = (s) => (s.startsWith('@') ? `'${s}'` : s);
-  const lines = ["lockfileVersion: '9.0'", '', 'settings:', '  autoInstallPeers: true', '  excludeLinksFromLockfile: false', '', 'importers:', '', '  .:'];
-  for (const [field, deps] of [['dependencies', manifest.dependencies], ['devDependencies', manifest.devDependencies]]) {
+  const lines = [
+    "lockfileVersion: '9.0'",
+    '',
+    'settings:',
+    '  autoInstallPeers: true',
+    '  excludeLinksFromLockfile: false',
+    '',
+    'importers:',
+    '',
+    '  .:',
+  ];
+  for (const [field, deps] of [
+    ['dependencies', manifest.dependencies],
+    ['devDependencies', manifest.devDependencies],
+  ]) {
     lines.push(`    ${field}:`);
-    for (const [n, v] of Object.entries(deps)) lines.push(`      ${q(n)}:`, `        specifier: ${v}`, `        version: ${v}`);
+    for (const [n, v] of Object.entries(deps))
+      lines.push(`      ${q(n)}:`, `        specifier: ${v}`, `        version: ${v}`);
   }
   lines.push('', 'packages:', '');
   for (const p of pkgs) {
-    lines.push(`  ${q(`${p.name}@${p.version}`)}:`, `    resolution: {integrity: sha512-${Buffer.from(`${p.name}@${p.version}`).toString('base64')}==}`, '');
+    lines.push(
+      `  ${q(`${p.name}@${p.version}`)}:`,
+      `    resolution: {integrity: sha512-${Buffer.from(`${p.name}@${p.version}`).toString('base64')}==}`,
+      '',
+    );
   }
   lines.push('snapshots:', '');
   for (const p of pkgs) {
@@ -114,7 +151,10 @@ async function worker(who, kind, dir) {
   const file = path.join(dir, lockName);
   let run;
   if (who === 'chainhunt') {
-    const mod = kind === 'npm' ? await import('../../dist/collectors/npm-lock/parse.js') : await import('../../dist/collectors/pnpm-lock/parse.js');
+    const mod =
+      kind === 'npm'
+        ? await import('../../dist/collectors/npm-lock/parse.js')
+        : await import('../../dist/collectors/pnpm-lock/parse.js');
     const parse = kind === 'npm' ? mod.parseNpmLock : mod.parsePnpmLock;
     run = async () => {
       const res = parse(readFileSync(file), file);
@@ -123,7 +163,14 @@ async function worker(who, kind, dir) {
   } else {
     const snyk = await import('snyk-nodejs-lockfile-parser');
     const lib = snyk.default ?? snyk;
-    const opts = { includeDevDeps: false, includeOptionalDeps: true, strictOutOfSync: false, pruneCycles: true, pruneWithinTopLevelDeps: true, honorAliases: true };
+    const opts = {
+      includeDevDeps: false,
+      includeOptionalDeps: true,
+      strictOutOfSync: false,
+      pruneCycles: true,
+      pruneWithinTopLevelDeps: true,
+      honorAliases: true,
+    };
     run = async () => {
       const pkgJson = readFileSync(path.join(dir, 'package.json'), 'utf8');
       const lock = readFileSync(file, 'utf8');
@@ -158,11 +205,20 @@ async function main() {
       for (const who of ['chainhunt', 'snyk-nodejs-lockfile-parser']) {
         const runs = [];
         for (let i = 0; i < RUNS; i++) {
-          const r = spawnSync(process.execPath, ['--max-old-space-size=4096', self, '--worker', who, kind, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+          const r = spawnSync(
+            process.execPath,
+            ['--max-old-space-size=4096', self, '--worker', who, kind, dir],
+            { encoding: 'utf8', maxBuffer: 1 << 20 },
+          );
           if (r.status !== 0) throw new Error(`${who} ${kind} failed: ${r.stderr}`);
           runs.push(JSON.parse(r.stdout));
         }
-        res[who] = { ms: median(runs.map((x) => x.ms)), cpuMs: median(runs.map((x) => x.cpuMs)), rss: median(runs.map((x) => x.rss)), count: runs[0].count };
+        res[who] = {
+          ms: median(runs.map((x) => x.ms)),
+          cpuMs: median(runs.map((x) => x.cpuMs)),
+          rss: median(runs.map((x) => x.rss)),
+          count: runs[0].count,
+        };
       }
       const ours = res['chainhunt'];
       const peer = res['snyk-nodejs-lockfile-parser'];
@@ -179,7 +235,8 @@ async function main() {
           speedup_cpu: who === 'chainhunt' ? `${(peer.cpuMs / ours.cpuMs).toFixed(1)}x` : '1.0x',
         });
       }
-      if (ours.count !== peer.count) console.warn(`warning: ${file}: chainhunt found ${ours.count} non-dev packages, peer ${peer.count}`);
+      if (ours.count !== peer.count)
+        console.warn(`warning: ${file}: chainhunt found ${ours.count} non-dev packages, peer ${peer.count}`);
     }
     const size = (f) => Math.round(readFileSync(path.join(dir, f)).length / 1024 / 1024);
     writeResults('lockfiles', rows, {

@@ -45,10 +45,20 @@ export function isValidNpmName(name: string): boolean {
  *
  * @example npmPurl('@babel/core', '7.0.0') // 'pkg:npm/%40babel/core@7.0.0'
  */
-export function npmPurl(name: string, version: string | undefined, qualifiers?: Record<string, string>): string {
+export function npmPurl(
+  name: string,
+  version: string | undefined,
+  qualifiers?: Record<string, string>,
+): string {
   // Fast path for the common case, identical to packageurl-js output (checked in npm.test.ts):
   // names are lower-cased, these characters need no percent-encoding.
-  if (qualifiers === undefined && version !== undefined && version !== '' && SAFE_NAME.test(name) && SAFE_VERSION.test(version)) {
+  if (
+    qualifiers === undefined &&
+    version !== undefined &&
+    version !== '' &&
+    SAFE_NAME.test(name) &&
+    SAFE_VERSION.test(version)
+  ) {
     const lower = name.toLowerCase();
     return lower.startsWith('@') ? `pkg:npm/%40${lower.slice(1)}@${version}` : `pkg:npm/${lower}@${version}`;
   }
@@ -73,10 +83,27 @@ export function classifySpec(spec: string): NpmSourceKind {
   const s = spec.trim();
   if (s.startsWith('workspace:')) return 'workspace';
   if (s.startsWith('link:')) return 'link';
-  if (s.startsWith('file:') || s.startsWith('portal:') || s.startsWith('./') || s.startsWith('../') || s.startsWith('/') || s.startsWith('~/')) return 'file';
-  if (/^(git\+|git:|github:|gitlab:|bitbucket:|gist:)/.test(s) || /^ssh:\/\//.test(s) || /^[\w.-]+@[\w.-]+:/.test(s)) return 'git';
+  if (
+    s.startsWith('file:') ||
+    s.startsWith('portal:') ||
+    s.startsWith('./') ||
+    s.startsWith('../') ||
+    s.startsWith('/') ||
+    s.startsWith('~/')
+  )
+    return 'file';
+  if (
+    /^(git\+|git:|github:|gitlab:|bitbucket:|gist:)/.test(s) ||
+    /^ssh:\/\//.test(s) ||
+    /^[\w.-]+@[\w.-]+:/.test(s)
+  )
+    return 'git';
   if (/^https?:\/\//.test(s)) {
-    if (/\.git(#|$)/.test(s) || /^https?:\/\/(github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+(#|$)/.test(s)) return 'git';
+    if (
+      /\.git(#|$)/.test(s) ||
+      /^https?:\/\/(github\.com|gitlab\.com|bitbucket\.org)\/[^/]+\/[^/]+(#|$)/.test(s)
+    )
+      return 'git';
     return 'tarball';
   }
   // `user/repo` or `user/repo#ref` (GitHub shorthand) — but not `@scope/name`.
@@ -283,11 +310,21 @@ function qualifiersFor(r: NpmRecord): Record<string, string> | undefined {
  * every occurrence has them, `direct` when any has) and locations, and returns sorted observations.
  */
 export function toObservations(records: readonly NpmRecord[], file: string): Observed[] {
-  interface Acc { r: NpmRecord; lines: number[]; dev: boolean; optional: boolean; direct: boolean | undefined; sortKey: string }
+  interface Acc {
+    r: NpmRecord;
+    lines: number[];
+    dev: boolean;
+    optional: boolean;
+    direct: boolean | undefined;
+    sortKey: string;
+  }
   const byKey = new Map<string, Acc>();
   for (const r of records) {
     const base = `${r.name}\u0000${r.version}`;
-    const key = r.source === 'registry' && r.resolved === undefined ? base : `${base}\u0000${r.source}\u0000${r.resolved ?? ''}`;
+    const key =
+      r.source === 'registry' && r.resolved === undefined
+        ? base
+        : `${base}\u0000${r.source}\u0000${r.resolved ?? ''}`;
     let a = byKey.get(key);
     if (!a) {
       a = { r, lines: [], dev: true, optional: true, direct: undefined, sortKey: key };
@@ -298,7 +335,9 @@ export function toObservations(records: readonly NpmRecord[], file: string): Obs
     a.optional &&= r.optional === true;
     if (r.direct !== undefined) a.direct = (a.direct ?? false) || r.direct;
   }
-  const accs = [...byKey.values()].sort((x, y) => (x.sortKey < y.sortKey ? -1 : x.sortKey > y.sortKey ? 1 : 0));
+  const accs = [...byKey.values()].sort((x, y) =>
+    x.sortKey < y.sortKey ? -1 : x.sortKey > y.sortKey ? 1 : 0,
+  );
   const out: Observed[] = [];
   for (const a of accs) {
     let locations: SourceLocation[];
@@ -329,7 +368,11 @@ export function toObservations(records: readonly NpmRecord[], file: string): Obs
  * Only keys accepted by `want` are recorded; a key seen twice keeps its first line. With
  * `ordered`, every such key is appended there in document order instead.
  */
-export function jsonKeyLines(text: string, want: (key: string) => boolean, ordered?: KeyLine[]): Map<string, number> {
+export function jsonKeyLines(
+  text: string,
+  want: (key: string) => boolean,
+  ordered?: KeyLine[],
+): Map<string, number> {
   const out = new Map<string, number>();
   const n = text.length;
   let pos = 0;
@@ -341,7 +384,11 @@ export function jsonKeyLines(text: string, want: (key: string) => boolean, order
     let s = pos;
     while (s < end && (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9)) s++;
     let e = end;
-    while (e > s && (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 13 || text.charCodeAt(e - 1) === 9)) e--;
+    while (
+      e > s &&
+      (text.charCodeAt(e - 1) === 32 || text.charCodeAt(e - 1) === 13 || text.charCodeAt(e - 1) === 9)
+    )
+      e--;
     const last = text.charCodeAt(e - 1);
     if (text.charCodeAt(s) === 34 && (last === 123 || last === 91)) {
       const q = text.indexOf('"', s + 1);
@@ -416,10 +463,15 @@ export function jsonObjectKeys(text: string): KeyLine[] {
  * Decodes a lockfile's bytes (BOM-aware, strict UTF-8/UTF-16), returning the text or an issue
  * (`empty` for a blank file, `encoding` for bytes that are not text).
  */
-export function decodeLockfile(content: Uint8Array, file: string, pluginId: string): { text: string } | { issue: Issue } {
+export function decodeLockfile(
+  content: Uint8Array,
+  file: string,
+  pluginId: string,
+): { text: string } | { issue: Issue } {
   if (content.length === 0) return { issue: issue('empty', 'file is empty', { file, pluginId }) };
   const d = decodeText(content);
   if (!d) return { issue: issue('encoding', 'file is not valid UTF-8/UTF-16 text', { file, pluginId }) };
-  if (d.text.trim().length === 0) return { issue: issue('empty', 'file holds only whitespace', { file, pluginId }) };
+  if (d.text.trim().length === 0)
+    return { issue: issue('empty', 'file holds only whitespace', { file, pluginId }) };
   return { text: d.text };
 }

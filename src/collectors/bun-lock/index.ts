@@ -15,8 +15,12 @@ export const bunLockCollector = {
   },
   collect(input: CollectorInput): CollectorResult {
     if (input.file.lowerName === 'bun.lockb') {
-      const why = 'binary bun.lockb is not read; run `bun install --save-text-lockfile` (Bun >= 1.1.39) to write bun.lock';
-      return { observations: [], issues: [issue('unsupported', why, { file: input.file.path, pluginId: BUN_LOCK_ID })] };
+      const why =
+        'binary bun.lockb is not read; run `bun install --save-text-lockfile` (Bun >= 1.1.39) to write bun.lock';
+      return {
+        observations: [],
+        issues: [issue('unsupported', why, { file: input.file.path, pluginId: BUN_LOCK_ID })],
+      };
     }
     return parseBunLock(input.content, input.file.path);
   },

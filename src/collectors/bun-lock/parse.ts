@@ -5,7 +5,15 @@
 import { issue } from '../../core/issue.js';
 import type { Issue } from '../../core/issue.js';
 import type { CollectorResult } from '../../core/plugin.js';
-import { classifySpec, decodeLockfile, graphRecords, isRecord, isValidNpmName, stringEntries, toObservations } from '../../util/npm.js';
+import {
+  classifySpec,
+  decodeLockfile,
+  graphRecords,
+  isRecord,
+  isValidNpmName,
+  stringEntries,
+  toObservations,
+} from '../../util/npm.js';
 import type { NpmEdge, NpmGraph, NpmNode, NpmParseOptions, NpmSourceKind } from '../../util/npm.js';
 
 /** Plugin id, used on issues. */
@@ -118,12 +126,22 @@ export function parseBunLock(content: Uint8Array, file: string, opts: NpmParseOp
   try {
     doc = JSON.parse(json);
   } catch (e) {
-    return { observations: [], issues: [issue('parse-error', `not valid JSONC: ${(e as Error).message}`, at())] };
+    return {
+      observations: [],
+      issues: [issue('parse-error', `not valid JSONC: ${(e as Error).message}`, at())],
+    };
   }
-  if (!isRecord(doc)) return { observations: [], issues: [issue('invalid-value', 'lockfile is not an object', at())] };
+  if (!isRecord(doc))
+    return { observations: [], issues: [issue('invalid-value', 'lockfile is not an object', at())] };
   const lv = doc['lockfileVersion'];
   if (typeof lv !== 'number' || lv < 0 || lv > 1) {
-    issues.push(issue('unsupported', `lockfileVersion ${JSON.stringify(lv ?? null)} is not supported (0 and 1 are)`, at()));
+    issues.push(
+      issue(
+        'unsupported',
+        `lockfileVersion ${JSON.stringify(lv ?? null)} is not supported (0 and 1 are)`,
+        at(),
+      ),
+    );
     return { observations: [], issues };
   }
   const lines = keyLines(json);
@@ -143,19 +161,33 @@ export function parseBunLock(content: Uint8Array, file: string, opts: NpmParseOp
     const line = lines.get(key);
     const where = line === undefined ? at() : { ...at(), line };
     if (!Array.isArray(v) || typeof v[0] !== 'string') {
-      issues.push(issue('invalid-value', `packages[${JSON.stringify(key)}]: expected [ "name@version", … ]`, where));
+      issues.push(
+        issue('invalid-value', `packages[${JSON.stringify(key)}]: expected [ "name@version", … ]`, where),
+      );
       continue;
     }
     const ident = v[0];
     const atIdx = ident.indexOf('@', ident.startsWith('@') ? 1 : 0);
     if (atIdx <= 0) {
-      issues.push(issue('invalid-value', `packages[${JSON.stringify(key)}]: ${JSON.stringify(ident)} is not name@version`, where));
+      issues.push(
+        issue(
+          'invalid-value',
+          `packages[${JSON.stringify(key)}]: ${JSON.stringify(ident)} is not name@version`,
+          where,
+        ),
+      );
       continue;
     }
     const name = ident.slice(0, atIdx);
     const spec = ident.slice(atIdx + 1);
     if (!isValidNpmName(name) || spec === '') {
-      issues.push(issue('invalid-value', `packages[${JSON.stringify(key)}]: invalid package ${JSON.stringify(ident)}`, where));
+      issues.push(
+        issue(
+          'invalid-value',
+          `packages[${JSON.stringify(key)}]: invalid package ${JSON.stringify(ident)}`,
+          where,
+        ),
+      );
       continue;
     }
     let source: NpmSourceKind = classifySpec(spec);
@@ -175,7 +207,8 @@ export function parseBunLock(content: Uint8Array, file: string, opts: NpmParseOp
     } else {
       if (isRecord(v[1])) info = v[1];
       resolved = spec;
-      if (source === 'tarball' && /\.(tgz|tar\.gz)$/.test(spec) === false && classifySpec(spec) === 'tarball') source = 'tarball';
+      if (source === 'tarball' && /\.(tgz|tar\.gz)$/.test(spec) === false && classifySpec(spec) === 'tarball')
+        source = 'tarball';
     }
     const node: NpmNode = { key, name, version: spec, source, deps: [] };
     if (line !== undefined) node.line = line;
@@ -186,12 +219,17 @@ export function parseBunLock(content: Uint8Array, file: string, opts: NpmParseOp
   }
   for (const [node, info] of pending) {
     const segs = keySegments(node.key);
-    for (const [field, type] of [['dependencies', 'prod'], ['optionalDependencies', 'optional'], ['peerDependencies', 'peer']] as const) {
+    for (const [field, type] of [
+      ['dependencies', 'prod'],
+      ['optionalDependencies', 'optional'],
+      ['peerDependencies', 'peer'],
+    ] as const) {
       const peerMeta = isRecord(info['optionalPeers']) ? info['optionalPeers'] : undefined;
       for (const [dep] of stringEntries(info[field])) {
         const t = resolve(segs, dep);
         if (t === undefined) continue;
-        const optionalPeer = Array.isArray(info['optionalPeers']) && (info['optionalPeers'] as unknown[]).includes(dep);
+        const optionalPeer =
+          Array.isArray(info['optionalPeers']) && (info['optionalPeers'] as unknown[]).includes(dep);
         node.deps.push({ to: t, type: type === 'peer' && (optionalPeer || peerMeta) ? 'optional' : type });
       }
     }

@@ -6,7 +6,8 @@ import { installedFolderName, NODE_MODULES_ID, parseInstalledPackage } from './p
 export const nodeModulesCollector = {
   id: NODE_MODULES_ID,
   version: 1,
-  description: 'installed npm packages: node_modules/<name>/package.json and node_modules/@scope/<name>/package.json',
+  description:
+    'installed npm packages: node_modules/<name>/package.json and node_modules/@scope/<name>/package.json',
   matches(file: FileRef): boolean {
     return file.lowerName === 'package.json' && installedFolderName(file.path) !== undefined;
   },

@@ -21,7 +21,8 @@ export function installedFolderName(path: string): string | undefined {
   const dir = parts[parts.length - 2]!;
   const up = parts[parts.length - 3]!;
   if (up === 'node_modules') return dir.startsWith('@') || dir.startsWith('.') ? undefined : dir;
-  if (up.startsWith('@') && up.length > 1 && parts.length >= 4 && parts[parts.length - 4] === 'node_modules') return `${up}/${dir}`;
+  if (up.startsWith('@') && up.length > 1 && parts.length >= 4 && parts[parts.length - 4] === 'node_modules')
+    return `${up}/${dir}`;
   return undefined;
 }
 
@@ -38,20 +39,31 @@ export function parseInstalledPackage(content: Uint8Array, file: string): Collec
   try {
     doc = JSON.parse(dec.text);
   } catch (e) {
-    return { observations: [], issues: [issue('parse-error', `not valid JSON: ${(e as Error).message}`, at)] };
+    return {
+      observations: [],
+      issues: [issue('parse-error', `not valid JSON: ${(e as Error).message}`, at)],
+    };
   }
-  if (!isRecord(doc)) return { observations: [], issues: [issue('invalid-value', 'package.json is not an object', at)] };
+  if (!isRecord(doc))
+    return { observations: [], issues: [issue('invalid-value', 'package.json is not an object', at)] };
   const nameField = doc['name'];
   const version = doc['version'];
   const name = typeof nameField === 'string' && nameField !== '' ? nameField : folder;
   if (name === undefined || !isValidNpmName(name)) {
-    return { observations: [], issues: [issue('invalid-value', `invalid package name ${JSON.stringify(nameField ?? null)}`, at)] };
+    return {
+      observations: [],
+      issues: [issue('invalid-value', `invalid package name ${JSON.stringify(nameField ?? null)}`, at)],
+    };
   }
   if (typeof version !== 'string' || version === '') {
     return { observations: [], issues: [issue('invalid-value', `${name}: missing version`, at)] };
   }
   const rec: NpmRecord = { name, version, line: 1, source: 'registry' };
-  if (doc['_resolved'] !== undefined && typeof doc['_resolved'] === 'string' && /^git/.test(doc['_resolved'])) {
+  if (
+    doc['_resolved'] !== undefined &&
+    typeof doc['_resolved'] === 'string' &&
+    /^git/.test(doc['_resolved'])
+  ) {
     rec.source = 'git';
     rec.resolved = doc['_resolved'];
   }

@@ -9,9 +9,13 @@ import { parseNpmLock } from './parse.js';
 
 const dir = (): string => sharedData('lockfiles', 'osv-scalibr', 'javascript', 'packagelockjson', 'testdata');
 const read = (f: string): Buffer => readFileSync(path.join(dir(), f));
-const ids = (obs: Observed[]): string[] => obs.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
+const ids = (obs: Observed[]): string[] =>
+  obs.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
 const pkg = (obs: Observed[], id: string): Extract<Observed, { kind: 'package' }> | undefined =>
-  obs.find((o): o is Extract<Observed, { kind: 'package' }> => o.kind === 'package' && `${o.name}@${o.version}` === id);
+  obs.find(
+    (o): o is Extract<Observed, { kind: 'package' }> =>
+      o.kind === 'package' && `${o.name}@${o.version}` === id,
+  );
 
 describe('npm-lock collector', () => {
   it('matches lockfile names only', () => {
@@ -27,7 +31,11 @@ describe('npm-lock collector', () => {
         lockfileVersion: 3,
         packages: {
           '': { dependencies: { alias: 'npm:@s/real@^1', g: 'github:u/g' }, devDependencies: { d: '1' } },
-          'node_modules/alias': { name: '@s/real', version: '1.2.3', resolved: 'https://registry.npmjs.org/@s/real/-/real-1.2.3.tgz' },
+          'node_modules/alias': {
+            name: '@s/real',
+            version: '1.2.3',
+            resolved: 'https://registry.npmjs.org/@s/real/-/real-1.2.3.tgz',
+          },
           'node_modules/d': { version: '1.0.0', dev: true, dependencies: { o: '1' } },
           'node_modules/o': { version: '2.0.0', dev: true, optional: true },
           'node_modules/g': { version: '0.1.0', resolved: 'git+ssh://git@github.com/u/g.git#abc123' },
@@ -42,14 +50,21 @@ describe('npm-lock collector', () => {
     const real = pkg(res.observations, '@s/real@1.2.3')!;
     expect(real.purl).toBe('pkg:npm/%40s/real@1.2.3');
     expect(real.direct).toBe(true);
-    expect(real.locations[0]!.line).toBe(lock.split('\n').findIndex((l) => l.includes('"node_modules/alias"')) + 1);
+    expect(real.locations[0]!.line).toBe(
+      lock.split('\n').findIndex((l) => l.includes('"node_modules/alias"')) + 1,
+    );
     expect(pkg(res.observations, 'd@1.0.0')).toMatchObject({ dev: true, direct: true });
     expect(pkg(res.observations, 'o@2.0.0')).toMatchObject({ dev: true, optional: true, direct: false });
-    expect(pkg(res.observations, 'g@0.1.0')!.purl).toBe('pkg:npm/g@0.1.0?vcs_url=git%2Bssh%3A%2F%2Fgit%40github.com%2Fu%2Fg.git%23abc123');
+    expect(pkg(res.observations, 'g@0.1.0')!.purl).toBe(
+      'pkg:npm/g@0.1.0?vcs_url=git%2Bssh%3A%2F%2Fgit%40github.com%2Fu%2Fg.git%23abc123',
+    );
   });
 
   it('reads v1 nested dependencies and aliases', () => {
-    const lock = { lockfileVersion: 1, dependencies: { a: { version: 'npm:b@1.0.0', dependencies: { c: { version: '2.0.0', dev: true } } } } };
+    const lock = {
+      lockfileVersion: 1,
+      dependencies: { a: { version: 'npm:b@1.0.0', dependencies: { c: { version: '2.0.0', dev: true } } } },
+    };
     const res = parseNpmLock(Buffer.from(JSON.stringify(lock, null, 2)), 'package-lock.json');
     expect(ids(res.observations)).toEqual(['b@1.0.0', 'c@2.0.0']);
     expect(pkg(res.observations, 'c@2.0.0')!.dev).toBe(true);
@@ -60,31 +75,59 @@ describe('npm-lock collector', () => {
     expect(parseNpmLock(Buffer.from(''), 'p').issues[0]!.code).toBe('empty');
     expect(parseNpmLock(Buffer.from('{'), 'p').issues[0]!.code).toBe('parse-error');
     expect(parseNpmLock(Buffer.from('null'), 'p').issues[0]!.code).toBe('invalid-value');
-    expect(parseNpmLock(Buffer.from('{"lockfileVersion":9,"packages":{}}'), 'p').issues[0]!.code).toBe('unsupported');
-    const bad = parseNpmLock(Buffer.from('{"lockfileVersion":3,"packages":{"node_modules/x":{},"node_modules/__proto__":{"version":"1.0.0"}}}'), 'p');
+    expect(parseNpmLock(Buffer.from('{"lockfileVersion":9,"packages":{}}'), 'p').issues[0]!.code).toBe(
+      'unsupported',
+    );
+    const bad = parseNpmLock(
+      Buffer.from(
+        '{"lockfileVersion":3,"packages":{"node_modules/x":{},"node_modules/__proto__":{"version":"1.0.0"}}}',
+      ),
+      'p',
+    );
     expect(bad.issues.map((i) => i.code)).toEqual(['invalid-value', 'invalid-value']);
   });
 
   describe('osv-scalibr fixtures', () => {
     it('parses every fixture, with a clear issue for the broken ones', () => {
-      const files = readdirSync(dir(), { recursive: true }).map(String).filter((f) => statSync(path.join(dir(), f)).isFile());
+      const files = readdirSync(dir(), { recursive: true })
+        .map(String)
+        .filter((f) => statSync(path.join(dir(), f)).isFile());
       expect(files.length).toBeGreaterThan(20);
       for (const f of files) {
         const res = parseNpmLock(read(f), f);
-        if (f.startsWith('null')) expect(res.issues.map((i) => i.code), f).toEqual(['invalid-value']);
+        if (f.startsWith('null'))
+          expect(
+            res.issues.map((i) => i.code),
+            f,
+          ).toEqual(['invalid-value']);
         else if (f.startsWith('empty')) expect(res.observations, f).toEqual([]);
-        else if (f.includes('commits.v2')) expect(res.issues.map((i) => i.message), f).toEqual(['packages["node_modules/raven-js"]: missing version']);
+        else if (f.includes('commits.v2'))
+          expect(
+            res.issues.map((i) => i.message),
+            f,
+          ).toEqual(['packages["node_modules/raven-js"]: missing version']);
         else expect(res.issues, f).toEqual([]);
       }
     });
     it('reads names and versions (representative set)', () => {
       expect(ids(parseNpmLock(read('one-package.v1.json'), 'x').observations)).toEqual(['wrappy@1.0.2']);
       expect(ids(parseNpmLock(read('one-package.v2.json'), 'x').observations)).toEqual(['wrappy@1.0.2']);
-      expect(ids(parseNpmLock(read('scoped-packages.v2.json'), 'x').observations)).toEqual(['@babel/code-frame@7.0.0', 'wrappy@1.0.2']);
-      expect(ids(parseNpmLock(read('alias.v2.json'), 'x').observations)).toEqual(['@babel/code-frame@7.0.0', 'string-width@4.2.0', 'string-width@5.1.2']);
-      expect(ids(parseNpmLock(read('nested-dependencies.v1.json'), 'x').observations)).toEqual(
-        ['postcss-calc@7.0.1', 'postcss@6.0.23', 'postcss@7.0.16', 'supports-color@5.5.0', 'supports-color@6.1.0'],
-      );
+      expect(ids(parseNpmLock(read('scoped-packages.v2.json'), 'x').observations)).toEqual([
+        '@babel/code-frame@7.0.0',
+        'wrappy@1.0.2',
+      ]);
+      expect(ids(parseNpmLock(read('alias.v2.json'), 'x').observations)).toEqual([
+        '@babel/code-frame@7.0.0',
+        'string-width@4.2.0',
+        'string-width@5.1.2',
+      ]);
+      expect(ids(parseNpmLock(read('nested-dependencies.v1.json'), 'x').observations)).toEqual([
+        'postcss-calc@7.0.1',
+        'postcss@6.0.23',
+        'postcss@7.0.16',
+        'supports-color@5.5.0',
+        'supports-color@6.1.0',
+      ]);
       const opt = parseNpmLock(read('optional-package.v1.json'), 'x').observations;
       expect(pkg(opt, 'supports-color@5.5.0')!.optional).toBe(true);
       expect(pkg(opt, 'wrappy@1.0.2')).toMatchObject({ dev: true, optional: true });
@@ -106,11 +149,16 @@ describe('npm-lock collector', () => {
       });
       expect(demos.length).toBeGreaterThan(0);
       for (const d of demos) {
-        const ours = parseNpmLock(readFileSync(path.join(root(), d, 'package-lock.json')), 'package-lock.json');
+        const ours = parseNpmLock(
+          readFileSync(path.join(root(), d, 'package-lock.json')),
+          'package-lock.json',
+        );
         expect(ours.issues).toEqual([]);
         const purls = ours.observations.map((o) => (o.kind === 'package' ? o.purl : '')).sort();
         for (const bom of readdirSync(path.join(root(), d)).filter((f) => f.startsWith('bom.'))) {
-          const doc = JSON.parse(readFileSync(path.join(root(), d, bom), 'utf8')) as { components: { purl: string }[] };
+          const doc = JSON.parse(readFileSync(path.join(root(), d, bom), 'utf8')) as {
+            components: { purl: string }[];
+          };
           const theirs = doc.components.map((c) => c.purl).sort();
           expect(purls, `${d}/${bom}`).toEqual(theirs);
         }
@@ -119,7 +167,13 @@ describe('npm-lock collector', () => {
   });
 
   it('survives 10,000 mutated inputs', { timeout: 120_000 }, () => {
-    const seeds = ['alias.v2.json', 'commits.v1.json', 'files.v2.json', 'nested-dependencies.v1.json', 'bundled-dependencies.v3.json'].map(read);
+    const seeds = [
+      'alias.v2.json',
+      'commits.v1.json',
+      'files.v2.json',
+      'nested-dependencies.v1.json',
+      'bundled-dependencies.v3.json',
+    ].map(read);
     const r = fuzzParser((b) => parseNpmLock(b, 'package-lock.json'), seeds);
     expect(r.withIssues).toBeGreaterThan(0);
     expect(r.withPackages).toBeGreaterThan(0);

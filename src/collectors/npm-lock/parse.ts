@@ -23,12 +23,6 @@ import type { NpmEdge, NpmGraph, NpmNode, NpmParseOptions, NpmSourceKind } from 
 /** Plugin id, used on issues. */
 export const NPM_LOCK_ID = 'collectors/npm-lock';
 
-const DEP_FIELDS: readonly [string, NpmEdge['type']][] = [
-  ['dependencies', 'prod'],
-  ['optionalDependencies', 'optional'],
-  ['peerDependencies', 'peer'],
-];
-
 /**
  * Parses an npm lockfile into package observations. Never throws: problems are issues.
  *
@@ -45,7 +39,10 @@ export function parseNpmLock(content: Uint8Array, file: string, opts: NpmParseOp
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { observations: [], issues: [issue('parse-error', `not valid JSON: ${(e as Error).message}`, at())] };
+    return {
+      observations: [],
+      issues: [issue('parse-error', `not valid JSON: ${(e as Error).message}`, at())],
+    };
   }
   if (!isRecord(doc)) {
     return { observations: [], issues: [issue('invalid-value', 'lockfile is not a JSON object', at())] };
@@ -74,7 +71,12 @@ type At = (line?: number) => { file: string; pluginId: string; line?: number };
  * Resolves `dep` as Node does from the package at `from` (walking up `node_modules`). `nested`
  * holds the paths that have a `node_modules` folder of their own, so most lookups are one probe.
  */
-function resolveFrom(from: string, dep: string, has: (k: string) => boolean, nested: Set<string>): string | undefined {
+function resolveFrom(
+  from: string,
+  dep: string,
+  has: (k: string) => boolean,
+  nested: Set<string>,
+): string | undefined {
   let base = from;
   for (;;) {
     if (base === '') {
@@ -92,7 +94,13 @@ function resolveFrom(from: string, dep: string, has: (k: string) => boolean, nes
 
 function sourceOf(resolved: string | undefined): NpmSourceKind {
   if (resolved === undefined) return 'registry';
-  if (resolved.startsWith('https://') && resolved.endsWith('.tgz') && resolved.includes('/-/') && !resolved.includes('#')) return 'registry';
+  if (
+    resolved.startsWith('https://') &&
+    resolved.endsWith('.tgz') &&
+    resolved.includes('/-/') &&
+    !resolved.includes('#')
+  )
+    return 'registry';
   const k = classifySpec(resolved);
   if (k === 'tarball' && isRegistryTarball(resolved)) return 'registry';
   return k;
@@ -103,7 +111,13 @@ function isRegistryTarball(url: string): boolean {
   return /\/-\/[^/]+\.tgz(\?.*)?$/.test(url);
 }
 
-function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGraph, issues: Issue[], at: At): void {
+function readPackages(
+  pkgs: Record<string, unknown>,
+  text: string,
+  graph: NpmGraph,
+  issues: Issue[],
+  at: At,
+): void {
   const lines = jsonKeyLines(text, (k) => k === '' || k.startsWith('node_modules/') || !k.includes('"'));
   const entries = Object.entries(pkgs);
   const keys = new Set<string>();
@@ -116,7 +130,10 @@ function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGra
     else if (i < 0 && !k.startsWith('node_modules/') && k !== '') nested.add(k);
     if (!isRecord(e) || k === '') continue;
     const resolved = e['resolved'];
-    if (typeof resolved === 'string' && (e['link'] === true || (e['version'] === undefined && Object.hasOwn(pkgs, resolved)))) {
+    if (
+      typeof resolved === 'string' &&
+      (e['link'] === true || (e['version'] === undefined && Object.hasOwn(pkgs, resolved)))
+    ) {
       links.set(k, resolved);
     }
   }
@@ -130,7 +147,13 @@ function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGra
     }
     return cur;
   };
-  const addEdges = (from: string, deps: unknown, type: NpmEdge['type'], out: NpmEdge[], peerMeta?: Record<string, unknown>): void => {
+  const addEdges = (
+    from: string,
+    deps: unknown,
+    type: NpmEdge['type'],
+    out: NpmEdge[],
+    peerMeta?: Record<string, unknown>,
+  ): void => {
     if (!isRecord(deps)) return;
     for (const dep in deps) {
       if (!Object.hasOwn(deps, dep) || typeof deps[dep] !== 'string') continue;
@@ -146,7 +169,9 @@ function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGra
   };
   for (const [k, e] of entries) {
     if (!isRecord(e)) {
-      issues.push(issue('invalid-value', `packages[${JSON.stringify(k)}] is not an object`, at(lines.get(k))));
+      issues.push(
+        issue('invalid-value', `packages[${JSON.stringify(k)}] is not an object`, at(lines.get(k))),
+      );
       continue;
     }
     if (links.has(k)) continue;
@@ -154,21 +179,40 @@ function readPackages(pkgs: Record<string, unknown>, text: string, graph: NpmGra
     addEdges(k, e['dependencies'], 'prod', deps);
     addEdges(k, e['optionalDependencies'], 'optional', deps);
     if (e['peerDependencies'] !== undefined) {
-      addEdges(k, e['peerDependencies'], 'peer', deps, isRecord(e['peerDependenciesMeta']) ? e['peerDependenciesMeta'] : {});
+      addEdges(
+        k,
+        e['peerDependencies'],
+        'peer',
+        deps,
+        isRecord(e['peerDependenciesMeta']) ? e['peerDependenciesMeta'] : {},
+      );
     }
     const project = k === '' || (!k.startsWith('node_modules/') && !k.includes('/node_modules/'));
     if (project) {
       const devEdges: NpmEdge[] = [];
       addEdges(k, e['devDependencies'], 'dev', devEdges);
       graph.importers.set(k === '' ? '.' : k, [...deps, ...devEdges]);
-      graph.nodes.set(k, { key: k, name: typeof e['name'] === 'string' ? e['name'] : k, version: '', source: 'workspace', deps, project: true });
+      graph.nodes.set(k, {
+        key: k,
+        name: typeof e['name'] === 'string' ? e['name'] : k,
+        version: '',
+        source: 'workspace',
+        deps,
+        project: true,
+      });
       continue;
     }
     const line = lines.get(k);
     const name = typeof e['name'] === 'string' ? e['name'] : nameFromNodeModulesPath(k);
     const version = e['version'];
     if (name === undefined || !isValidNpmName(name)) {
-      issues.push(issue('invalid-value', `packages[${JSON.stringify(k)}]: invalid package name ${JSON.stringify(name)}`, at(line)));
+      issues.push(
+        issue(
+          'invalid-value',
+          `packages[${JSON.stringify(k)}]: invalid package name ${JSON.stringify(name)}`,
+          at(line),
+        ),
+      );
       continue;
     }
     if (typeof version !== 'string' || version === '') {
@@ -210,7 +254,9 @@ function readV1(deps: Record<string, unknown>, text: string, graph: NpmGraph, is
       const line = lineOf(depName);
       const key = parent === '' ? `node_modules/${depName}` : `${parent}/node_modules/${depName}`;
       if (!isRecord(e)) {
-        issues.push(issue('invalid-value', `dependencies[${JSON.stringify(depName)}] is not an object`, at(line)));
+        issues.push(
+          issue('invalid-value', `dependencies[${JSON.stringify(depName)}] is not an object`, at(line)),
+        );
         continue;
       }
       let name = depName;

@@ -6,7 +6,14 @@ import { parse as parseYaml } from 'yaml';
 import { issue } from '../../core/issue.js';
 import type { Issue } from '../../core/issue.js';
 import type { CollectorResult } from '../../core/plugin.js';
-import { classifySpec, decodeLockfile, graphRecords, isRecord, isValidNpmName, toObservations } from '../../util/npm.js';
+import {
+  classifySpec,
+  decodeLockfile,
+  graphRecords,
+  isRecord,
+  isValidNpmName,
+  toObservations,
+} from '../../util/npm.js';
 import type { NpmEdge, NpmGraph, NpmNode, NpmParseOptions, NpmSourceKind } from '../../util/npm.js';
 import { parseYamlLite } from './yaml-lite.js';
 
@@ -26,7 +33,11 @@ const IMPORTER_FIELDS: readonly [string, NpmEdge['type']][] = [
  *
  * @example parsePnpmLock(buf, 'pnpm-lock.yaml', { scope: 'packages/a' })
  */
-export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseOptions = {}): CollectorResult {
+export function parsePnpmLock(
+  content: Uint8Array,
+  file: string,
+  opts: NpmParseOptions = {},
+): CollectorResult {
   const issues: Issue[] = [];
   const at = (line?: number): { file: string; pluginId: string; line?: number } =>
     line === undefined ? { file, pluginId: PNPM_LOCK_ID } : { file, pluginId: PNPM_LOCK_ID, line };
@@ -40,13 +51,24 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
     lines = lite.lines;
   } else {
     try {
-      doc = parseYaml(dec.text, { schema: 'failsafe', maxAliasCount: 100, uniqueKeys: false, logLevel: 'error' });
+      doc = parseYaml(dec.text, {
+        schema: 'failsafe',
+        maxAliasCount: 100,
+        uniqueKeys: false,
+        logLevel: 'error',
+      });
     } catch (e) {
-      return { observations: [], issues: [issue('parse-error', `not valid YAML: ${firstLine((e as Error).message)}`, at())] };
+      return {
+        observations: [],
+        issues: [issue('parse-error', `not valid YAML: ${firstLine((e as Error).message)}`, at())],
+      };
     }
   }
   if (!isRecord(doc)) {
-    return { observations: [], issues: [issue('invalid-value', 'not a pnpm lockfile: the YAML document is not a mapping', at())] };
+    return {
+      observations: [],
+      issues: [issue('invalid-value', 'not a pnpm lockfile: the YAML document is not a mapping', at())],
+    };
   }
   if (Object.keys(doc).length === 0) {
     return { observations: [], issues: [issue('empty', 'lockfile has no content', at())] };
@@ -58,7 +80,13 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
   else if (lv >= 6 && lv < 8) dialect = 6;
   else if (lv >= 9 && lv < 10) dialect = 9;
   else {
-    issues.push(issue('unsupported', `lockfileVersion ${JSON.stringify(lvRaw ?? null)} is not supported (5.x, 6.x, 9.x are)`, at(lines.get('lockfileVersion\u0000'))));
+    issues.push(
+      issue(
+        'unsupported',
+        `lockfileVersion ${JSON.stringify(lvRaw ?? null)} is not supported (5.x, 6.x, 9.x are)`,
+        at(lines.get('lockfileVersion\u0000')),
+      ),
+    );
     return { observations: [], issues };
   }
   const graph: NpmGraph = { nodes: new Map(), importers: new Map() };
@@ -78,17 +106,26 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
   const importerPaths = new Set<string>();
   const importerSources: [string, Record<string, unknown>][] = [];
   if (isRecord(doc['importers'])) {
-    for (const [p, imp] of Object.entries(doc['importers'])) if (isRecord(imp)) importerSources.push([p, imp]);
+    for (const [p, imp] of Object.entries(doc['importers']))
+      if (isRecord(imp)) importerSources.push([p, imp]);
   } else {
     importerSources.push(['.', doc]);
   }
   for (const [p] of importerSources) importerPaths.add(p);
 
-  const edgeFor = (from: string, name: string, rawRef: unknown, type: NpmEdge['type'], line?: number): NpmEdge | undefined => {
+  const edgeFor = (
+    from: string,
+    name: string,
+    rawRef: unknown,
+    type: NpmEdge['type'],
+    line?: number,
+  ): NpmEdge | undefined => {
     let ref = rawRef;
     if (isRecord(ref)) ref = ref['version'];
     if (typeof ref !== 'string' || ref === '') {
-      issues.push(issue('invalid-value', `dependency ${JSON.stringify(name)} of ${from} has no version`, at(line)));
+      issues.push(
+        issue('invalid-value', `dependency ${JSON.stringify(name)} of ${from} has no version`, at(line)),
+      );
       return undefined;
     }
     if (ref.startsWith('link:')) {
@@ -115,7 +152,14 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
       }
     }
     graph.importers.set(p, edges);
-    graph.nodes.set(`importer:${p}`, { key: `importer:${p}`, name: p, version: '', source: 'workspace', deps: own, project: true });
+    graph.nodes.set(`importer:${p}`, {
+      key: `importer:${p}`,
+      name: p,
+      version: '',
+      source: 'workspace',
+      deps: own,
+      project: true,
+    });
   }
 
   for (const [key, entry] of Object.entries(table)) {
@@ -136,18 +180,29 @@ export function parsePnpmLock(content: Uint8Array, file: string, opts: NpmParseO
     const localKey = bare.startsWith('file:') || bare.startsWith('link:') ? bare : undefined;
     const version = typeof info['version'] === 'string' ? info['version'] : (parsed?.version ?? localKey);
     if (name === undefined || !isValidNpmName(name)) {
-      issues.push(issue('invalid-value', `${tableName}[${JSON.stringify(key)}]: cannot tell the package name`, at(line)));
+      issues.push(
+        issue(
+          'invalid-value',
+          `${tableName}[${JSON.stringify(key)}]: cannot tell the package name`,
+          at(line),
+        ),
+      );
       continue;
     }
     if (version === undefined || version === '') {
-      issues.push(issue('invalid-value', `${tableName}[${JSON.stringify(key)}]: cannot tell the version`, at(line)));
+      issues.push(
+        issue('invalid-value', `${tableName}[${JSON.stringify(key)}]: cannot tell the version`, at(line)),
+      );
       continue;
     }
     const res = isRecord(info['resolution']) ? info['resolution'] : {};
     const { source, resolved } = sourceOf(key, res, parsed?.version ?? localKey);
     const deps: NpmEdge[] = [];
     const from = `pkg:${key}`;
-    for (const [field, type] of [['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
+    for (const [field, type] of [
+      ['dependencies', 'prod'],
+      ['optionalDependencies', 'optional'],
+    ] as const) {
       const d = e[field];
       if (!isRecord(d)) continue;
       for (const [dn, ref] of Object.entries(d)) {
@@ -216,7 +271,11 @@ function parseKey(key: string, dialect: Dialect): { name: string; version: strin
   return { name: k.slice(0, at), version: k.slice(at + 1) };
 }
 
-function sourceOf(key: string, res: Record<string, unknown>, keyVersion: string | undefined): { source: NpmSourceKind; resolved?: string } {
+function sourceOf(
+  key: string,
+  res: Record<string, unknown>,
+  keyVersion: string | undefined,
+): { source: NpmSourceKind; resolved?: string } {
   if (typeof res['type'] === 'string' && res['type'] === 'git' && typeof res['repo'] === 'string') {
     const commit = typeof res['commit'] === 'string' ? `#${res['commit']}` : '';
     return { source: 'git', resolved: `${res['repo']}${commit}` };
@@ -225,7 +284,8 @@ function sourceOf(key: string, res: Record<string, unknown>, keyVersion: string 
   if (typeof res['tarball'] === 'string') {
     const t = res['tarball'];
     if (t.startsWith('file:')) return { source: 'file', resolved: t };
-    if (/^https?:\/\/codeload\.github\.com\//.test(t) || /^https?:\/\/(gitlab\.com|bitbucket\.org)\//.test(t)) return { source: 'git', resolved: t };
+    if (/^https?:\/\/codeload\.github\.com\//.test(t) || /^https?:\/\/(gitlab\.com|bitbucket\.org)\//.test(t))
+      return { source: 'git', resolved: t };
     if (/\/-\/[^/]+\.tgz$/.test(t) && typeof res['integrity'] === 'string') return { source: 'registry' };
     return { source: 'tarball', resolved: t };
   }

@@ -9,24 +9,30 @@ import { parsePnpmLock } from './parse.js';
 // Deliberate differences, each listed with the same reason in readme.md. Besides these, upstream
 // lists workspace projects themselves as packages (`@test/react@1.0.0`, or `@undefined`); we do
 // not (they are the project's own code), which the test checks per case below.
-const KNOWN: Record<string, Record<string, KnownDiff & { extraCount?: number; extraIncludes?: string[]; oursExactly?: string[] }>> = {
+const KNOWN: Record<
+  string,
+  Record<string, KnownDiff & { extraCount?: number; extraIncludes?: string[]; oursExactly?: string[] }>
+> = {
   'pnpm-lock-v5': {
     'git-protocol-peer-deps/expected.json': {
       extraCount: 211,
       extraIncludes: ['snyk-nodejs-plugin@0.0.0', '@snyk/dep-graph@2.9.0'],
-      reason: 'the git dependency `@snyk/snyk-nodejs-plugin` (lockfile name `snyk-nodejs-plugin`, codeload tarball) and its 210 dependencies are installed; upstream drops that subtree',
+      reason:
+        'the git dependency `@snyk/snyk-nodejs-plugin` (lockfile name `snyk-nodejs-plugin`, codeload tarball) and its 210 dependencies are installed; upstream drops that subtree',
     },
   },
   'pnpm-lock-v6': {
     'deeply-nested-packages/expected.json': {
       oursExactly: ['npm@6.14.17'],
-      reason: "npm's bundledDependencies have no versions in pnpm-lock.yaml (names only); upstream fills them in from elsewhere",
+      reason:
+        "npm's bundledDependencies have no versions in pnpm-lock.yaml (names only); upstream fills them in from elsewhere",
     },
   },
   'pnpm-lock-v9': {
     'git-protocol-peer-deps/expected.json': {
       extra: ['fsevents@2.3.3'],
-      reason: 'optional, platform-specific dependency (`optional: true`); we report it flagged optional, upstream leaves it out',
+      reason:
+        'optional, platform-specific dependency (`optional: true`); we report it flagged optional, upstream leaves it out',
     },
   },
 };
@@ -64,7 +70,9 @@ for (const type of ['pnpm-lock-v5', 'pnpm-lock-v6', 'pnpm-lock-v9']) {
       expect(r.ok, r.detail).toBe(true);
     });
     it('has workspace cases where upstream lists the projects themselves', () => {
-      expect(cases.filter((c) => withoutProjects(c).expected.size !== c.expected.size).length).toBeGreaterThan(0);
+      expect(
+        cases.filter((c) => withoutProjects(c).expected.size !== c.expected.size).length,
+      ).toBeGreaterThan(0);
     });
   });
 }

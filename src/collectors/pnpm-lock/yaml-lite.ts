@@ -170,7 +170,8 @@ function scalarOrFlow(s: string): YamlValue | undefined {
     return p.i === s.length ? v : undefined;
   }
   // block scalars, anchors, aliases, tags, directives
-  if (c === 124 || c === 62 || c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96) return undefined;
+  if (c === 124 || c === 62 || c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96)
+    return undefined;
   return s;
 }
 
@@ -198,7 +199,16 @@ function readQuoted(s: string, start: number): { value: string; end: number } | 
     if (c === 92) {
       const e = s[i + 1];
       if (e === undefined) return undefined;
-      const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', '0': '\0', ' ': ' ' };
+      const simple: Record<string, string> = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        '0': '\0',
+        ' ': ' ',
+      };
       if (simple[e] !== undefined) {
         out += simple[e];
         i += 2;
@@ -292,7 +302,11 @@ function readFlowScalar(p: Cursor, isKey: boolean): string | undefined {
   while (p.i < p.s.length) {
     const d = p.s.charCodeAt(p.i);
     if (d === 44 || d === 125 || d === 93) break;
-    if (d === 58 && (p.i + 1 >= p.s.length || p.s.charCodeAt(p.i + 1) === 32 || (isKey && p.s.charCodeAt(p.i + 1) !== 47))) break;
+    if (
+      d === 58 &&
+      (p.i + 1 >= p.s.length || p.s.charCodeAt(p.i + 1) === 32 || (isKey && p.s.charCodeAt(p.i + 1) !== 47))
+    )
+      break;
     p.i++;
   }
   return p.s.slice(start, p.i).trim();

@@ -9,8 +9,10 @@ import { parseYarnLock } from './parse.js';
 const dir = (): string => sharedData('lockfiles', 'osv-scalibr', 'javascript', 'yarnlock', 'testdata');
 const read = (f: string): Buffer => readFileSync(path.join(dir(), f));
 type Pkg = Extract<Observed, { kind: 'package' }>;
-const ids = (obs: Observed[]): string[] => obs.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
-const pkg = (obs: Observed[], id: string): Pkg | undefined => obs.find((o): o is Pkg => o.kind === 'package' && `${o.name}@${o.version}` === id);
+const ids = (obs: Observed[]): string[] =>
+  obs.map((o) => (o.kind === 'package' ? `${o.name}@${o.version}` : '')).sort();
+const pkg = (obs: Observed[], id: string): Pkg | undefined =>
+  obs.find((o): o is Pkg => o.kind === 'package' && `${o.name}@${o.version}` === id);
 
 describe('yarn-lock', () => {
   it('reads Yarn 1 with aliases, git and a manifest for dev / direct', () => {
@@ -30,11 +32,18 @@ describe('yarn-lock', () => {
       '  version "0.0.1"',
       '  resolved "git+https://github.com/u/g.git#0123abc"',
     ].join('\n');
-    const manifest = { dependencies: { alias: 'npm:real@^1.0.0' }, devDependencies: { g: 'git+https://github.com/u/g.git#v1' } };
+    const manifest = {
+      dependencies: { alias: 'npm:real@^1.0.0' },
+      devDependencies: { g: 'git+https://github.com/u/g.git#v1' },
+    };
     const res = parseYarnLock(Buffer.from(lock), 'yarn.lock', { manifest });
     expect(res.issues).toEqual([]);
     expect(ids(res.observations)).toEqual(['dep@2.1.0', 'g@0.0.1', 'real@1.2.0']);
-    expect(pkg(res.observations, 'real@1.2.0')).toMatchObject({ direct: true, locations: [{ line: 3 }], purl: 'pkg:npm/real@1.2.0' });
+    expect(pkg(res.observations, 'real@1.2.0')).toMatchObject({
+      direct: true,
+      locations: [{ line: 3 }],
+      purl: 'pkg:npm/real@1.2.0',
+    });
     expect(pkg(res.observations, 'dep@2.1.0')).toMatchObject({ direct: false });
     expect(pkg(res.observations, 'g@0.0.1')).toMatchObject({ direct: true, dev: true });
     expect(pkg(res.observations, 'g@0.0.1')!.purl).toContain('vcs_url=');
@@ -78,7 +87,9 @@ describe('yarn-lock', () => {
   it('turns bad input into issues', () => {
     expect(parseYarnLock(Buffer.from(''), 'y').issues[0]!.code).toBe('empty');
     expect(parseYarnLock(Buffer.from('garbage line\n'), 'y').issues[0]!.code).toBe('parse-error');
-    expect(parseYarnLock(Buffer.from('a@1:\n  resolved "x"\n'), 'y').issues[0]!.message).toContain('missing version');
+    expect(parseYarnLock(Buffer.from('a@1:\n  resolved "x"\n'), 'y').issues[0]!.message).toContain(
+      'missing version',
+    );
   });
 
   describe('osv-scalibr fixtures', () => {
@@ -91,21 +102,48 @@ describe('yarn-lock', () => {
       }
     });
     it('reads names and versions (representative set)', () => {
-      expect(ids(parseYarnLock(read('two-packages.v1.lock'), 'x').observations)).toEqual(['concat-map@0.0.1', 'concat-stream@1.6.2']);
-      expect(ids(parseYarnLock(read('one-package.v2.lock'), 'x').observations)).toEqual(['balanced-match@1.0.2']);
-      expect(ids(parseYarnLock(read('scoped-packages.v1.lock'), 'x').observations)).toEqual(['@babel/code-frame@7.12.11', '@babel/compat-data@7.14.0']);
-      expect(ids(parseYarnLock(read('multiple-versions.v2.lock'), 'x').observations)).toEqual(['debug@2.6.9', 'debug@3.2.7', 'debug@4.3.3']);
-      expect(ids(parseYarnLock(read('with-aliases.v2.lock'), 'x').observations)).toEqual(['@babel/helper-validator-identifier@7.22.20', 'ansi-regex@5.0.1', 'ansi-regex@6.0.1']);
-      expect(ids(parseYarnLock(read('with-build-string.v1.lock'), 'x').observations)).toEqual(['domino@2.1.6+git', 'tslib@2.6.2']);
+      expect(ids(parseYarnLock(read('two-packages.v1.lock'), 'x').observations)).toEqual([
+        'concat-map@0.0.1',
+        'concat-stream@1.6.2',
+      ]);
+      expect(ids(parseYarnLock(read('one-package.v2.lock'), 'x').observations)).toEqual([
+        'balanced-match@1.0.2',
+      ]);
+      expect(ids(parseYarnLock(read('scoped-packages.v1.lock'), 'x').observations)).toEqual([
+        '@babel/code-frame@7.12.11',
+        '@babel/compat-data@7.14.0',
+      ]);
+      expect(ids(parseYarnLock(read('multiple-versions.v2.lock'), 'x').observations)).toEqual([
+        'debug@2.6.9',
+        'debug@3.2.7',
+        'debug@4.3.3',
+      ]);
+      expect(ids(parseYarnLock(read('with-aliases.v2.lock'), 'x').observations)).toEqual([
+        '@babel/helper-validator-identifier@7.22.20',
+        'ansi-regex@5.0.1',
+        'ansi-regex@6.0.1',
+      ]);
+      expect(ids(parseYarnLock(read('with-build-string.v1.lock'), 'x').observations)).toEqual([
+        'domino@2.1.6+git',
+        'tslib@2.6.2',
+      ]);
       // a descriptor without a range (`balanced-match:`) still names the package
-      expect(ids(parseYarnLock(read('no-version.v1.lock'), 'x').observations)).toEqual(['balanced-match@1.0.2']);
+      expect(ids(parseYarnLock(read('no-version.v1.lock'), 'x').observations)).toEqual([
+        'balanced-match@1.0.2',
+      ]);
       expect(ids(parseYarnLock(read('metadata-only.v2.lock'), 'x').observations)).toEqual([]);
       expect(ids(parseYarnLock(read('empty.v1.lock'), 'x').observations)).toEqual([]);
     });
   });
 
   it('survives 10,000 mutated inputs', { timeout: 120_000 }, () => {
-    const seeds = ['commits.v1.lock', 'commits.v2.lock', 'with-aliases.v1.lock', 'with-quotes.v2.lock', 'files.v1.lock'].map(read);
+    const seeds = [
+      'commits.v1.lock',
+      'commits.v2.lock',
+      'with-aliases.v1.lock',
+      'with-quotes.v2.lock',
+      'files.v1.lock',
+    ].map(read);
     const r = fuzzParser((b) => parseYarnLock(b, 'yarn.lock'), seeds);
     expect(r.withIssues).toBeGreaterThan(0);
     expect(r.withPackages).toBeGreaterThan(0);

@@ -6,7 +6,15 @@
 import { issue } from '../../core/issue.js';
 import type { Issue } from '../../core/issue.js';
 import type { CollectorResult } from '../../core/plugin.js';
-import { classifySpec, decodeLockfile, graphRecords, isRecord, isValidNpmName, stringEntries, toObservations } from '../../util/npm.js';
+import {
+  classifySpec,
+  decodeLockfile,
+  graphRecords,
+  isRecord,
+  isValidNpmName,
+  stringEntries,
+  toObservations,
+} from '../../util/npm.js';
 import type { NpmEdge, NpmGraph, NpmNode, NpmParseOptions, NpmSourceKind } from '../../util/npm.js';
 
 /** Plugin id, used on issues. */
@@ -35,7 +43,11 @@ const MAX_LINE = 1 << 20;
  *
  * @example parseYarnLock(buf, 'yarn.lock', { manifest: JSON.parse(pkgJson) })
  */
-export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParseOptions = {}): CollectorResult {
+export function parseYarnLock(
+  content: Uint8Array,
+  file: string,
+  opts: YarnParseOptions = {},
+): CollectorResult {
   const issues: Issue[] = [];
   const at = (line?: number): { file: string; pluginId: string; line?: number } =>
     line === undefined ? { file, pluginId: YARN_LOCK_ID } : { file, pluginId: YARN_LOCK_ID, line };
@@ -79,7 +91,12 @@ export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParse
         workspaces.set(ref.slice('workspace:'.length) || '.', key);
       } else if (ref.startsWith('npm:')) source = 'registry';
       else if (ref.startsWith('patch:')) source = patchedSource(ref);
-      else if (ref.startsWith('link:') || ref.startsWith('portal:') || ref.startsWith('file:') || ref.startsWith('exec:')) {
+      else if (
+        ref.startsWith('link:') ||
+        ref.startsWith('portal:') ||
+        ref.startsWith('file:') ||
+        ref.startsWith('exec:')
+      ) {
         source = 'file';
         resolved = ref;
       } else {
@@ -110,7 +127,9 @@ export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParse
       }
     }
     if (name === undefined || !isValidNpmName(name)) {
-      issues.push(issue('invalid-value', `entry ${JSON.stringify(first)}: cannot tell the package name`, at(e.line)));
+      issues.push(
+        issue('invalid-value', `entry ${JSON.stringify(first)}: cannot tell the package name`, at(e.line)),
+      );
       continue;
     }
     if (!project && (version === undefined || version === '')) {
@@ -127,7 +146,10 @@ export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParse
   // `resolutions` in the manifest override ranges everywhere (`a`, `**/a`, `parent/a`: matched by
   // the last segment; see readme for the nested-pattern gap).
   const manifest = isRecord(opts.manifest) ? opts.manifest : undefined;
-  const resolutions = new Map<string, { from: string | undefined; to: string; parent: string | undefined }[]>();
+  const resolutions = new Map<
+    string,
+    { from: string | undefined; to: string; parent: string | undefined }[]
+  >();
   for (const [pattern, to] of manifest ? stringEntries(manifest['resolutions']) : []) {
     const segs = pattern.split('/');
     let last = segs.pop() ?? '';
@@ -135,7 +157,8 @@ export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParse
     const split = splitDescriptor(last);
     if (!split) continue;
     let parent: string | undefined = segs.pop();
-    if (parent !== undefined && segs.length > 0 && segs[segs.length - 1]!.startsWith('@')) parent = `${segs.pop()!}/${parent}`;
+    if (parent !== undefined && segs.length > 0 && segs[segs.length - 1]!.startsWith('@'))
+      parent = `${segs.pop()!}/${parent}`;
     if (parent === '**') parent = undefined;
     const p = parent !== undefined ? splitDescriptor(parent)?.name : undefined;
     const list = resolutions.get(split.name) ?? [];
@@ -154,7 +177,10 @@ export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParse
     return find(name, range);
   };
   for (const [node, e] of pendingDeps) {
-    for (const [field, type] of [['dependencies', 'prod'], ['optionalDependencies', 'optional']] as const) {
+    for (const [field, type] of [
+      ['dependencies', 'prod'],
+      ['optionalDependencies', 'optional'],
+    ] as const) {
       for (const [dn, range] of e.blocks.get(field) ?? []) {
         const k = lookup(dn, range, node.name);
         if (k !== undefined) node.deps.push({ to: k, type });
@@ -177,7 +203,11 @@ export function parseYarnLock(content: Uint8Array, file: string, opts: YarnParse
   }
   if (!berry && manifest) {
     const edges: NpmEdge[] = [];
-    for (const [field, type] of [['dependencies', 'prod'], ['optionalDependencies', 'optional'], ['devDependencies', 'dev']] as const) {
+    for (const [field, type] of [
+      ['dependencies', 'prod'],
+      ['optionalDependencies', 'optional'],
+      ['devDependencies', 'dev'],
+    ] as const) {
       for (const [dn, range] of stringEntries(manifest[field])) {
         if (field === 'dependencies' && optNames.has(dn)) continue;
         const k = lookup(dn, range);
@@ -252,7 +282,10 @@ function splitHeader(h: string): string[] {
   }
   if (cur.trim() !== '') out.push(unquote(cur));
   // Berry quotes the whole list: `"a@npm:1, a@npm:^1":`.
-  return out.flatMap((d) => d.split(', ')).map((d) => d.trim()).filter((d) => d.length > 0);
+  return out
+    .flatMap((d) => d.split(', '))
+    .map((d) => d.trim())
+    .filter((d) => d.length > 0);
 }
 
 /** Splits `key value` (v1) or `key: value` (Berry) into key and value. */
@@ -310,7 +343,12 @@ function readEntries(text: string, issues: Issue[], at: At): RawEntry[] {
         cur = undefined;
         continue;
       }
-      cur = { descriptors: splitHeader(body.slice(0, -1)), line: lineNo, fields: new Map(), blocks: new Map() };
+      cur = {
+        descriptors: splitHeader(body.slice(0, -1)),
+        line: lineNo,
+        fields: new Map(),
+        blocks: new Map(),
+      };
       out.push(cur);
       continue;
     }
