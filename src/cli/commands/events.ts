@@ -24,8 +24,13 @@ export interface EventsOptions {
   recover?: boolean;
 }
 
-async function write(out: Writable, s: string): Promise<void> {
-  if (s.length && !out.write(s)) await once(out, 'drain');
+/** Writes with back-pressure; false once the reader has gone away (e.g. `| head`, EPIPE). */
+async function write(out: Writable, s: string): Promise<boolean> {
+  if (out.destroyed || out.writableEnded || out.errored) return false;
+  if (s.length && !out.write(s)) {
+    await Promise.race([once(out, 'drain'), once(out, 'close'), once(out, 'error')]).catch(() => undefined);
+  }
+  return !(out.destroyed || out.errored);
 }
 
 function issueLine(i: Issue): string {
@@ -61,6 +66,9 @@ export async function runEvents(
     return 2;
   }
   let code = 0;
+  // A closed pipe is not an error of ours: stop quietly.
+  const onOutError = (): void => undefined;
+  out.on('error', onOutError);
   let pool: EvtxPool | null = null;
   const pending: string[] = [];
   const flushEvtx = async (): Promise<void> => {
@@ -106,7 +114,7 @@ export async function runEvents(
       for (const r of records) {
         buf += JSON.stringify(r.event) + '\n';
         if (buf.length > 1 << 20) {
-          await write(out, buf);
+          if (!(await write(out, buf))) break;
           buf = '';
         }
       }
@@ -115,6 +123,7 @@ export async function runEvents(
     await flushEvtx();
   } finally {
     if (pool) await (pool as EvtxPool).close();
+    out.off('error', onOutError);
   }
   return code;
 }
