@@ -100,7 +100,13 @@ export function fuzzParser(
 ): { withPackages: number; withIssues: number } {
   let withPackages = 0;
   let withIssues = 0;
+  let i = 0;
+  const heapStart = process.memoryUsage().heapUsed;
   for (const m of mutants(seeds, count)) {
+    // bounded memory: the heap must not grow without limit over the run (nothing retained)
+    if (++i % 2000 === 0 && process.memoryUsage().heapUsed - heapStart > 512 * 1024 * 1024) {
+      throw new Error(`heap grew by more than 512 MiB after ${i} inputs`);
+    }
     const res = parse(m);
     if (!Array.isArray(res.observations) || !Array.isArray(res.issues)) throw new Error('bad result shape');
     if (res.observations.length > m.length) throw new Error('more packages than input bytes');
