@@ -41,7 +41,7 @@ const gen = await timeIt(async () => {
            'www.d' || (i % 200000) || '.com', 'd' || (i % 200000) || '.com', NULL,
            '{"kind":"net-contact","host":"h' || (i % 1000) || '","collectorId":"bench","source":{"file":"bench"},"time":"2024-01-01T00:00:00Z","src":"10.0.0.' || (i % 250) || '","dst":"198.51.100.' || (i % 250) || '","fqdn":"www.d' || (i % 200000) || '.com","logType":"bench"}'
     FROM range(5000000) t(i)`);
-  await s.conn.run(`INSERT INTO bundles SELECT 'b' || i, 'bench', '', 'h' || i, NULL, NULL, 'bench', NULL, '2024-01-01T00:00:00Z', 0, 5000 FROM range(1000) t(i)`);
+  await s.conn.run(`INSERT INTO bundles SELECT 'b' || i, 'bench', '', 'h' || i, NULL, NULL, 'bench', NULL, '2024-01-01T00:00:00Z', 0, 5000, '{"net-contact":5000}' FROM range(1000) t(i)`);
 });
 const indicators = [];
 for (let k = 0; k < 50_000; k++) {

@@ -132,8 +132,17 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
   }
   const wt = where(filters, true);
   if (accepts('net-contact') && (domains.size || ips.size || wholeContacts)) {
-    const cond = wholeContacts ? 'TRUE' : `(reg_domain IN ${keySet('domain')} OR dst IN ${keySet('ip')} OR src IN ${keySet('ip')})`;
-    await stream(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND ${cond}`, wt.params);
+    // One semi-join per key kind (an OR of semi-joins would scan every row once per branch).
+    if (wholeContacts) await stream(`SELECT obs FROM obs_contact WHERE ${wt.sql}`, wt.params);
+    else {
+      const parts: string[] = [];
+      if (domains.size) parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND reg_domain IN ${keySet('domain')}`);
+      if (ips.size) {
+        parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND dst IN ${keySet('ip')}`);
+        parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND src IN ${keySet('ip')}`);
+      }
+      await stream(parts.join(' UNION '), wt.params);
+    }
   }
   if (accepts('log-event')) {
     if (sigma) await stream(`SELECT obs FROM obs_event WHERE ${wt.sql}`, wt.params);
@@ -184,7 +193,7 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
 /** Hosts in the store (latest bundle's context), with observation counts. */
 export async function storedHosts(store: EvidenceStore, filters: HuntFilters = {}): Promise<HostState[]> {
   const w = where(filters, false);
-  const rows = (await store.conn.runAndReadAll(`SELECT tenant, host, arg_max(hostname, ingested_at), arg_max(os, ingested_at), arg_max(root, ingested_at), max(collected_at) FROM bundles WHERE ${w.sql} GROUP BY tenant, host ORDER BY tenant, host`, w.params)).getRows();
+  const rows = (await store.conn.runAndReadAll(`SELECT tenant, host, arg_max(hostname, ingested_at), arg_max(os, ingested_at), arg_max(root, ingested_at), max(collected_at), list(kind_counts) FROM bundles WHERE ${w.sql} GROUP BY tenant, host ORDER BY tenant, host`, w.params)).getRows();
   const states = new Map<string, HostState>();
   for (const r of rows) {
     const host: HostContext = { id: String(r[1]), root: String(r[4] ?? ''), fromManifest: true };
@@ -192,15 +201,15 @@ export async function storedHosts(store: EvidenceStore, filters: HuntFilters = {
     if (r[2] !== null) host.hostname = String(r[2]);
     if (r[3] !== null) host.os = String(r[3]) as Platform;
     if (r[5] !== null) host.collectedAt = String(r[5]);
-    states.set(hostKey(host), { host, observations: {} });
-  }
-  const kinds: [string, Observation['kind']][] = [['obs_app', 'app'], ['obs_package', 'package'], ['obs_file', 'file'], ['obs_contact', 'net-contact'], ['obs_event', 'log-event']];
-  for (const [table, kind] of kinds) {
-    const counts = (await store.conn.runAndReadAll(`SELECT tenant, host, count(*) FROM ${table} WHERE ${w.sql} GROUP BY tenant, host`, w.params)).getRows();
-    for (const c of counts) {
-      const s = states.get(hostKey({ id: String(c[1]), tenant: c[0] ? String(c[0]) : undefined }));
-      if (s) s.observations[kind] = Number(c[2]);
+    // Observation counts per kind come from the bundles (written at ingest), not from scanning rows.
+    const observations: Partial<Record<Observation['kind'], number>> = {};
+    const lists = r[6] as { items?: unknown[] } | null;
+    for (const item of lists?.items ?? []) {
+      if (typeof item !== 'string') continue;
+      const counts = JSON.parse(item) as Record<Observation['kind'], number>;
+      for (const [k, n] of Object.entries(counts) as [Observation['kind'], number][]) observations[k] = (observations[k] ?? 0) + n;
     }
+    states.set(hostKey(host), { host, observations });
   }
   return [...states.values()];
 }

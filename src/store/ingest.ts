@@ -112,7 +112,7 @@ export async function ingest(store: EvidenceStore, paths: readonly string[], opt
   try {
     const aps = {} as Record<(typeof OBS_TABLES)[number], DuckDBAppender>;
     for (const t of OBS_TABLES) aps[t] = await conn.createAppender(t);
-    const perHost = new Map<string, { host: HostContext; digests: string[]; files: number; observations: number }>();
+    const perHost = new Map<string, { host: HostContext; digests: string[]; files: number; observations: number; kinds: Record<string, number> }>();
     const outcome = await runScan({
       paths,
       match: false,
@@ -121,8 +121,9 @@ export async function ingest(store: EvidenceStore, paths: readonly string[], opt
       onObservation: (o, host) => {
         const k = hostKey(host);
         let h = perHost.get(k);
-        if (!h) perHost.set(k, (h = { host, digests: [], files: 0, observations: 0 }));
+        if (!h) perHost.set(k, (h = { host, digests: [], files: 0, observations: 0, kinds: {} }));
         h.observations++;
+        h.kinds[o.kind] = (h.kinds[o.kind] ?? 0) + 1;
         if (o.kind === 'file') {
           h.files++;
           const rel = o.path.startsWith(host.root) ? o.path.slice(host.root.length) : o.path;
@@ -133,7 +134,7 @@ export async function ingest(store: EvidenceStore, paths: readonly string[], opt
     });
     for (const t of OBS_TABLES) aps[t].closeSync();
     const bundles: IngestedBundle[] = [];
-    for (const { host, digests, files, observations } of [...perHost.values()].sort((a, b) => (hostKey(a.host) < hostKey(b.host) ? -1 : 1))) {
+    for (const { host, digests, files, observations, kinds } of [...perHost.values()].sort((a, b) => (hostKey(a.host) < hostKey(b.host) ? -1 : 1))) {
       const tenant = host.tenant ?? '';
       const bundleId = createHash('sha256').update([tenant, host.id, ...digests.sort()].join('\n')).digest('hex');
       const exists = await conn.runAndReadAll('SELECT count(*) FROM bundles WHERE bundle_id = $1', [bundleId]);
@@ -142,7 +143,7 @@ export async function ingest(store: EvidenceStore, paths: readonly string[], opt
         bundles.push({ bundleId, tenant, host: host.id, status: 'duplicate', files, observations });
         continue;
       }
-      await conn.run('INSERT INTO bundles VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
+      await conn.run('INSERT INTO bundles VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
         bundleId,
         ingestId,
         tenant,
@@ -154,6 +155,7 @@ export async function ingest(store: EvidenceStore, paths: readonly string[], opt
         new Date().toISOString(),
         files,
         observations,
+        JSON.stringify(kinds),
       ]);
       bundles.push({ bundleId, tenant, host: host.id, status: 'new', files, observations });
     }

@@ -9,7 +9,8 @@ export const MIGRATIONS: readonly string[][] = [
   [
     `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
     `CREATE TABLE bundles (bundle_id VARCHAR PRIMARY KEY, ingest_id VARCHAR NOT NULL, tenant VARCHAR NOT NULL, host VARCHAR NOT NULL,
-       hostname VARCHAR, os VARCHAR, root VARCHAR, collected_at VARCHAR, ingested_at VARCHAR NOT NULL, files BIGINT, observations BIGINT)`,
+       hostname VARCHAR, os VARCHAR, root VARCHAR, collected_at VARCHAR, ingested_at VARCHAR NOT NULL, files BIGINT, observations BIGINT,
+       kind_counts VARCHAR)`,
     `CREATE TABLE obs_app (ingest_id VARCHAR NOT NULL, tenant VARCHAR NOT NULL, host VARCHAR NOT NULL, name VARCHAR, version VARCHAR,
        platform VARCHAR, publisher VARCHAR, obs VARCHAR NOT NULL)`,
     `CREATE TABLE obs_package (ingest_id VARCHAR NOT NULL, tenant VARCHAR NOT NULL, host VARCHAR NOT NULL, ecosystem VARCHAR,
