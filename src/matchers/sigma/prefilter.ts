@@ -101,6 +101,13 @@ interface FieldScan {
   short: Map<number, { lit: string; atom: number }[]>;
   /** Longer literals by the hash of their first four code units. */
   anchors: Map<number, { lit: string; atom: number }[]>;
+  /** 65,536-bit filters over (hash & 0xffff) and (first code unit & 0xffff): most positions stop here. */
+  anchorBits: Uint32Array;
+  shortBits: Uint32Array;
+}
+
+function setBit(bits: Uint32Array, v: number): void {
+  bits[(v & 0xffff) >>> 5]! |= 1 << (v & 31);
 }
 
 /** The prefilter for one route (the rules of one channel and EventID). */
@@ -129,17 +136,19 @@ export class RoutePrefilter {
           this.atomRules.push([]);
           let fs = byField.get(a.field);
           if (!fs) {
-            fs = { field: a.field, short: new Map(), anchors: new Map() };
+            fs = { field: a.field, short: new Map(), anchors: new Map(), anchorBits: new Uint32Array(2048), shortBits: new Uint32Array(2048) };
             byField.set(a.field, fs);
             this.scans.push(fs);
           }
           if (a.lit.length < ANCHOR) {
             const c = a.lit.charCodeAt(0);
+            setBit(fs.shortBits, c);
             const l = fs.short.get(c) ?? [];
             l.push({ lit: a.lit, atom: id });
             fs.short.set(c, l);
           } else {
             const h = anchorHash(a.lit, 0);
+            setBit(fs.anchorBits, h);
             const l = fs.anchors.get(h) ?? [];
             l.push({ lit: a.lit, atom: id });
             fs.anchors.set(h, l);
@@ -191,17 +200,23 @@ export class RoutePrefilter {
     const n = s.length;
     const short = fs.short.size > 0 ? fs.short : undefined;
     if (short) {
+      const sb = fs.shortBits;
       for (let i = 0; i < n; i++) {
-        const l = short.get(s.charCodeAt(i));
+        const c = s.charCodeAt(i);
+        if ((sb[(c & 0xffff) >>> 5]! & (1 << (c & 31))) === 0) continue;
+        const l = short.get(c);
         if (l !== undefined) for (const e of l) if (s.startsWith(e.lit, i)) this.hit(e.atom);
       }
     }
     const anchors = fs.anchors;
     if (anchors.size === 0 || n < ANCHOR) return;
+    const ab = fs.anchorBits;
     let h = anchorHash(s, 0);
     for (let i = 0; ; i++) {
-      const l = anchors.get(h & MASK);
-      if (l !== undefined) for (const e of l) if (s.startsWith(e.lit, i)) this.hit(e.atom);
+      if ((ab[(h & 0xffff) >>> 5]! & (1 << (h & 31))) !== 0) {
+        const l = anchors.get(h & MASK);
+        if (l !== undefined) for (const e of l) if (s.startsWith(e.lit, i)) this.hit(e.atom);
+      }
       if (i + ANCHOR >= n) break;
       // roll: drop s[i], add s[i + ANCHOR]
       h = (Math.imul((h - Math.imul(s.charCodeAt(i), P3)) | 0, P) + s.charCodeAt(i + ANCHOR)) | 0;
