@@ -32,6 +32,7 @@ import { dpkgStatusCollector } from './dpkg-status/index.js';
 import { macosInfoPlistCollector } from './macos-info-plist/index.js';
 import { osqueryAppsCollector } from './osquery-apps/index.js';
 import { osqueryProgramsCollector } from './osquery-programs/index.js';
+import { peVersionCollector } from './pe-version/index.js';
 import { rpmQaCollector } from './rpm-qa/index.js';
 import { windowsRegCollector } from './windows-reg/index.js';
 import { windowsUninstallJsonCollector } from './windows-uninstall-json/index.js';
@@ -45,6 +46,7 @@ export const collectors: readonly Collector[] = defineRegistry<Collector>('colle
   macosInfoPlistCollector,
   dpkgStatusCollector,
   rpmQaCollector,
+  peVersionCollector,
   // packages
   bunLockCollector,
   cargoLockCollector,

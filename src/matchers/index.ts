@@ -5,6 +5,7 @@ import { fileHashMatcher } from './file-hash/index.js';
 import { filenameMatcher } from './filename/index.js';
 import { networkMatcher } from './network/index.js';
 import { packageOsvMatcher } from './package-osv/index.js';
+import { peAnomalyMatcher } from './pe-anomaly/index.js';
 import { sigmaMatcher } from './sigma/index.js';
 import { vendorAppMatcher } from './vendor-app/index.js';
 import { yaraMatcher } from './yara/index.js';
@@ -17,4 +18,5 @@ export const matchers: readonly Matcher[] = defineRegistry<Matcher>('matcher', [
   packageOsvMatcher,
   networkMatcher,
   yaraMatcher,
+  peAnomalyMatcher,
 ]);
