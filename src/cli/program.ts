@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ScanError, errorMessage } from '../core/errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { registerBeaconsCommand } from './commands/beacons.js';
+import { registerEventsCommand } from './commands/events.js';
 import { registerIntelCommand } from './commands/intel.js';
 import { registerInventoryCommand, setBomWriter } from './commands/inventory.js';
 import { writeCycloneDxJson } from '../reporters/cyclonedx/index.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerInventoryCommand(program);
   registerStoreCommands(program);
   registerIntelCommand(program);
+  registerEventsCommand(program);
   registerBeaconsCommand(program);
   registerPluginsCommand(program);
   return program;
