@@ -175,6 +175,18 @@ describe('routing and mappings', () => {
     expect(f[0]!.evidence[0]!.found).toEqual({ Image: 'C:\\Windows\\System32\\whoami.exe', ParentImage: 'C:\\Windows\\System32\\cmd.exe' });
   });
 
+  it('accepts flat events: channel from the observation, or Sysmon inferred from the provider', () => {
+    const e = engineFor(rule(`  sel: { Image|endswith: '\\x.exe' }\n  condition: sel`));
+    const flat = (event: Record<string, unknown>, channel?: string): LogEventObservation => {
+      const o: LogEventObservation = { kind: 'log-event', host: 'h', collectorId: 't', source: { file: 'f.jsonl' }, event };
+      if (channel !== undefined) o.channel = channel;
+      return o;
+    };
+    expect(ids(e, flat({ EventID: 1, Image: 'C:\\x.exe' }, SYSMON))).toEqual(['r1']);
+    expect(ids(e, flat({ EventID: 1, Provider_Name: 'Microsoft-Windows-Sysmon', Image: 'C:\\x.exe' }))).toEqual(['r1']);
+    expect(ids(e, flat({ EventID: 1, Image: 'C:\\x.exe' }))).toEqual([]); // no channel, no provider: not routable
+  });
+
   it('unrouted logsources compile but are listed', () => {
     const { rules } = parseSigmaFile(
       `title: L\nid: l1\nlogsource: { product: linux, category: process_creation }\ndetection:\n  s: { Image: x }\n  condition: s\n`,
