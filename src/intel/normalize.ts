@@ -13,63 +13,11 @@ const HASH_BY_LENGTH: Readonly<Record<number, 'md5' | 'sha1' | 'sha256'>> = { 32
 /** Hex length of each hash type. */
 export const HASH_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const;
 
-/**
- * Undoes the usual defanging of IOC values: `[.]`, `(.)`, `{.}`, `[dot]`, `(dot)` → `.`,
- * `[:]` → `:`, `[://]` → `://`, `[at]`, `(at)`, `[@]` → `@`, and `hxxp`/`hXXp`/`hxxps` → `http`/`https`
- * at the start of a URL or after whitespace. Other text is left as is.
- *
- * @example refang('hxxps://evil[.]com[/]x') // 'https://evil.com/x'
- */
-export function refang(value: string): string {
-  let s = value;
-  for (const [from, to] of REFANG_PAIRS) s = replaceAllCaseInsensitive(s, from, to);
-  // hxxp at the start of the value or of a whitespace-separated word.
-  let out = '';
-  let i = 0;
-  while (i < s.length) {
-    const atWordStart = i === 0 || /\s/.test(s[i - 1] ?? '');
-    if (atWordStart && s.length - i >= 4) {
-      const head = s.slice(i, i + 4).toLowerCase();
-      if (head === 'hxxp' || head === 'hxtp' || head === 'htxp') {
-        out += 'http';
-        i += 4;
-        continue;
-      }
-    }
-    out += s[i];
-    i++;
-  }
-  return out;
-}
+/** Refanging lives in ./defang.ts (one implementation for every importer and matcher). */
+import { refang } from './defang.js';
 
-const REFANG_PAIRS: readonly (readonly [string, string])[] = [
-  ['[://]', '://'],
-  ['[:]', ':'],
-  ['[.]', '.'],
-  ['(.)', '.'],
-  ['{.}', '.'],
-  ['[dot]', '.'],
-  ['(dot)', '.'],
-  ['[/]', '/'],
-  ['[at]', '@'],
-  ['(at)', '@'],
-  ['[@]', '@'],
-];
+export { refang };
 
-function replaceAllCaseInsensitive(s: string, from: string, to: string): string {
-  const lower = s.toLowerCase();
-  // toLowerCase can change length for some code points; only fold when lengths agree.
-  if (lower.length !== s.length) return s.split(from).join(to);
-  let out = '';
-  let pos = 0;
-  for (;;) {
-    const at = lower.indexOf(from, pos);
-    if (at < 0) break;
-    out += s.slice(pos, at) + to;
-    pos = at + from.length;
-  }
-  return out + s.slice(pos);
-}
 
 /** True when `s` is non-empty and only hex digits. */
 export function isHex(s: string): boolean {

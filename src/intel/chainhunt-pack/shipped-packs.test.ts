@@ -174,7 +174,9 @@ describe('3CX pack', () => {
       const from = Number(m![2]);
       const to = m![3] === undefined ? from : Number(m![3]);
       expect(to - from, 'cited range spans at most 2 lines').toBeLessThanOrEqual(1);
-      const line = refang(lines.slice(from - 1, to).join('\n')).toLowerCase();
+      const raw = lines.slice(from - 1, to).join('\n');
+      // Patterns are compared as written (refanging would unescape `\.` in a regex).
+      const line = (ind.type === 'filename' || ind.type === 'url-pattern' ? raw : refang(raw)).toLowerCase();
       // Glob patterns: each literal part between wildcards must be on the line.
       const parts = ind.patternSyntax === 'glob' ? ind.value.split('*').filter((s) => s !== '') : [ind.value];
       for (const part of parts) expect(line, `${ind.type} ${ind.value} @ ${ind.source} ${ind.sourceRef}`).toContain(part.toLowerCase());
