@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from '../../scan/limits.js';
 import { loadIntel } from '../../scan/load-intel.js';
 import { StatusBook } from '../../scan/status.js';
 import { collect } from '../options.js';
+import { registerIntelExtract } from './intel-extract.js';
 
 function dbOf(o: { db?: string }): string {
   return o.db ? path.resolve(o.db) : defaultDbDir();
@@ -16,6 +17,7 @@ function dbOf(o: { db?: string }): string {
 
 export function registerIntelCommand(program: Command): void {
   const intel = program.command('intel').description('manage intel: the offline database, stats');
+  registerIntelExtract(intel);
 
   intel
     .command('import')

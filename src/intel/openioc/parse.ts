@@ -58,6 +58,11 @@ const text = (v: unknown): string => {
   return '';
 };
 
+const attr = (n: Node | undefined, k: string, dflt: string): string => {
+  const v = n?.[k];
+  return typeof v === 'string' ? v : dflt;
+};
+
 /** True when the head of a file looks like an OpenIOC document. */
 export function sniffOpenIoc(head: string): boolean {
   return /<OpenIOC[\s>]/.test(head) || (/<ioc[\s>]/.test(head) && /openioc|schemas\.mandiant\.com\/2010\/ioc/i.test(head));
@@ -94,7 +99,7 @@ export function parseOpenIoc(content: Buffer, where: Where): { intel: IntelBundl
       issues.push(issue('limit-exceeded', `Indicator nesting deeper than ${MAX_DEPTH}; the rest is ignored`, where));
       return;
     }
-    const op = String(ind['@operator'] ?? 'OR').toUpperCase();
+    const op = attr(ind, '@operator', 'OR').toUpperCase();
     const and = inAnd || op === 'AND';
     const children = (ind['IndicatorItem'] as unknown[] | undefined) ?? [];
     const subs = (ind['Indicator'] as unknown[] | undefined) ?? [];
@@ -104,9 +109,9 @@ export function parseOpenIoc(content: Buffer, where: Where): { intel: IntelBundl
       const it = asNode(c);
       if (!it) continue;
       const ctx = asNode(it['Context']);
-      const search = String(ctx?.['@search'] ?? '');
-      const condition = String(it['@condition'] ?? 'is').toLowerCase();
-      const negate = String(it['@negate'] ?? 'false').toLowerCase() === 'true';
+      const search = attr(ctx, '@search', '');
+      const condition = attr(it, '@condition', 'is').toLowerCase();
+      const negate = attr(it, '@negate', 'false').toLowerCase() === 'true';
       const value = text(it['Content']).trim();
       const id = typeof it['@id'] === 'string' ? it['@id'] : undefined;
       const type = SEARCH_TYPES[search.toLowerCase()];

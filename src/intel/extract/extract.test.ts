@@ -1,0 +1,152 @@
+/**
+ * Advisory extraction: the two acceptance documents (expected values read from the independently
+ * compiled ../shared/data/3cx/iocs.json and from the text itself), then the general rules on small
+ * hand-written paragraphs (money, percentages, counts, dates, scores are never versions; quoted
+ * security vendors never become the product; defanged indicators; platforms per clause).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../../test/fixtures.js';
+import { parsePack } from '../chainhunt-pack/parse.js';
+import { extractAdvisory } from './index.js';
+
+const txt = (s: string) => extractAdvisory(s, { format: 'text' });
+const iocs = JSON.parse(readFileSync(sharedData('3cx', 'iocs.json'), 'utf8')) as { affected: { platform: string; versions: string[] }[] };
+const versionsFor = (platform: string) => iocs.affected.find((a) => a.platform === platform)!.versions;
+
+describe('acceptance: MSSP Alert article on 3CX', () => {
+  const text = readFileSync(sharedData('advisories', 'mssp-alert-3cx-2023-03.txt'), 'utf8');
+  const d = txt(text);
+
+  it('finds 3CX DesktopApp on Windows, affected 18.12.407 and 18.12.416, and nothing else', () => {
+    expect(d.products).toHaveLength(1);
+    expect(d.products[0]).toMatchObject({ name: '3CX DesktopApp', platform: 'windows', affected: versionsFor('windows'), fixed: [] });
+    expect(d.products[0]!.context[0]).toContain('version numbers 18.12.407 & 18.12.416');
+  });
+
+  it('makes nothing of money, counts, percentages or the quoted security vendors', () => {
+    const everything = JSON.stringify({ products: d.products, indicators: d.indicators, cves: d.cves, mentioned: d.mentioned });
+    for (const noise of ['4.6', '742', '600,000', '600000', '95', 'Sophos', 'SentinelOne', 'CrowdStrike', 'Sonatype', 'Gartner', 'BleepingComputer']) {
+      expect(JSON.stringify(d.products.map((p) => [p.name, p.affected, p.fixed]))).not.toContain(noise);
+    }
+    expect(d.indicators).toEqual([]);
+    expect(d.cves).toEqual([]);
+    expect(everything).not.toMatch(/"4\.6"|"742"/);
+    expect(d.quoted).toEqual(expect.arrayContaining(['Sophos', 'SentinelOne', 'CrowdStrike']));
+  });
+
+  it('the same article with the money and count sentences the acceptance names adds nothing', () => {
+    const more = `${text}\n\nThe breach may cost the company $4.6 million. 3CX serves 5 million customers daily. Attacks rose 742% and 600,000 companies use 3CX.\n`;
+    const e = txt(more);
+    expect(e.products).toEqual(d.products);
+    expect(e.indicators).toEqual([]);
+  });
+});
+
+describe('acceptance: CVE-2023-29059 description', () => {
+  const rec = JSON.parse(readFileSync(sharedData('cve', 'CVE-2023-29059', 'CVE-2023-29059.cvelistV5.json'), 'utf8')) as {
+    containers: { cna: { descriptions: { value: string }[] } };
+  };
+  const d = txt(rec.containers.cna.descriptions[0]!.value);
+
+  it('gives the Windows and macOS versions per platform exactly', () => {
+    const win = d.products.filter((p) => p.platform === 'windows');
+    const mac = d.products.filter((p) => p.platform === 'macos');
+    expect(win).toHaveLength(1);
+    expect(mac).toHaveLength(1);
+    expect(win[0]!.affected).toEqual(versionsFor('windows'));
+    expect(mac[0]!.affected).toEqual(versionsFor('macos'));
+    expect(win[0]!.name).toBe('3CX DesktopApp');
+    expect(d.products.every((p) => p.platform !== 'any')).toBe(true);
+  });
+
+  it('keeps "through 18.12.416" as a range bound, not as an exact version', () => {
+    expect(d.products[0]!.ranges).toEqual([{ lastAffected: '18.12.416' }]);
+  });
+
+  it('yields a draft pack the chainhunt-pack importer accepts (only the missing checksum is noted)', () => {
+    const r = extractAdvisory(rec.containers.cna.descriptions[0]!.value, { format: 'text', file: 'CVE-2023-29059.txt' });
+    const parsed = parsePack(Buffer.from(JSON.stringify(r.pack)), { file: 'draft', pluginId: 'intel/chainhunt-pack' });
+    expect(parsed.issues.map((i) => i.code)).toEqual(['invalid-value']);
+    expect(parsed.issues[0]!.message).toMatch(/no checksum/);
+    const adv = parsed.intel.advisories[0]!;
+    expect(adv.affected.find((a) => a.platform === 'macos')!.versions).toEqual(versionsFor('macos'));
+  });
+});
+
+describe('general rules', () => {
+  it('reads fixed versions, "before" and "and earlier" as fixes and range bounds', () => {
+    const d = txt('Acme Widget before 2.4.1 on Linux is vulnerable. Acme Widget versions 1.9.0 and earlier for Windows are affected. Upgrade to 2.4.1 on Windows.');
+    const linux = d.products.find((p) => p.platform === 'linux')!;
+    expect(linux).toMatchObject({ name: 'Acme Widget', fixed: ['2.4.1'], ranges: [{ fixed: '2.4.1' }], affected: [] });
+    const win = d.products.find((p) => p.platform === 'windows')!;
+    expect(win.ranges).toEqual([{ lastAffected: '1.9.0' }]);
+    expect(win.fixed).toEqual(['2.4.1']);
+  });
+
+  it('never takes money, percentages, counts, scores, dates or IPs for versions', () => {
+    const d = txt(
+      'Acme Widget version 3.2.1 is compromised. The attack cost $1.5 million and hit 2.5 million users, up 12.5% since 01.02.2023. It has a CVSS score of 9.8 and a rating of 7.5 points. Traffic went to 10.0.0.1 on Windows.',
+    );
+    expect(d.products).toHaveLength(1);
+    expect(d.products[0]!.affected).toEqual(['3.2.1']);
+    expect(d.mentioned).toEqual([]);
+  });
+
+  it('does not attribute a quoted security vendor product version to the affected product', () => {
+    const d = txt('Acme Widget version 5.1.0 on macOS was trojanized, researchers said. CrowdStrike Falcon version 6.50.1 detects the malicious build.');
+    expect(d.products).toHaveLength(1);
+    expect(d.products[0]).toMatchObject({ name: 'Acme Widget', platform: 'macos', affected: ['5.1.0'] });
+  });
+
+  it('leaves versions with no affected/fixed wording for review instead of guessing', () => {
+    const d = txt('Acme Widget version 7.0.2 for Windows was released in May.');
+    expect(d.products).toEqual([]);
+    expect(d.mentioned).toEqual([{ versions: ['7.0.2'], context: expect.stringContaining('7.0.2') as string }]);
+  });
+
+  it('extracts defanged and plain indicators with their sentence, and files references apart', () => {
+    const d = txt(
+      'The implant beacons to hxxps://evil-cdn[.]com/a.php and to bad[.]example[.]org at 203.0.113[.]7 and 45.77.10[.]2. ' +
+        'The payload e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856 was mailed from actor[@]mail[.]ru. ' +
+        'Read more at https://www.sophos.com/blog/x and in ffmpeg.dll, README.md and Node.js.',
+    );
+    const got = d.indicators.map((i) => `${i.type} ${i.value}`);
+    expect(got).toEqual([
+      'url https://evil-cdn.com/a.php',
+      'domain bad.example.org',
+      'ip 45.77.10.2',
+      'sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b856',
+      'email actor@mail.ru',
+    ]);
+    expect(d.indicators[0]!.context).toMatch(/^The implant beacons/);
+    expect(d.indicators.every((i) => i.defanged || i.type === 'sha256')).toBe(true);
+    // 203.0.113.7 is documentation space: dropped by the warning list, and reported.
+    expect(d.dropped.map((x) => x.value)).toEqual(['203.0.113.7']);
+    expect(d.references).toEqual(['https://www.sophos.com/blog/x']);
+  });
+
+  it('reads HTML and Markdown', () => {
+    const h = extractAdvisory('<html><script>var v = "version 9.9.9 affected";</script><p>Acme Widget versions 1.2.3 &amp; 1.2.4 for Windows are affected.</p><p>C2: <code>evil[.]com</code></p></html>', { format: 'html' });
+    expect(h.products).toEqual([expect.objectContaining({ name: 'Acme Widget', platform: 'windows', affected: ['1.2.3', '1.2.4'] })]);
+    expect(h.indicators.map((i) => i.value)).toEqual(['evil.com']);
+    const m = extractAdvisory('# Acme Widget compromise\n\n**Acme Widget** versions `1.2.3` for [macOS](https://x.test) are affected.\n\n| domain | ip |\n|---|---|\n| evil[.]com | 198.51.100[.]4 |\n| bad[.]net | 45.77.1.1 |\n', { format: 'markdown' });
+    expect(m.products).toEqual([expect.objectContaining({ name: 'Acme Widget', platform: 'macos', affected: ['1.2.3'] })]);
+    expect(m.indicators.map((i) => i.value)).toEqual(['evil.com', 'bad.net', '45.77.1.1']);
+  });
+
+  it('finds the domains of the Ozer0x777 README table, including soyoungjun.com that no OpenIOC file has', () => {
+    const d = extractAdvisory(readFileSync(sharedData('3cx', 'raw', 'Ozer0x777-3CX-Iocs', 'README.md'), 'utf8'), { format: 'markdown' });
+    const domains = new Set(d.indicators.filter((i) => i.type === 'domain').map((i) => i.value));
+    for (const x of ['akamaicontainer.com', 'sbmsa.wiki', 'zacharryblogs.com', 'soyoungjun.com']) expect(domains.has(x)).toBe(true);
+    // The vendor's own download links are references, not indicators.
+    expect(d.indicators.some((i) => i.value.includes('3cx.com'))).toBe(false);
+  });
+
+  it('survives hostile input without throwing', () => {
+    for (const s of ['', '<'.repeat(10000), `${'1.'.repeat(50000)}1`, `version ${'1.2.3, '.repeat(20000)}`, '[](('.repeat(5000), '&#xFFFFFFFF;&#0;&#99999999;']) {
+      expect(() => extractAdvisory(s, { format: 'html' })).not.toThrow();
+      expect(() => extractAdvisory(s, { format: 'markdown' })).not.toThrow();
+    }
+  });
+});
