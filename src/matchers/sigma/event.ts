@@ -6,10 +6,10 @@
  * (fields at top level, e.g. Sysmon-like JSON from other tools).
  */
 
-/** A field's value: raw text, lower-cased text, and for multi-valued fields every element. */
+/** A field's value: raw text, lower-cased text (computed once, on first use), and for multi-valued fields every element. */
 export interface FieldValue {
-  raw: string;
-  lower: string;
+  readonly raw: string;
+  readonly lower: string;
   /** The source value was JSON null (an empty element). */
   isNull: boolean;
   /** For arrays (unnamed `<Data>` lists): the elements; `raw`/`lower` are then the first element. */
@@ -38,18 +38,35 @@ function scalarText(v: unknown): string | undefined {
   return undefined;
 }
 
+/** A field value whose lower-cased text is computed on first use, then kept. */
+class Value implements FieldValue {
+  private low: string | undefined;
+  list?: FieldValue[];
+  constructor(
+    readonly raw: string,
+    readonly isNull: boolean,
+  ) {}
+  get lower(): string {
+    return (this.low ??= this.raw.toLowerCase());
+  }
+}
+
+const NULL_TEXT = '';
+
 function makeValue(v: unknown): FieldValue | undefined {
-  if (v === null || v === undefined) return { raw: '', lower: '', isNull: true };
+  if (v === null || v === undefined) return new Value(NULL_TEXT, true);
   const s = scalarText(v);
-  if (s !== undefined) return { raw: s, lower: s.toLowerCase(), isNull: false };
+  if (s !== undefined) return new Value(s, false);
   if (Array.isArray(v)) {
     const list: FieldValue[] = [];
     for (const x of v) {
       const fv = makeValue(x);
       if (fv && !fv.list) list.push(fv);
     }
-    const first = list[0] ?? { raw: '', lower: '', isNull: true };
-    return { raw: first.raw, lower: first.lower, isNull: first.isNull, list };
+    const first = list[0];
+    const out = new Value(first?.raw ?? NULL_TEXT, first?.isNull ?? true);
+    out.list = list;
+    return out;
   }
   if (typeof v === 'object') {
     const t = (v as Record<string, unknown>)['#text'];
