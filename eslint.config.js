@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'coverage/**', '**/__fixtures__/**', 'demo/**', 'bench/**/*.mjs', 'scripts/**/*.mjs', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'scratch-*/**', '.chainhunt-tmp/**', 'node_modules/**', 'bench/results/**', 'coverage/**', '**/__fixtures__/**', 'demo/**', 'bench/**/*.mjs', 'scripts/**/*.mjs', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
