@@ -1,7 +1,8 @@
 /**
- * Thin typed wrapper over the yara-x native addon (`@litko/yara-x-linux-x64-gnu`, yara-x via
- * napi-rs). Loaded lazily; when the prebuilt binary is absent for this platform, `loadYaraX()`
- * returns null and callers report an `unsupported` issue.
+ * Thin typed wrapper over yara-x through `@litko/yara-x` 0.3.0 (napi-rs; its prebuilt binary ships
+ * in the registry package `@litko/yara-x-linux-x64-gnu`, nothing is downloaded at install time).
+ * Loaded lazily; when the binary does not load on this platform, `loadYaraX()` returns null and
+ * callers report an `unsupported` issue.
  */
 import { createRequire } from 'node:module';
 
@@ -22,24 +23,20 @@ export interface YaraXRuleMatch {
   matches: YaraXMatchData[];
 }
 
-/** External variable values (strings, integers, booleans). */
-export type YaraXVariables = Record<string, string | number | boolean>;
+/** External variable values (strings, integers). */
+export type YaraXVariables = Record<string, string | number>;
 
 /** Compiled rules. */
 export interface YaraXRules {
-  addRuleSources(sources: { source: string; namespace?: string }[]): void;
   scan(data: Buffer, variables?: YaraXVariables): YaraXRuleMatch[];
   scanAsync(data: Buffer, variables?: YaraXVariables): Promise<YaraXRuleMatch[]>;
   setMaxMatchesPerPattern(n: number): void;
-  setTimeout(ms: number): void;
   getWarnings(): { code: string; message: string }[];
-  serialize(): Buffer;
 }
 
 /** Compiler options used here (subset of the addon's). */
 export interface YaraXCompileOptions {
-  namespace?: string;
-  defineVariables?: Record<string, string | number | boolean>;
+  defineVariables?: Record<string, string | number>;
   enableIncludes?: boolean;
 }
 
@@ -47,7 +44,6 @@ export interface YaraXCompileOptions {
 export interface YaraXModule {
   compile(source: string, options?: YaraXCompileOptions): YaraXRules;
   validate(source: string, options?: YaraXCompileOptions): { errors: { code: string; message: string; line?: number }[]; warnings: unknown[] };
-  deserialize(data: Buffer): YaraXRules;
 }
 
 let cached: YaraXModule | null | undefined;
@@ -58,7 +54,7 @@ export function loadYaraX(): YaraXModule | null {
   if (cached !== undefined) return cached;
   try {
     const req = createRequire(import.meta.url);
-    cached = req('@litko/yara-x-linux-x64-gnu') as YaraXModule;
+    cached = req('@litko/yara-x') as YaraXModule;
   } catch (err) {
     loadError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     cached = null;

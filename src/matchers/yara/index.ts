@@ -16,6 +16,7 @@ import type { YaraXRuleMatch } from './engine.js';
 import { variablesFor } from './variables.js';
 
 export { compileYaraRules, YARA_MATCHER_ID, COMPILE_OPTIONS } from './compile.js';
+export type { CompiledYara, RulePack, CompiledFile } from './compile.js';
 export { variablesFor, fileTypeOf, EXTERNAL_VARIABLES } from './variables.js';
 export { loadYaraX } from './engine.js';
 
@@ -23,8 +24,6 @@ export { loadYaraX } from './engine.js';
 export const MAX_EVIDENCE_STRINGS = 32;
 /** Matches recorded per pattern by yara-x (a rule matches on the first; this bounds memory). */
 export const MAX_MATCHES_PER_PATTERN = 64;
-/** Per-file scan timeout (a pathological rule cannot stall the scan). */
-export const SCAN_TIMEOUT_MS = 60_000;
 
 function metaString(meta: Record<string, unknown>, key: string): string | undefined {
   const v = meta[key];
@@ -41,8 +40,8 @@ export function ruleSeverity(meta: Record<string, unknown>): Severity {
 }
 
 /** Builds the finding for one rule match on one file. */
-export function yaraFinding(file: FileObservation, m: YaraXRuleMatch): Finding {
-  const ruleId = `${m.namespace}:${m.ruleIdentifier}`;
+export function yaraFinding(file: FileObservation, m: YaraXRuleMatch, namespace: string = m.namespace): Finding {
+  const ruleId = `${namespace}:${m.ruleIdentifier}`;
   const refs = ['reference', 'references', 'url'].map((k) => metaString(m.meta, k)).filter((x): x is string => x !== undefined);
   const strings = m.matches.slice(0, MAX_EVIDENCE_STRINGS).map((d) => ({ identifier: d.identifier, offset: d.offset, length: d.length }));
   const f: Finding = {
@@ -56,7 +55,7 @@ export function yaraFinding(file: FileObservation, m: YaraXRuleMatch): Finding {
     evidence: [
       {
         type: 'yara-rule',
-        searchedBy: { rule: m.ruleIdentifier, namespace: m.namespace },
+        searchedBy: { rule: m.ruleIdentifier, namespace },
         found: { strings, stringMatches: m.matches.length, ...(metaString(m.meta, 'description') ? { description: metaString(m.meta, 'description') } : {}) },
         matcherId: YARA_MATCHER_ID,
         confidence: 1,
@@ -75,25 +74,29 @@ export function yaraFinding(file: FileObservation, m: YaraXRuleMatch): Finding {
 export const yaraMatcher = {
   id: YARA_MATCHER_ID,
   version: 1,
-  description: 'YARA rules over file content (yara-x; namespaces per rule file; LOKI/THOR external variables)',
+  description: 'YARA rules over file content (yara-x; namespace per rule file; LOKI/THOR external variables)',
   accepts: [],
   prepare(intel) {
-    const { rules, issues } = compileYaraRules(intel.rules);
-    if (!rules) return issues.length > 0 ? { match: () => [], issues } : null;
-    rules.setMaxMatchesPerPattern(MAX_MATCHES_PER_PATTERN);
-    rules.setTimeout(SCAN_TIMEOUT_MS);
+    const { packs, issues } = compileYaraRules(intel.rules);
+    if (packs.length === 0) return issues.length > 0 ? { match: () => [], issues } : null;
+    for (const p of packs) p.rules.setMaxMatchesPerPattern(MAX_MATCHES_PER_PATTERN);
     return {
       issues,
       match: () => [],
       async matchContent(file: FileObservation, content: Buffer): Promise<ContentMatchResult> {
-        let matches: YaraXRuleMatch[];
-        try {
-          matches = await rules.scanAsync(content, variablesFor(file.path, content));
-        } catch (err) {
-          const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-          return { findings: [], issues: [issue('internal-error', `YARA scan failed: ${msg}`, { file: file.path, pluginId: YARA_MATCHER_ID })] };
+        const vars = variablesFor(file.path, content);
+        const findings: Finding[] = [];
+        for (const p of packs) {
+          let matches: YaraXRuleMatch[];
+          try {
+            matches = await p.rules.scanAsync(content, vars);
+          } catch (err) {
+            const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+            return { findings, issues: [issue('internal-error', `YARA scan failed: ${msg}`, { file: file.path, pluginId: YARA_MATCHER_ID })] };
+          }
+          for (const m of matches) findings.push(yaraFinding(file, m, p.namespaceOf.get(m.ruleIdentifier) ?? m.namespace));
         }
-        return { findings: matches.map((m) => yaraFinding(file, m)), issues: [] };
+        return { findings, issues: [] };
       },
     };
   },
