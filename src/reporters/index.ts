@@ -4,7 +4,9 @@ import { defineRegistry } from '../core/registry.js';
 import { csvReporter } from './csv/index.js';
 import { cyclonedxReporter } from './cyclonedx/index.js';
 import { jsonReporter } from './json/index.js';
+import { mispReporter } from './misp/index.js';
 import { sarifReporter } from './sarif/index.js';
+import { stixReporter } from './stix/index.js';
 import { tableReporter } from './table/index.js';
 
 export const reporters: readonly Reporter[] = defineRegistry<Reporter>('reporter', [
@@ -13,6 +15,8 @@ export const reporters: readonly Reporter[] = defineRegistry<Reporter>('reporter
   sarifReporter,
   csvReporter,
   cyclonedxReporter,
+  stixReporter,
+  mispReporter,
 ]);
 
 /** The reporter for a format name, or undefined. */

@@ -95,7 +95,7 @@ export function parseMispEvent(content: Buffer, where: Where): { intel: IntelBun
       const adv: Advisory = { id: cve, aliases: eventUuid ? [eventUuid] : [], source: source.id, kind: 'vendor-app', summary: info ?? cve, severity: 'high', references: [], affected: [] };
       intel.advisories.push(adv);
     }
-    const raws: RawIndicator[] = [];
+    const raws = new Map<string, RawIndicator[]>();
     const unsupported = new Map<string, number>();
     for (const a of attrs) {
       if (++count > MAX_ATTRIBUTES) break;
@@ -115,9 +115,13 @@ export function parseMispEvent(content: Buffer, where: Where): { intel: IntelBun
       const uuid = str(a['uuid']);
       const toIds = a['to_ids'] === true || a['to_ids'] === '1' || a['to_ids'] === 1;
       const desc = [info, str(a['comment'])].filter((x) => x).join(' — ');
+      // Our own exports keep each indicator's source per attribute.
+      const attrSource = str(a['x_chainhunt_source']) ?? source.id;
+      const list = raws.get(attrSource) ?? [];
+      raws.set(attrSource, list);
       map.forEach((t, i) => {
         if (t === null) return;
-        raws.push({
+        list.push({
           type: t,
           raw: parts[i] ?? '',
           sourceId: uuid,
@@ -131,10 +135,13 @@ export function parseMispEvent(content: Buffer, where: Where): { intel: IntelBun
     }
     if (count > MAX_ATTRIBUTES) issues.push(issue('limit-exceeded', `more than ${MAX_ATTRIBUTES} attributes; the rest is ignored`, where));
     for (const [t, n] of unsupported) issues.push(issue('unsupported', `MISP attribute type ${JSON.stringify(t.slice(0, 60))} is not supported (${n} attribute${n === 1 ? '' : 's'} skipped)`, where));
-    const built = buildIndicators(raws, { ...where, source: source.id });
-    issues.push(...built.issues);
-    intel.indicators.push(...built.indicators);
-    if (!intel.sources.some((s) => s.id === source.id)) intel.sources.push(source);
+    for (const [src, list] of raws) {
+      const built = buildIndicators(list, { ...where, source: src });
+      issues.push(...built.issues);
+      intel.indicators.push(...built.indicators);
+      const srcObj = src === source.id ? source : { id: src, name: src };
+      if (!intel.sources.some((x) => x.id === src)) intel.sources.push(srcObj);
+    }
   }
   return { intel, issues };
 }
