@@ -276,6 +276,33 @@ export interface NpmRecord {
 export function graphRecords(graph: NpmGraph, opts: NpmParseOptions = {}): NpmRecord[] {
   const haveImporters = graph.importers.size > 0;
   const scope = haveImporters ? opts.scope : undefined;
+  // Fast path: no scope and the file states dev / optional for every package (npm v2/v3): only
+  // `direct` is needed, which is the importers' edge targets.
+  let needWalk = scope !== undefined;
+  if (!needWalk) {
+    for (const n of graph.nodes.values()) {
+      if (!n.project && (n.dev === undefined || n.optional === undefined)) {
+        needWalk = true;
+        break;
+      }
+    }
+  }
+  if (!needWalk) {
+    const direct = new Set<string>();
+    for (const edges of graph.importers.values()) for (const e of edges) direct.add(e.to);
+    const out: NpmRecord[] = [];
+    for (const n of graph.nodes.values()) {
+      if (n.project) continue;
+      const rec: NpmRecord = { name: n.name, version: n.version, source: n.source };
+      if (n.line !== undefined) rec.line = n.line;
+      if (n.resolved !== undefined) rec.resolved = n.resolved;
+      if (haveImporters) rec.direct = direct.has(n.key);
+      if (n.dev) rec.dev = true;
+      if (n.optional) rec.optional = true;
+      out.push(rec);
+    }
+    return out;
+  }
   const f = reachFlags(graph, scope);
   const out: NpmRecord[] = [];
   let x = -1;

@@ -56,7 +56,7 @@ export function parseNpmLock(content: Uint8Array, file: string, opts: NpmParseOp
   }
   const graph: NpmGraph = { nodes: new Map(), importers: new Map() };
   if (isRecord(doc['packages'])) {
-    readPackages(doc['packages'], text, graph, issues, at);
+    readPackages(doc['packages'], text, graph, issues, at, opts.scope !== undefined);
   } else if (isRecord(doc['dependencies'])) {
     readV1(doc['dependencies'], text, graph, issues, at);
   } else if (doc['packages'] !== undefined || doc['dependencies'] !== undefined) {
@@ -117,7 +117,10 @@ function readPackages(
   graph: NpmGraph,
   issues: Issue[],
   at: At,
+  needEdges: boolean,
 ): void {
+  // v2/v3 state dev / optional per entry, and `direct` needs only the projects' own edges, so
+  // package-to-package edges are resolved only when a `scope` asks for reachability.
   const lines = jsonKeyLines(text, (k) => k === '' || k.startsWith('node_modules/') || !k.includes('"'));
   const entries = Object.entries(pkgs);
   const keys = new Set<string>();
@@ -167,6 +170,34 @@ function readPackages(
       out.push({ to: links.size > 0 ? follow(t) : t, type: ty });
     }
   };
+  const addNode = (k: string, e: Record<string, unknown>, deps: NpmEdge[]): void => {
+    const line = lines.get(k);
+    const name = typeof e['name'] === 'string' ? e['name'] : nameFromNodeModulesPath(k);
+    const version = e['version'];
+    if (name === undefined || !isValidNpmName(name)) {
+      issues.push(
+        issue(
+          'invalid-value',
+          `packages[${JSON.stringify(k)}]: invalid package name ${JSON.stringify(name)}`,
+          at(line),
+        ),
+      );
+      return;
+    }
+    if (typeof version !== 'string' || version === '') {
+      issues.push(issue('invalid-value', `packages[${JSON.stringify(k)}]: missing version`, at(line)));
+      return;
+    }
+    const resolved = typeof e['resolved'] === 'string' ? e['resolved'] : undefined;
+    const node: NpmNode = { key: k, name, version, source: sourceOf(resolved), deps };
+    if (line !== undefined) node.line = line;
+    if (resolved !== undefined && node.source !== 'registry') node.resolved = resolved;
+    // The file's flags are authoritative. `devOptional` means "dev or optional": npm keeps it
+    // unless both are omitted, so it is neither dev-only nor optional-only.
+    node.dev = e['dev'] === true;
+    node.optional = e['optional'] === true;
+    graph.nodes.set(k, node);
+  };
   for (const [k, e] of entries) {
     if (!isRecord(e)) {
       issues.push(
@@ -176,6 +207,11 @@ function readPackages(
     }
     if (links.has(k)) continue;
     const deps: NpmEdge[] = [];
+    const project = k === '' || (!k.startsWith('node_modules/') && !k.includes('/node_modules/'));
+    if (!needEdges && !project) {
+      addNode(k, e, deps);
+      continue;
+    }
     addEdges(k, e['dependencies'], 'prod', deps);
     addEdges(k, e['optionalDependencies'], 'optional', deps);
     if (e['peerDependencies'] !== undefined) {
@@ -187,7 +223,6 @@ function readPackages(
         isRecord(e['peerDependenciesMeta']) ? e['peerDependenciesMeta'] : {},
       );
     }
-    const project = k === '' || (!k.startsWith('node_modules/') && !k.includes('/node_modules/'));
     if (project) {
       const devEdges: NpmEdge[] = [];
       addEdges(k, e['devDependencies'], 'dev', devEdges);
@@ -202,32 +237,7 @@ function readPackages(
       });
       continue;
     }
-    const line = lines.get(k);
-    const name = typeof e['name'] === 'string' ? e['name'] : nameFromNodeModulesPath(k);
-    const version = e['version'];
-    if (name === undefined || !isValidNpmName(name)) {
-      issues.push(
-        issue(
-          'invalid-value',
-          `packages[${JSON.stringify(k)}]: invalid package name ${JSON.stringify(name)}`,
-          at(line),
-        ),
-      );
-      continue;
-    }
-    if (typeof version !== 'string' || version === '') {
-      issues.push(issue('invalid-value', `packages[${JSON.stringify(k)}]: missing version`, at(line)));
-      continue;
-    }
-    const resolved = typeof e['resolved'] === 'string' ? e['resolved'] : undefined;
-    const node: NpmNode = { key: k, name, version, source: sourceOf(resolved), deps };
-    if (line !== undefined) node.line = line;
-    if (resolved !== undefined && node.source !== 'registry') node.resolved = resolved;
-    // The file's flags are authoritative. `devOptional` means "dev or optional": npm keeps it
-    // unless both are omitted, so it is neither dev-only nor optional-only.
-    node.dev = e['dev'] === true;
-    node.optional = e['optional'] === true;
-    graph.nodes.set(k, node);
+    addNode(k, e, deps);
   }
 }
 
