@@ -102,7 +102,7 @@ export class SigmaEngine implements PreparedMatcher {
   readonly stats: SigmaEngineStats;
   readonly rules: CompiledRule[] = [];
   private readonly routes = new Map<string, Bucket>();
-  private readonly routeCache = new Map<string, Route>();
+  private readonly routeCache = new Map<string, Map<string, Route>>();
   private readonly correlations: CorrState[] = [];
   private readonly mapping: SigmaMapping;
   private readonly maxCorr: number;
@@ -241,13 +241,17 @@ export class SigmaEngine implements PreparedMatcher {
   }
 
   private route(channel: string, eventId: string): Route {
-    const key = `${channel}\u0000${eventId}`;
-    let r = this.routeCache.get(key);
+    let byEid = this.routeCache.get(channel);
+    if (!byEid) {
+      byEid = new Map();
+      if (this.routeCache.size < 10_000) this.routeCache.set(channel, byEid);
+    }
+    let r = byEid.get(eventId);
     if (r) return r;
     const b = this.routes.get(channel.toLowerCase());
     const rules = b ? [...(b.byEid.get(eventId) ?? []), ...b.any] : [];
     r = { rules, prefilter: new RoutePrefilter(rules.map((x) => x.need)) };
-    if (this.routeCache.size < 100_000) this.routeCache.set(key, r);
+    if (byEid.size < 10_000) byEid.set(eventId, r);
     return r;
   }
 

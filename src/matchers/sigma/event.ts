@@ -75,9 +75,35 @@ function makeValue(v: unknown): FieldValue | undefined {
   return undefined;
 }
 
+/** Field names repeat across events: lower-case each once (bounded cache, no per-event garbage). */
+const keyCache = new Map<string, string>();
+function lowerKey(name: string): string {
+  let k = keyCache.get(name);
+  if (k === undefined) {
+    k = name.toLowerCase();
+    if (keyCache.size < 20_000) keyCache.set(name, k);
+  }
+  return k;
+}
+
+const attrKeyCache = new Map<string, Map<string, string>>();
+function attrKey(k: string, a: string): string {
+  let m = attrKeyCache.get(k);
+  if (!m) {
+    m = new Map();
+    if (attrKeyCache.size < 1_000) attrKeyCache.set(k, m);
+  }
+  let out = m.get(a);
+  if (out === undefined) {
+    out = `${k}_${a}`;
+    if (m.size < 1_000) m.set(a, out);
+  }
+  return out;
+}
+
 function put(fields: Map<string, FieldValue>, name: string, v: unknown, overwrite: boolean): void {
   if (fields.size >= MAX_FIELDS) return;
-  const key = name.toLowerCase();
+  const key = lowerKey(name);
   if (!overwrite && fields.has(key)) return;
   const fv = makeValue(v);
   if (!fv) return;
@@ -113,7 +139,7 @@ function flattenSystem(fields: Map<string, FieldValue>, sys: Record<string, unkn
       if ('#text' in o) put(fields, k, o['#text'], true);
       const attrs = o['#attributes'];
       if (attrs !== null && typeof attrs === 'object') {
-        for (const a in attrs as Record<string, unknown>) put(fields, `${k}_${a}`, (attrs as Record<string, unknown>)[a], true);
+        for (const a in attrs as Record<string, unknown>) put(fields, attrKey(k, a), (attrs as Record<string, unknown>)[a], true);
       }
     } else {
       put(fields, k, v, true);

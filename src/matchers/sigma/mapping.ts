@@ -77,12 +77,16 @@ export function buildMapping(data: SigmaMappingFile): SigmaMapping {
     list.push(entry);
     byChannel.set(ch, list);
   }
-  const aliasCache = new Map<string, ReadonlyMap<string, string> | undefined>();
+  const aliasCache = new Map<string, Map<string, ReadonlyMap<string, string> | undefined>>();
   return {
     route: (ls) => routes.get(lsKey(ls)),
     aliases(channel, eventId) {
-      const ck = `${channel}|${eventId}`;
-      if (aliasCache.has(ck)) return aliasCache.get(ck);
+      let byEid = aliasCache.get(channel);
+      if (!byEid) {
+        byEid = new Map();
+        if (aliasCache.size < 10_000) aliasCache.set(channel, byEid);
+      }
+      if (byEid.has(eventId)) return byEid.get(eventId);
       const entries = byChannel.get(channel.toLowerCase());
       let merged: Map<string, string> | undefined;
       for (const e of entries ?? []) {
@@ -90,7 +94,7 @@ export function buildMapping(data: SigmaMappingFile): SigmaMapping {
         merged ??= new Map();
         for (const [k, v] of e.aliases) if (!merged.has(k)) merged.set(k, v);
       }
-      if (aliasCache.size < 10_000) aliasCache.set(ck, merged);
+      if (byEid.size < 10_000) byEid.set(eventId, merged);
       return merged;
     },
   };
