@@ -98,7 +98,8 @@ export function parseJsonGuarded(text: string, where: Where, what: string): { ok
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const truncated = /end of JSON input|Unterminated string/i.test(msg);
+    const pos = /at position (\d+)/.exec(msg);
+    const truncated = /end of JSON input|Unterminated string/i.test(msg) || (pos !== null && Number(pos[1]) >= text.trimEnd().length);
     return { ok: false, issues: [issue(truncated ? 'truncated' : 'parse-error', `${what} is not valid JSON: ${msg}`, where)] };
   }
 }
@@ -115,6 +116,6 @@ export function refuseXmlDtd(text: string, where: Where): Issue | undefined {
 /** Decodes the first bytes of a file for sniffing (UTF-8, or UTF-16LE when NULs show). */
 export function headText(head: Buffer): string {
   const probe = head.subarray(0, 4096);
-  if (probe.length >= 2 && probe[0] === 0xfe && probe[1] === 0xff) return Buffer.from(probe.subarray(2)).swap16().toString('utf16le');
+  if (probe.length >= 2 && probe[0] === 0xfe && probe[1] === 0xff) return Buffer.from(probe.subarray(2, 2 + ((probe.length - 2) & ~1))).swap16().toString('utf16le');
   return probe.includes(0) ? probe.toString('utf16le') : probe.toString('utf8');
 }

@@ -11,8 +11,12 @@ import { parseMispEvent } from '../../intel/misp/parse.js';
 import { parseStixBundle } from '../../intel/stix/parse.js';
 import { readStixPattern } from '../../intel/stix/pattern.js';
 import { reporterFor } from '../index.js';
-import { mispReporter } from '../misp/index.js';
-import { stixBundle, stixReporter } from './index.js';
+import type { Reporter } from '../../core/plugin.js';
+import { mispReporter as misp } from '../misp/index.js';
+import { stixBundle, stixReporter as stix } from './index.js';
+
+const stixReporter: Reporter = stix;
+const mispReporter: Reporter = misp;
 
 const inds: { type: IndicatorType; value: string; source: string }[] = [
   { type: 'sha256', value: 'aa124a4b4df12b34e74ee7f6c683b2ebec4ce9a8edcf9be345823b4fdcf5d868', source: 'sophos' },
