@@ -4,6 +4,7 @@ import { defineRegistry } from '../core/registry.js';
 import { csvReporter } from './csv/index.js';
 import { cyclonedxReporter } from './cyclonedx/index.js';
 import { jsonReporter } from './json/index.js';
+import { jsonlReporter } from './jsonl/index.js';
 import { mispReporter } from './misp/index.js';
 import { sarifReporter } from './sarif/index.js';
 import { stixReporter } from './stix/index.js';
@@ -14,6 +15,7 @@ export const reporters: readonly Reporter[] = defineRegistry<Reporter>('reporter
   jsonReporter,
   sarifReporter,
   csvReporter,
+  jsonlReporter,
   cyclonedxReporter,
   stixReporter,
   mispReporter,

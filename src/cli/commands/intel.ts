@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { IntelBundle } from '../../core/intel.js';
 import { defaultDbDir, emptyDb, lockDb, mergeInto, openDb, saveDb, type DbSource } from '../../intel-db/db.js';
 import { intelStats } from '../../intel-db/stats.js';
+import { compileStats, formatCompileStats } from '../../matchers/sigma/index.js';
 import { importers } from '../../intel/index.js';
 import { DEFAULT_LIMITS } from '../../scan/limits.js';
 import { loadIntel } from '../../scan/load-intel.js';
@@ -99,8 +100,10 @@ export function registerIntelCommand(program: Command): void {
         if (db) bundles.push(db.intel);
       }
       const stats = intelStats(bundles, loaded.issues);
-      if (o.format === 'json') process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
-      else process.stdout.write(renderStats(stats));
+      // Sigma rules in the --intel paths: how many compile, and why the others do not.
+      const sigma = stats.rules.byFormat['sigma'] || o.intel.length ? await compileStats(o.intel) : null;
+      if (o.format === 'json') process.stdout.write(`${JSON.stringify({ ...stats, ...(sigma ? { sigma } : {}) }, null, 2)}\n`);
+      else process.stdout.write(renderStats(stats) + (sigma && sigma.total > 0 ? formatCompileStats(sigma) : ''));
     });
 }
 

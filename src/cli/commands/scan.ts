@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { defaultDbDir, openDb } from '../../intel-db/db.js';
+import { sigmaTimeline, timelineCsv, timelineJsonl } from '../../matchers/sigma/index.js';
 import { ScanError } from '../../core/errors.js';
 import { atLeast, type Severity } from '../../core/severity.js';
 import { reporterFor, reporters } from '../../reporters/index.js';
@@ -36,9 +37,10 @@ export function registerScanCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, else json)').choices(reporters.map((r) => r.format)))
     .option('-o, --output <file>', 'write the report to a file (format inferred from the extension)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (critical, high, medium, low, info)', severityOption)
+    .option('--timeline', 'with --format csv or jsonl: one row per Sigma detection, time-sorted (Hayabusa-style timeline)')
     .option('--no-color', 'no ANSI colours');
   addWalkOptions(cmd);
-  cmd.action(async (paths: string[], o: CommonScanFlags & { intel: string[]; defaultIntel: boolean; db?: string | false; format?: string; output?: string; failOn?: Severity | 'none'; color: boolean }) => {
+  cmd.action(async (paths: string[], o: CommonScanFlags & { intel: string[]; defaultIntel: boolean; db?: string | false; format?: string; output?: string; failOn?: Severity | 'none'; color: boolean; timeline?: boolean }) => {
     const format = pickFormat(o.format, o.output, Boolean(process.stdout.isTTY));
     const reporter = reporterFor(format);
     if (!reporter) throw new ScanError('usage', `unknown format ${format}`);
@@ -54,7 +56,13 @@ export function registerScanCommand(program: Command): void {
     });
     clearProgress(o.quiet ?? false);
     const report = buildReport(outcome);
-    emit(reporter.render(report, { color: o.output === undefined && useColor(process.stdout, o.color) }), o.output);
+    if (o.timeline) {
+      if (format !== 'csv' && format !== 'jsonl') throw new ScanError('usage', '--timeline needs --format csv or jsonl');
+      const rows = sigmaTimeline(report.findings);
+      emit(format === 'csv' ? timelineCsv(rows) : timelineJsonl(rows), o.output);
+    } else {
+      emit(reporter.render(report, { color: o.output === undefined && useColor(process.stdout, o.color) }), o.output);
+    }
     const failOn = o.failOn;
     if (failOn !== undefined && failOn !== 'none' && report.findings.some((f) => atLeast(f.severity, failOn))) {
       process.exitCode = 1;
