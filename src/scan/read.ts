@@ -43,9 +43,13 @@ async function consume(stream: Readable, maxKeep: number): Promise<{ content: Bu
   return { content: keep ? Buffer.concat(chunks, size) : null, digests: hasher.done(), size };
 }
 
+/** Reads and hashes one plain file (e.g. `HashPool.hash`, on worker threads). */
+export type FsFileReader = (path: string, maxKeep: number) => Promise<{ content: Buffer | null; digests: Digests; size: number }>;
+
 /**
  * Reads every entry and calls `onFile` for each, in listing order within each container.
- * Read failures become issues in `issues`.
+ * Read failures become issues in `issues`. Plain files are read by `readFs` when given (the
+ * runner's hashing thread pool), else streamed and hashed on this thread.
  */
 export async function readEntries(
   entries: readonly EvidenceEntry[],
@@ -53,6 +57,7 @@ export async function readEntries(
   signal: AbortSignal,
   onFile: (f: ReadFile) => Promise<void>,
   issues: Issue[],
+  readFs?: FsFileReader,
 ): Promise<void> {
   const fsEntries: EvidenceEntry[] = [];
   const archives = new Map<string, EvidenceEntry[]>();
@@ -71,7 +76,7 @@ export async function readEntries(
       const e = fsEntries[next++]!;
       let read;
       try {
-        read = await consume(createReadStream(e.location, { highWaterMark: 1 << 20 }), limits.maxFileSize);
+        read = readFs ? await readFs(e.location, limits.maxFileSize) : await consume(createReadStream(e.location, { highWaterMark: 1 << 20 }), limits.maxFileSize);
       } catch (err) {
         issues.push(issue('unreadable', `cannot read file: ${errorMessage(err)}`, { file: e.ref.path, pluginId: READ_ID }));
         continue;

@@ -18,6 +18,7 @@ import { visitTar, visitZip } from './archive.js';
 import { assignHosts, hostKey } from './hosts.js';
 import { DEFAULT_LIMITS, type WalkLimits } from './limits.js';
 import { loadIntel, mergeIntel } from './load-intel.js';
+import { defaultHashThreads, HashPool } from './hash-pool.js';
 import { readEntries, type ReadFile } from './read.js';
 import { sortFindings, sortObservations } from './sort.js';
 import { StatusBook } from './status.js';
@@ -44,6 +45,11 @@ export interface ScanOptions {
   /** Intel merged in after `intelPaths` (e.g. the offline intel database). */
   extraIntel?: readonly IntelBundle[];
   onProgress?: (message: string) => void;
+  /**
+   * Threads that read and hash plain files (sha256, sha1 and md5 on every core); 0 hashes on the
+   * main thread. Default: every core (at most 4) when a root lists at least 16 plain files.
+   */
+  hashThreads?: number;
 }
 
 export interface HostState {
@@ -92,7 +98,8 @@ async function readEntry(e: EvidenceEntry, signal: AbortSignal): Promise<Buffer 
     out = Buffer.concat(chunks);
   };
   try {
-    if (e.container.kind === 'zip') await visitZip(e.container.archive, visit, signal, (ae) => ae.name === e.location);
+    if (e.container.kind === 'zip')
+      await visitZip(e.container.archive, visit, signal, (ae) => ae.name === e.location);
     else await visitTar(e.container.archive, e.container.kind === 'tgz', visit, signal);
   } catch {
     return null;
@@ -132,7 +139,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       const pm = m.prepare(intel);
       if (pm) prepared.push({ matcher: m, pm });
     } catch (err) {
-      const i = issue('internal-error', `matcher failed to prepare: ${errorMessage(err)}`, { pluginId: m.id });
+      const i = issue('internal-error', `matcher failed to prepare: ${errorMessage(err)}`, {
+        pluginId: m.id,
+      });
       issues.push(i);
       status.record(m, 'matcher', { produced: 0, issues: [i], failed: true });
     }
@@ -155,7 +164,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       try {
         out = pm.match(obs);
       } catch (err) {
-        issues.push(issue('internal-error', `matcher failed on an observation: ${errorMessage(err)}`, { file: obs.source.file, pluginId: matcher.id }));
+        issues.push(
+          issue('internal-error', `matcher failed on an observation: ${errorMessage(err)}`, {
+            file: obs.source.file,
+            pluginId: matcher.id,
+          }),
+        );
         continue;
       }
       matchCounts.set(matcher.id, (matchCounts.get(matcher.id) ?? 0) + 1);
@@ -168,77 +182,120 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const matchContent = async (file: FileObservation, content: Buffer | null): Promise<void> => {
     if (!content) {
       const ids = contentMatchers.map((p) => p.matcher.id).join(',');
-      issues.push(issue('too-large', `file is larger than the ${limits.maxFileSize}-byte limit; hashed but not content-scanned (raise --max-file-size)`, { file: file.path, pluginId: ids }));
+      issues.push(
+        issue(
+          'too-large',
+          `file is larger than the ${limits.maxFileSize}-byte limit; hashed but not content-scanned (raise --max-file-size)`,
+          { file: file.path, pluginId: ids },
+        ),
+      );
       return;
     }
     for (const { matcher, pm } of contentMatchers) {
       try {
         const r = await pm.matchContent!(file, content);
-        issues.push(...r.issues.map((i) => ({ ...i, file: i.file ?? file.path, pluginId: i.pluginId ?? matcher.id })));
+        issues.push(
+          ...r.issues.map((i) => ({ ...i, file: i.file ?? file.path, pluginId: i.pluginId ?? matcher.id })),
+        );
         status.addIssues(matcher, 'matcher', r.issues.length);
         for (const fd of r.findings) if (!findings.has(fd.id)) findings.set(fd.id, fd);
       } catch (err) {
-        issues.push(issue('internal-error', `matcher failed on file content: ${errorMessage(err)}`, { file: file.path, pluginId: matcher.id }));
+        issues.push(
+          issue('internal-error', `matcher failed on file content: ${errorMessage(err)}`, {
+            file: file.path,
+            pluginId: matcher.id,
+          }),
+        );
       }
     }
   };
 
   // 2. Walk every root, assign hosts, read and collect.
-  for (const root of opts.paths) {
-    if (signal.aborted) break;
-    progress(`walking ${root}`);
-    const listed = await listEvidence(root, limits, signal);
-    issues.push(...listed.issues);
-    const assignment = await assignHosts(root, listed.entries, (e) => readEntry(e, signal));
-    issues.push(...assignment.issues);
-    for (const h of assignment.hosts) {
-      const k = hostKey(h);
-      if (!hostStates.has(k)) hostStates.set(k, { host: h, observations: {} });
-    }
-    const hostByEntry = new Map<EvidenceEntry, HostContext>();
-    listed.entries.forEach((e, i) => hostByEntry.set(e, assignment.hostOf[i]!));
-    let done = 0;
-    await readEntries(
-      listed.entries,
-      limits,
-      signal,
-      async (f) => {
-        done++;
-        if (done % 500 === 0) progress(`${root}: ${done}/${listed.entries.length} files`);
-        const host = hostByEntry.get(f.entry)!;
-        const stamp = (o: Observed, collectorId: string): Observation => {
-          const obs = { ...o, host: host.id, collectorId } as Observation;
-          if (host.tenant !== undefined) obs.tenant = host.tenant;
-          return obs;
-        };
-        const ref = f.entry.ref;
-        const fileObs = stamp(
-          { kind: 'file', path: ref.path, name: ref.name, size: f.size, ...f.digests, source: { file: ref.path } },
-          'scan/read',
-        ) as FileObservation;
-        emit(fileObs);
-        if (contentMatchers.length > 0) await matchContent(fileObs, f.content);
-        const claim = collectorsFor(collectorList, f);
-        if (claim.length > 0 && !f.content) {
-          issues.push(issue('too-large', `file is larger than the ${limits.maxFileSize}-byte limit; hashed but not parsed (raise --max-file-size)`, { file: ref.path, pluginId: claim.map((c) => c.id).join(',') }));
-          return;
-        }
-        for (const c of claim) {
-          try {
-            const r = await c.collect({ file: ref, content: f.content!, host, signal });
-            const stamped = r.issues.map((i) => ({ ...i, file: i.file ?? ref.path, pluginId: i.pluginId ?? c.id }));
-            issues.push(...stamped);
-            status.record(c, 'collector', { produced: r.observations.length, issues: stamped });
-            for (const o of r.observations) emit(stamp(o, c.id));
-          } catch (err) {
-            const i = issue('internal-error', `collector failed: ${errorMessage(err)}`, { file: ref.path, pluginId: c.id });
-            issues.push(i);
-            status.record(c, 'collector', { produced: 0, issues: [i], failed: true });
+  let pool: HashPool | null = null;
+  try {
+    for (const root of opts.paths) {
+      if (signal.aborted) break;
+      progress(`walking ${root}`);
+      const listed = await listEvidence(root, limits, signal);
+      issues.push(...listed.issues);
+      const assignment = await assignHosts(root, listed.entries, (e) => readEntry(e, signal));
+      issues.push(...assignment.issues);
+      for (const h of assignment.hosts) {
+        const k = hostKey(h);
+        if (!hostStates.has(k)) hostStates.set(k, { host: h, observations: {} });
+      }
+      const hostByEntry = new Map<EvidenceEntry, HostContext>();
+      listed.entries.forEach((e, i) => hostByEntry.set(e, assignment.hostOf[i]!));
+      let done = 0;
+      const threads = opts.hashThreads ?? defaultHashThreads();
+      if (!pool && threads > 0 && listed.entries.filter((e) => e.container.kind === 'fs').length >= 16)
+        pool = new HashPool(threads);
+      const hashPool = pool;
+      await readEntries(
+        listed.entries,
+        limits,
+        signal,
+        async (f) => {
+          done++;
+          if (done % 500 === 0) progress(`${root}: ${done}/${listed.entries.length} files`);
+          const host = hostByEntry.get(f.entry)!;
+          const stamp = (o: Observed, collectorId: string): Observation => {
+            const obs = { ...o, host: host.id, collectorId } as Observation;
+            if (host.tenant !== undefined) obs.tenant = host.tenant;
+            return obs;
+          };
+          const ref = f.entry.ref;
+          const fileObs = stamp(
+            {
+              kind: 'file',
+              path: ref.path,
+              name: ref.name,
+              size: f.size,
+              ...f.digests,
+              source: { file: ref.path },
+            },
+            'scan/read',
+          ) as FileObservation;
+          emit(fileObs);
+          if (contentMatchers.length > 0) await matchContent(fileObs, f.content);
+          const claim = collectorsFor(collectorList, f);
+          if (claim.length > 0 && !f.content) {
+            issues.push(
+              issue(
+                'too-large',
+                `file is larger than the ${limits.maxFileSize}-byte limit; hashed but not parsed (raise --max-file-size)`,
+                { file: ref.path, pluginId: claim.map((c) => c.id).join(',') },
+              ),
+            );
+            return;
           }
-        }
-      },
-      issues,
-    );
+          for (const c of claim) {
+            try {
+              const r = await c.collect({ file: ref, content: f.content!, host, signal });
+              const stamped = r.issues.map((i) => ({
+                ...i,
+                file: i.file ?? ref.path,
+                pluginId: i.pluginId ?? c.id,
+              }));
+              issues.push(...stamped);
+              status.record(c, 'collector', { produced: r.observations.length, issues: stamped });
+              for (const o of r.observations) emit(stamp(o, c.id));
+            } catch (err) {
+              const i = issue('internal-error', `collector failed: ${errorMessage(err)}`, {
+                file: ref.path,
+                pluginId: c.id,
+              });
+              issues.push(i);
+              status.record(c, 'collector', { produced: 0, issues: [i], failed: true });
+            }
+          }
+        },
+        issues,
+        hashPool ? (p, max) => hashPool.hash(p, max) : undefined,
+      );
+    }
+  } finally {
+    await pool?.close();
   }
 
   // 3. Matchers over many observations finish now.
@@ -247,7 +304,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       try {
         for (const f of pm.finish()) if (!findings.has(f.id)) findings.set(f.id, f);
       } catch (err) {
-        issues.push(issue('internal-error', `matcher failed to finish: ${errorMessage(err)}`, { pluginId: matcher.id }));
+        issues.push(
+          issue('internal-error', `matcher failed to finish: ${errorMessage(err)}`, { pluginId: matcher.id }),
+        );
       }
     }
     const pIssues = pm.issues ?? [];
