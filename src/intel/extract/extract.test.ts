@@ -143,6 +143,31 @@ describe('general rules', () => {
     expect(d.indicators.some((i) => i.value.includes('3cx.com'))).toBe(false);
   });
 
+  it('reads several ranges, "starting with", slash lists and hyphen ranges', () => {
+    const f = txt('Acme Gateway versions 7.2.0 through 7.2.4 and 7.0.0 through 7.0.11 are vulnerable. Upgrade to Acme Gateway 7.2.5 or above.');
+    expect(f.products).toEqual([expect.objectContaining({ name: 'Acme Gateway', platform: 'any', affected: [], fixed: ['7.2.5'], ranges: [{ introduced: '7.2.0', lastAffected: '7.2.4' }, { introduced: '7.0.0', lastAffected: '7.0.11' }] })]);
+    const x = txt('Malicious code was discovered in the upstream tarballs of xz, starting with version 5.6.0.');
+    expect(x.products).toEqual([expect.objectContaining({ name: 'xz', ranges: [{ introduced: '5.6.0' }], affected: [] })]);
+    const s = txt('The Acme Widget for Windows was compromised in versions 2.0.1/2.0.2 and 2.1.0-2.1.3.');
+    expect(s.products[0]).toMatchObject({ affected: ['2.0.1', '2.0.2'], ranges: [{ introduced: '2.1.0', lastAffected: '2.1.3' }] });
+  });
+
+  it('takes "macOS 13.2" and "Windows 10" for operating-system versions, not the product\'s', () => {
+    const d = txt('The Acme Widget for macOS 13.2 and Windows 10 was affected in versions 3.1.4 and 3.1.5 on Windows.');
+    expect(d.products).toEqual([expect.objectContaining({ name: 'Acme Widget', platform: 'windows', affected: ['3.1.4', '3.1.5'] })]);
+  });
+
+  it('names a lower-case package from the text and carries it to the fix in a later sentence', () => {
+    const d = extractAdvisory('## Impact\n\nVersions of `event-stream` 3.3.6 contain malicious code.\n\n## Patches\n\nUpgrade to 4.0.0 or later.\n', { format: 'markdown' });
+    expect(d.products).toEqual([expect.objectContaining({ name: 'event-stream', platform: 'any', affected: ['3.3.6'], fixed: ['4.0.0'] })]);
+  });
+
+  it('does not take labels before numbers ("HF 5", "Update 7") for the vendor', () => {
+    const d = txt('SolarWinds Orion Platform versions 2019.4 HF 5, 2020.2 with no hotfix installed, and 2020.2 HF 1 are affected. SolarWinds recommends upgrading to Orion Platform version 2020.2.1 HF 1.');
+    expect(d.vendor).toBe('SolarWinds');
+    expect(d.products[0]).toMatchObject({ platform: 'any', affected: ['2019.4', '2020.2'], fixed: ['2020.2.1'] });
+  });
+
   it('survives hostile input without throwing', () => {
     for (const s of ['', '<'.repeat(10000), `${'1.'.repeat(50000)}1`, `version ${'1.2.3, '.repeat(20000)}`, '[](('.repeat(5000), '&#xFFFFFFFF;&#0;&#99999999;']) {
       expect(() => extractAdvisory(s, { format: 'html' })).not.toThrow();

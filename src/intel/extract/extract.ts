@@ -110,14 +110,38 @@ function tokenize(s: string): Tok[] {
   const out: Tok[] = [];
   for (const part of s.split(/[\s|]+/)) {
     if (part === '') continue;
-    let clean = part.replace(/^[("'“‘<[{*]+/, '').replace(/[)"'”’>}*,;:!?]+$/, '');
-    // A trailing full stop ends the sentence, not the token ("… 18.12.416." / "evil[.]com.").
-    while (clean.endsWith('.') && !clean.endsWith('[.]')) clean = clean.slice(0, -1);
+    let clean = part.replace(/^[("'“‘<[{*]+/, '');
+    // Trailing punctuation, including a full stop that ends the sentence ("… 18.12.416)." /
+    // "evil[.]com."), but not the `[.]` of a defanged value.
+    for (;;) {
+      const before = clean;
+      clean = clean.replace(/[)"'”’>}*,;:!?]+$/, '');
+      while (clean.endsWith('.') && !clean.endsWith('[.]')) clean = clean.slice(0, -1);
+      if (clean === before) break;
+    }
     if (clean.endsWith(']') && !clean.includes('[')) clean = clean.slice(0, -1);
     if (clean.startsWith('[') && !clean.includes(']')) clean = clean.slice(1);
+    // "5.6.0/5.6.1" and "1.2.0-1.2.9" are two versions (a list, a range), not one token.
+    const pair = /^(v?\d{1,6}(?:\.\d{1,6}){1,3})([/–-])(v?\d{1,6}(?:\.\d{1,6}){1,3})$/.exec(clean);
+    if (pair && (pair[2] === '/' || (pair[1] as string).split('.').length === (pair[3] as string).split('.').length)) {
+      const sep = pair[2] === '/' ? 'or' : '-';
+      out.push({ raw: pair[1] as string, clean: pair[1] as string, lower: (pair[1] as string).toLowerCase() });
+      out.push({ raw: sep, clean: sep, lower: sep });
+      out.push({ raw: part.slice(part.indexOf(pair[3] as string)), clean: pair[3] as string, lower: (pair[3] as string).toLowerCase() });
+      continue;
+    }
     out.push({ raw: part, clean, lower: clean.toLowerCase() });
   }
   return out;
+}
+
+/** Whether a version right after a platform word is that operating system's own version. */
+function osVersionLike(platform: DraftPlatform, v: string): boolean {
+  const major = Number(v.split('.')[0]);
+  if (platform === 'windows') return major <= 11 || (major >= 1995 && major <= 2030);
+  if (platform === 'macos') return major >= 10 && major <= 30;
+  if (platform === 'linux') return major <= 7;
+  return false;
 }
 
 const VERSION_RE = /^v?(\d{1,6}(?:\.\d{1,6}){1,3}(?:[-+][0-9A-Za-z][0-9A-Za-z.]{0,30})?)$/i;
@@ -129,7 +153,8 @@ function isDateLike(v: string): boolean {
   const year = (y: string): boolean => (y.length === 4 && Number(y) >= 1970 && Number(y) <= 2099) || y.length === 2;
   if (year(p[2] as string) && a >= 1 && a <= 31 && b >= 1 && b <= 12) return true; // 31.03.2023
   if (year(p[2] as string) && b >= 1 && b <= 31 && a >= 1 && a <= 12 && (p[2] as string).length === 4) return true; // 03.31.2023
-  if ((p[0] as string).length === 4 && year(p[0] as string) && b >= 1 && b <= 12 && c >= 1 && c <= 31) return true; // 2023.03.31
+  // 2023.03.31 (two-digit month and day: calendar versions such as 2020.2.1 stay versions)
+  if ((p[0] as string).length === 4 && year(p[0] as string) && (p[1] as string).length === 2 && (p[2] as string).length === 2 && b >= 1 && b <= 12 && c >= 1 && c <= 31) return true;
   return false;
 }
 
@@ -156,8 +181,10 @@ interface Group {
   start: number;
   end: number;
   versions: string[];
-  range?: DraftRange;
-  cls?: Cls;
+  /** Versions not part of a `a through b` pair. */
+  exact: string[];
+  /** `a through b` / `a - b` pairs. */
+  ranges: DraftRange[];
 }
 
 const CONNECTORS = new Set([',', 'and', '&', 'or', '/', 'as', 'well']);
@@ -172,7 +199,7 @@ function findGroups(toks: readonly Tok[]): Group[] {
       i++;
       continue;
     }
-    const g: Group = { start: i, end: i, versions: [v] };
+    const g: Group = { start: i, end: i, versions: [v], exact: [v], ranges: [] };
     let j = i + 1;
     for (;;) {
       let k = j;
@@ -184,8 +211,11 @@ function findGroups(toks: readonly Tok[]): Group[] {
       if (k - j > 3) break;
       const w = k < toks.length ? versionAt(toks, k) : undefined;
       if (w === undefined) break;
-      if (rangeWord && g.versions.length === 1 && k > j) g.range = { introduced: g.versions[0] as string, lastAffected: w };
-      // a comma ending the previous token is a connector too ("18.11.1213, 18.12.402")
+      const prev = g.versions[g.versions.length - 1] as string;
+      if (rangeWord && g.exact[g.exact.length - 1] === prev) {
+        g.exact.pop();
+        g.ranges.push({ introduced: prev, lastAffected: w });
+      } else g.exact.push(w);
       g.versions.push(w);
       g.end = k;
       j = k + 1;
@@ -201,13 +231,14 @@ function wordsBefore(toks: readonly Tok[], i: number, n: number): string[] {
 }
 
 /** Cue and range meaning of a group, or undefined when no cue introduces it. */
-function cueOf(toks: readonly Tok[], g: Group, productWords: ReadonlySet<string>): { kind: 'before' | 'through' | 'fix' | 'version' | 'affected' | 'product' } | undefined {
+function cueOf(toks: readonly Tok[], g: Group, productWords: ReadonlySet<string>): { kind: 'before' | 'through' | 'since' | 'fix' | 'version' | 'affected' | 'product' } | undefined {
   const w = wordsBefore(toks, g.start, 6);
   const last = w[w.length - 1] ?? '';
   const last2 = w.slice(-2).join(' ');
   const last3 = w.slice(-3).join(' ');
   if (last === 'before' || last2 === 'prior to' || last2 === 'earlier than' || last2 === 'older than' || last2 === 'lower than' || last === 'below' || last === '<') return { kind: 'before' };
   if (last === 'through' || last === 'thru' || last2 === 'up to' || last3 === 'to and including' || last === '<=') return { kind: 'through' };
+  if (last2 === 'starting with' || last2 === 'starting from' || last2 === 'beginning with' || last === 'since' || last3 === 'starting with version' || last3 === 'since version') return { kind: 'since' };
   if (['fixed in', 'patched in', 'resolved in', 'addressed in', 'remediated in', 'upgrade to', 'update to', 'updated to', 'upgrading to', 'updating to', 'upgraded to', 'fixed version', 'fixed versions', 'clean version', 'new version', 'latest version'].includes(last2) || last3 === 'fixed in version' || last3 === 'upgrade to version' || last3 === 'update to version') return { kind: 'fix' };
   if (toks[g.start]!.clean.toLowerCase().startsWith('v') || w.slice(-4).some((x) => VERSION_CUES.has(x))) return { kind: 'version' };
   if (w.slice(-2).some((x) => AFFECTED_WORDS.has(x))) return { kind: 'affected' };
@@ -290,6 +321,35 @@ function isNameToken(t: Tok): boolean {
   return !FUNCTION_WORDS.has(l) && !MONTHS.has(l) && !(l in PLATFORM_WORDS) && !FRAMEWORK_WORDS.has(l) && !/^\d+(st|nd|rd|th|x|k|m|s|d)?$/.test(l);
 }
 
+/** A product name written right before a version group ("event-stream 3.3.6", "Versions of Foo 1.2"), if any. */
+function nameBefore(toks: readonly Tok[], start: number): string | undefined {
+  const words: string[] = [];
+  for (let k = start - 1; k >= 0 && k >= start - 4 && words.length < 3; k--) {
+    const t = toks[k] as Tok;
+    const l = t.lower.replace(/[^a-z0-9]/g, '');
+    if (VERSION_CUES.has(l) || FUNCTION_WORDS.has(l) || l === 'of') {
+      if (words.length > 0) break;
+      continue;
+    }
+    if (!/^[A-Za-z0-9@][\w.@/+-]*$/.test(t.clean) || !/[A-Za-z]/.test(t.clean) || l in PLATFORM_WORDS || AFFECTED_WORDS.has(l) || FIX_WORDS.has(l) || /[,;:]$/.test(t.raw)) break;
+    if (!/^[A-Z0-9@]/.test(t.clean) && !/[-_@/.]/.test(t.clean)) break;
+    words.unshift(t.clean);
+  }
+  return words.length > 0 ? words.join(' ') : undefined;
+}
+
+/** The name after the last `of` before a group ("… the upstream tarballs of xz, starting with version 5.6.0"). */
+function nameAfterOf(toks: readonly Tok[], from: number, to: number): string | undefined {
+  for (let k = to - 1; k > from; k--) {
+    if (toks[k - 1]!.lower !== 'of') continue;
+    const t = toks[k] as Tok;
+    const l = t.lower.replace(/[^a-z0-9]/g, '');
+    if (!/[a-z]/.test(l) || FUNCTION_WORDS.has(l) || VERSION_CUES.has(l) || l in PLATFORM_WORDS || !/^[A-Za-z0-9@][\w.@/+-]*$/.test(t.clean)) return undefined;
+    return t.clean;
+  }
+  return undefined;
+}
+
 /** Index set of tokens that belong to a quoted security vendor / news name. */
 function quotedSpans(toks: readonly Tok[]): { idx: Set<number>; names: string[] } {
   const idx = new Set<number>();
@@ -323,6 +383,8 @@ function pickVendor(all: readonly Analysed[], versionSentences: ReadonlySet<numb
       if (a.quoted.has(i) || !isNameToken(t)) return;
       // A sentence-initial capital says nothing unless a proper name follows ("Acme Widget …").
       if (i === 0 && !/[A-Z].*[A-Z0-9]|[0-9]/.test(t.clean) && !(a.toks[1] && isNameToken(a.toks[1]))) return;
+      // "HF 5", "Update 7", "Part 2": a label before a number, not a name.
+      if (/^\d+[,.;:]?$/.test(a.toks[i + 1]?.raw ?? '')) return;
       const key = t.clean.replace(/['’]s$/, '');
       const cur = score.get(key.toLowerCase()) ?? { n: 0, first: pos, form: key };
       const speaker = SPEECH_VERBS.has(a.toks[i + 1]?.lower ?? '');
@@ -448,7 +510,7 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   // Version groups → products.
   const products: DraftProduct[] = [];
   const mentioned: AdvisoryDraft['mentioned'] = [];
-  const platformless: { name: string; range?: DraftRange; fixed: string[]; affected: string[]; context: string }[] = [];
+  const platformless: { name: string; ranges: DraftRange[]; fixed: string[]; affected: string[]; context: string }[] = [];
   const entry = (name: string, platform: DraftPlatform): DraftProduct => {
     let p = products.find((x) => x.name === name && x.platform === platform);
     if (!p) {
@@ -457,6 +519,7 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
     }
     return p;
   };
+  let lastName: string | undefined;
   analysed.forEach((a, si) => {
     const gs = groupsBySentence[si] ?? [];
     gs.forEach((g, gi) => {
@@ -468,24 +531,32 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       const platforms = after.length > 0 ? after : platformsIn(a.toks, prevEnd, g.start, true);
       const near = vendor ? compoundsIn(a.toks, prevEnd, nextStart, vendor, a.quoted) : [];
       near.sort((x, y) => Math.abs(x.at - g.start) - Math.abs(y.at - g.start));
-      const name = near[0]?.name ?? primary ?? 'unknown product';
-      // A version right after a quoted security vendor's name is that vendor's product's version.
-      const quotedNear = [...a.quoted].some((q) => q < g.start && q >= g.start - 6 && !near.some((n) => n.at > q && n.at < g.start));
-      if (quotedNear) {
+      const name = near[0]?.name ?? primary ?? nameBefore(a.toks, g.start) ?? nameAfterOf(a.toks, prevEnd, g.start) ?? lastName ?? 'unknown product';
+      lastName = name;
+      // A version right after a quoted security vendor's name is that vendor's product's version,
+      // unless the affected product's own name stands between them.
+      const quotedNear = [...a.quoted].some((q) => q < g.start && q >= g.start - 6 && !a.toks.slice(q + 1, g.start).some((t) => productWords.has(t.lower)));
+      // "macOS 13.2", "Windows 10": the operating system's version, not the product's.
+      const osWord = a.toks.slice(Math.max(0, g.start - 2), g.start).map((t) => PLATFORM_WORDS[t.lower.replace(/[^a-z0-9]/g, '')]).find((p) => p !== undefined);
+      const osVersion = osWord !== undefined && g.versions.every((v) => osVersionLike(osWord, v));
+      if (quotedNear || osVersion) {
         mentioned.push({ versions: g.versions, context: a.s.text.slice(0, 500) });
         return;
       }
       const ctx = a.s.text.slice(0, 500);
       let cls: Cls | undefined;
-      let range: DraftRange | undefined = g.range;
+      let ranges: DraftRange[] = [...g.ranges];
       let fixed: string[] = [];
       let affected: string[] = [];
       if (cue.kind === 'before') {
-        range = { fixed: g.versions[0] as string };
+        ranges = [{ fixed: g.versions[0] as string }];
         fixed = [g.versions[0] as string];
         cls = 'affected';
       } else if (cue.kind === 'through') {
-        range = { lastAffected: g.versions[g.versions.length - 1] as string };
+        ranges = [{ lastAffected: g.versions[g.versions.length - 1] as string }];
+        cls = 'affected';
+      } else if (cue.kind === 'since') {
+        ranges = [{ introduced: g.versions[0] as string }];
         cls = 'affected';
       } else if (cue.kind === 'fix') {
         fixed = g.versions;
@@ -496,17 +567,18 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
         const tail = a.toks.slice(g.end + 1, g.end + 3).map((t) => t.lower.replace(/[^a-z]/g, ''));
         const joined = tail[0] === 'and' || tail[0] === 'or';
         const lastV = g.versions[g.versions.length - 1] as string;
-        if (joined && ['earlier', 'prior', 'below', 'older', 'lower', 'before'].includes(tail[1] ?? '')) {
+        const bounded = g.exact[g.exact.length - 1] === lastV;
+        if (joined && bounded && ['earlier', 'prior', 'below', 'older', 'lower', 'before'].includes(tail[1] ?? '')) {
           if (cls === 'affected') {
-            range = { lastAffected: lastV };
-            affected = g.versions.slice(0, -1);
+            ranges.push({ lastAffected: lastV });
+            affected = g.exact.slice(0, -1);
           }
-        } else if (joined && ['later', 'newer', 'above', 'higher', 'after'].includes(tail[1] ?? '')) {
+        } else if (joined && bounded && ['later', 'newer', 'above', 'higher', 'after'].includes(tail[1] ?? '')) {
           if (cls === 'affected') {
-            range = { introduced: lastV };
-            affected = g.versions.slice(0, -1);
+            ranges.push({ introduced: lastV });
+            affected = g.exact.slice(0, -1);
           } else if (cls === 'fixed') fixed = g.versions;
-        } else if (cls === 'affected' && !g.range) affected = g.versions;
+        } else if (cls === 'affected') affected = g.exact;
         else if (cls === 'fixed') fixed = g.versions;
       }
       if (cls === undefined || cls === 'unaffected') {
@@ -514,27 +586,36 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
         return;
       }
       if (platforms.length === 0) {
-        platformless.push({ name, ...(range ? { range } : {}), fixed, affected, context: ctx });
+        platformless.push({ name, ranges, fixed, affected, context: ctx });
         return;
       }
       for (const platform of platforms) {
         const p = entry(name, platform);
         for (const v of affected) if (!p.affected.includes(v)) p.affected.push(v);
         for (const v of fixed) if (!p.fixed.includes(v)) p.fixed.push(v);
-        if (range) (p.ranges ??= []).push(range);
+        if (ranges.length > 0) (p.ranges ??= []).push(...ranges);
         if (!p.context.includes(ctx)) p.context.push(ctx);
       }
     });
   });
   // Platform-less statements ("X through 1.2.3") apply to every platform entry of the product
   // when there are some, else to `any`.
+  // Exact versions without a platform go to an `any` entry; ranges and fixes without a platform
+  // ("X through 1.2.3") apply to every platform entry of the product, or to `any` when none.
   for (const pl of platformless) {
-    const targets = products.filter((p) => p.name === pl.name);
-    const into = targets.length > 0 ? targets : [entry(pl.name, 'any')];
-    for (const p of into) {
-      if (targets.length === 0) for (const v of pl.affected) if (!p.affected.includes(v)) p.affected.push(v);
+    const targets = products.filter((p) => p.name === pl.name && p.platform !== 'any');
+    if (pl.affected.length > 0 || targets.length === 0) {
+      const p = entry(pl.name, 'any');
+      for (const v of pl.affected) if (!p.affected.includes(v)) p.affected.push(v);
+      if (targets.length === 0) {
+        for (const v of pl.fixed) if (!p.fixed.includes(v)) p.fixed.push(v);
+        if (pl.ranges.length > 0) (p.ranges ??= []).push(...pl.ranges);
+      }
+      if (!p.context.includes(pl.context)) p.context.push(pl.context);
+    }
+    for (const p of targets) {
       for (const v of pl.fixed) if (!p.fixed.includes(v)) p.fixed.push(v);
-      if (pl.range) (p.ranges ??= []).push(pl.range);
+      if (pl.ranges.length > 0) (p.ranges ??= []).push(...pl.ranges);
       if (!p.context.includes(pl.context)) p.context.push(pl.context);
     }
   }
