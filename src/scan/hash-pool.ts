@@ -80,7 +80,6 @@ export class HashPool {
           this.pending.delete(id);
         }
       });
-      w.unref();
       this.workers.push(slot);
     }
   }
