@@ -168,6 +168,16 @@ describe('general rules', () => {
     expect(d.products[0]).toMatchObject({ platform: 'any', affected: ['2019.4', '2020.2'], fixed: ['2020.2.1'] });
   });
 
+  it('stays linear on one huge sentence with many version groups, vendors and CVE ids', () => {
+    const unit = 'Acme Widget version 1.2.3 is affected, Sophos said, CVE-2024-0001 x evil[.]com ';
+    const d = txt(unit.repeat(20_000));
+    expect(d.products).toEqual([expect.objectContaining({ name: 'Acme Widget', affected: ['1.2.3'] })]);
+    expect(d.cves).toEqual(['CVE-2024-0001']);
+    expect(d.indicators).toHaveLength(1);
+    const many = txt(`Acme Widget versions ${Array.from({ length: 5000 }, (_, i) => `1.${i}.0`).join(', ')} are affected.`);
+    expect(many.products[0]!.affected).toHaveLength(500);
+  });
+
   it('survives hostile input without throwing', () => {
     for (const s of ['', '<'.repeat(10000), `${'1.'.repeat(50000)}1`, `version ${'1.2.3, '.repeat(20000)}`, '[](('.repeat(5000), '&#xFFFFFFFF;&#0;&#99999999;']) {
       expect(() => extractAdvisory(s, { format: 'html' })).not.toThrow();

@@ -97,7 +97,12 @@ const FIX_WORDS = new Set(['fixed', 'fix', 'fixes', 'patched', 'patch', 'patches
 const AFFECTED_WORDS = new Set(['affect', 'affects', 'affected', 'affecting', 'vulnerable', 'compromised', 'malicious', 'trojanized', 'trojanised', 'backdoored', 'infected', 'impacted', 'impacts', 'impacting', 'exploited', 'embedded', 'contains', 'containing', 'tampered', 'poisoned', 'hijacked']);
 const VERSION_CUES = new Set(['version', 'versions', 'ver', 'build', 'builds', 'release', 'releases', 'numbers', 'number', 'v']);
 
-const SEC_NAMES = vendors.names.map((n) => n.toLowerCase().split(/\s+/));
+/** Security-vendor names (as word lists), indexed by their first word. */
+const SEC_NAMES = new Map<string, string[][]>();
+for (const n of vendors.names) {
+  const words = n.toLowerCase().split(/\s+/);
+  SEC_NAMES.set(words[0] as string, [...(SEC_NAMES.get(words[0] as string) ?? []), words]);
+}
 const SEC_DOMAINS = new Set(vendors.domains);
 
 interface Tok {
@@ -187,6 +192,8 @@ interface Group {
   ranges: DraftRange[];
 }
 
+/** Versions one group may list (a real advisory lists a few dozen at most). */
+const MAX_GROUP_VERSIONS = 500;
 const CONNECTORS = new Set([',', 'and', '&', 'or', '/', 'as', 'well']);
 const RANGE_WORDS = new Set(['through', 'thru', 'to', '-', '–', '—', 'until']);
 
@@ -208,7 +215,7 @@ function findGroups(toks: readonly Tok[]): Group[] {
         if (RANGE_WORDS.has(toks[k]!.lower)) rangeWord = true;
         k++;
       }
-      if (k - j > 3) break;
+      if (k - j > 3 || g.versions.length >= MAX_GROUP_VERSIONS) break;
       const w = k < toks.length ? versionAt(toks, k) : undefined;
       if (w === undefined) break;
       const prev = g.versions[g.versions.length - 1] as string;
@@ -248,6 +255,8 @@ function cueOf(toks: readonly Tok[], g: Group, productWords: ReadonlySet<string>
   return undefined;
 }
 
+const CLASSIFY_WINDOW = 60;
+
 function classify(toks: readonly Tok[], g: Group): Cls | undefined {
   const word = (k: number): Cls | undefined => {
     const t = toks[k]!.lower.replace(/[^a-z]/g, '');
@@ -257,13 +266,19 @@ function classify(toks: readonly Tok[], g: Group): Cls | undefined {
     if (FIX_WORDS.has(t)) return neg ? 'affected' : 'fixed';
     return undefined;
   };
-  for (let k = g.start - 1; k >= 0; k--) {
+  // Bounded scans (a sentence may be huge in hostile input).
+  // Version tokens and connectors do not count toward the window, so a long list still reaches
+  // its verb.
+  const counts = (k: number): boolean => !VERSION_RE.test(toks[k]!.clean) && !CONNECTORS.has(toks[k]!.lower);
+  for (let k = g.start - 1, n = 0; k >= 0 && n <= CLASSIFY_WINDOW; k--) {
     const c = word(k);
     if (c) return c;
+    if (counts(k)) n++;
   }
-  for (let k = g.end + 1; k < toks.length; k++) {
+  for (let k = g.end + 1, n = 0; k < toks.length && n <= CLASSIFY_WINDOW; k++) {
     const c = word(k);
     if (c) return c;
+    if (counts(k)) n++;
   }
   return undefined;
 }
@@ -355,7 +370,7 @@ function quotedSpans(toks: readonly Tok[]): { idx: Set<number>; names: string[] 
   const idx = new Set<number>();
   const names: string[] = [];
   for (let i = 0; i < toks.length; i++) {
-    for (const n of SEC_NAMES) {
+    for (const n of SEC_NAMES.get(toks[i]!.lower.replace(/['’]s$/, '')) ?? []) {
       if (n.every((w, k) => toks[i + k]?.lower.replace(/['’]s$/, '') === w)) {
         for (let k = 0; k < n.length; k++) idx.add(i + k);
         names.push(toks.slice(i, i + n.length).map((t) => t.clean.replace(/['’]s$/, '')).join(' '));
@@ -393,9 +408,11 @@ function pickVendor(all: readonly Analysed[], versionSentences: ReadonlySet<numb
     });
   });
   // Glued compounds ("3CXDesktopApp") credit their prefix when that prefix is itself a name.
-  for (const [k, v] of score) {
-    for (const [k2, v2] of score) {
-      if (k2 !== k && k2.startsWith(k) && /^[A-Z]/.test(v2.form.slice(v.form.length))) v.n += Math.max(0, v2.n);
+  // (Linear: each name looks up its own prefixes.)
+  for (const [k2, v2] of score) {
+    for (let len = 1; len < k2.length && len <= 40; len++) {
+      const v = score.get(k2.slice(0, len));
+      if (v && /^[A-Z]/.test(v2.form.slice(len))) v.n += Math.max(0, v2.n);
     }
   }
   let best: { n: number; first: number; form: string } | undefined;
@@ -443,14 +460,19 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
 
   // CVE ids.
   const cves: string[] = [];
+  const cveSeen = new Set<string>();
   for (const s of sentences) for (const m of s.text.matchAll(/\bCVE-(\d{4})-(\d{4,7})\b/gi)) {
     const id = `CVE-${m[1]}-${m[2]}`;
-    if (!cves.includes(id)) cves.push(id);
+    if (!cveSeen.has(id)) {
+      cveSeen.add(id);
+      cves.push(id);
+    }
   }
 
   // Indicators.
   const indicators: DraftIndicator[] = [];
   const references: string[] = [];
+  const refSeen = new Set<string>();
   const dropped: AdvisoryDraft['dropped'] = [];
   const seen = new Set<string>();
   const versionTokens = new Set<string>();
@@ -462,7 +484,10 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       const found = indicatorOf(t.clean);
       if (!found) return;
       if (found.reference) {
-        if (!references.includes(found.value)) references.push(found.value);
+        if (!refSeen.has(found.value)) {
+          refSeen.add(found.value);
+          references.push(found.value);
+        }
         return;
       }
       const key = `${found.type}\u0000${found.value}`;
@@ -511,11 +536,23 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   const products: DraftProduct[] = [];
   const mentioned: AdvisoryDraft['mentioned'] = [];
   const platformless: { name: string; ranges: DraftRange[]; fixed: string[]; affected: string[]; context: string }[] = [];
+  const byKey = new Map<string, DraftProduct>();
+  const seenIn = new Map<DraftProduct, Set<string>>();
+  /** Appends without duplicates in constant time per value (hostile input may list thousands). */
+  const put = (p: DraftProduct, field: 'affected' | 'fixed' | 'context', v: string): void => {
+    let seen = seenIn.get(p);
+    if (!seen) seenIn.set(p, (seen = new Set()));
+    const k = `${field}\u0000${v}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    p[field].push(v);
+  };
   const entry = (name: string, platform: DraftPlatform): DraftProduct => {
-    let p = products.find((x) => x.name === name && x.platform === platform);
+    let p = byKey.get(`${name}\u0000${platform}`);
     if (!p) {
       p = { name, platform, affected: [], fixed: [], context: [] };
       products.push(p);
+      byKey.set(`${name}\u0000${platform}`, p);
     }
     return p;
   };
@@ -535,7 +572,10 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       lastName = name;
       // A version right after a quoted security vendor's name is that vendor's product's version,
       // unless the affected product's own name stands between them.
-      const quotedNear = [...a.quoted].some((q) => q < g.start && q >= g.start - 6 && !a.toks.slice(q + 1, g.start).some((t) => productWords.has(t.lower)));
+      let quotedNear = false;
+      for (let q = Math.max(0, g.start - 6); q < g.start; q++) {
+        if (a.quoted.has(q) && !a.toks.slice(q + 1, g.start).some((t) => productWords.has(t.lower))) quotedNear = true;
+      }
       // "macOS 13.2", "Windows 10": the operating system's version, not the product's.
       const osWord = a.toks.slice(Math.max(0, g.start - 2), g.start).map((t) => PLATFORM_WORDS[t.lower.replace(/[^a-z0-9]/g, '')]).find((p) => p !== undefined);
       const osVersion = osWord !== undefined && g.versions.every((v) => osVersionLike(osWord, v));
@@ -591,10 +631,10 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       }
       for (const platform of platforms) {
         const p = entry(name, platform);
-        for (const v of affected) if (!p.affected.includes(v)) p.affected.push(v);
-        for (const v of fixed) if (!p.fixed.includes(v)) p.fixed.push(v);
+        for (const v of affected) put(p, 'affected', v);
+        for (const v of fixed) put(p, 'fixed', v);
         if (ranges.length > 0) (p.ranges ??= []).push(...ranges);
-        if (!p.context.includes(ctx)) p.context.push(ctx);
+        put(p, 'context', ctx);
       }
     });
   });
@@ -602,21 +642,23 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   // when there are some, else to `any`.
   // Exact versions without a platform go to an `any` entry; ranges and fixes without a platform
   // ("X through 1.2.3") apply to every platform entry of the product, or to `any` when none.
+  const platformed = new Map<string, DraftProduct[]>();
+  for (const p of products) if (p.platform !== 'any') platformed.set(p.name, [...(platformed.get(p.name) ?? []), p]);
   for (const pl of platformless) {
-    const targets = products.filter((p) => p.name === pl.name && p.platform !== 'any');
+    const targets = platformed.get(pl.name) ?? [];
     if (pl.affected.length > 0 || targets.length === 0) {
       const p = entry(pl.name, 'any');
-      for (const v of pl.affected) if (!p.affected.includes(v)) p.affected.push(v);
+      for (const v of pl.affected) put(p, 'affected', v);
       if (targets.length === 0) {
-        for (const v of pl.fixed) if (!p.fixed.includes(v)) p.fixed.push(v);
+        for (const v of pl.fixed) put(p, 'fixed', v);
         if (pl.ranges.length > 0) (p.ranges ??= []).push(...pl.ranges);
       }
-      if (!p.context.includes(pl.context)) p.context.push(pl.context);
+      put(p, 'context', pl.context);
     }
     for (const p of targets) {
-      for (const v of pl.fixed) if (!p.fixed.includes(v)) p.fixed.push(v);
+      for (const v of pl.fixed) put(p, 'fixed', v);
       if (pl.ranges.length > 0) (p.ranges ??= []).push(...pl.ranges);
-      if (!p.context.includes(pl.context)) p.context.push(pl.context);
+      put(p, 'context', pl.context);
     }
   }
   // Plain (not defanged) links to the vendor's own site are references, not indicators.
@@ -628,7 +670,10 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       const host = ind.type === 'domain' ? ind.value : ind.value.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
       if (parseDomain(host).domainWithoutSuffix === own) {
         indicators.splice(k, 1);
-        if (!references.includes(ind.value)) references.push(ind.value);
+        if (!refSeen.has(ind.value)) {
+          refSeen.add(ind.value);
+          references.push(ind.value);
+        }
       }
     }
   }

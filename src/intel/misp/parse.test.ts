@@ -37,7 +37,7 @@ describe('MISP event import (hand-written fixture after the MISP core format)', 
     expect(msgs).toHaveLength(4);
     expect(msgs[0]).toMatch(/^invalid-value: sha1 "not-a-hash".*not hexadecimal/);
     expect(msgs[1]).toMatch(/^unsupported: MISP attribute type "mutex"/);
-    expect(msgs[2]).toMatch(/^warninglist: ip dropped by warning list: 8\.8\.8\.8/);
+    expect(msgs[2]).toMatch(/^warninglist: ip dropped by warning list: 8\.8\.8\.8 is a listed public DNS resolver/);
     expect(msgs[3]).toMatch(/^warninglist: md5 dropped by warning list: .*empty file/);
   });
 

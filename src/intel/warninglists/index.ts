@@ -56,7 +56,8 @@ export function warninglistReason(ind: Pick<Indicator, 'type' | 'value'>): strin
     }
     case 'ip': {
       const hit = ipHit(ind.value);
-      return hit === undefined ? undefined : `${ind.value} is a public resolver or in ${hit === ind.value ? 'the resolver list' : hit} (${ips.name})`;
+      if (hit === undefined) return undefined;
+      return hit === ind.value ? `${ind.value} is a listed public DNS resolver (${ips.name})` : `${ind.value} is in ${hit} (${ips.name})`;
     }
     case 'cidr': {
       if (ips.ranges.includes(ind.value)) return `${ind.value} is a reserved range (${ips.name})`;
