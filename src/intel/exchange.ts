@@ -9,7 +9,7 @@ import { issue, type Issue } from '../core/issue.js';
 import type { Where } from './guard.js';
 import { normalizeIndicatorValue } from './normalize.js';
 import { refang } from './defang.js';
-import { warninglistReason } from './warninglists/index.js';
+import { warninglistReason } from './warninglists/lists.js';
 
 /** A value as read from a source, before normalisation. */
 export interface RawIndicator {

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { extractAdvisory, formatFromName, MAX_ADVISORY_CHARS, type AdvisoryFormat } from '../../intel/extract/index.js';
+import { extractAdvisory, formatFromName, MAX_ADVISORY_CHARS, type AdvisoryFormat } from '../../intel/extract/advisory.js';
 import { decodeText } from '../../util/text.js';
 import { emit } from '../io.js';
 

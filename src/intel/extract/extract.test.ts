@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../../../test/fixtures.js';
 import { parsePack } from '../chainhunt-pack/parse.js';
-import { extractAdvisory } from './index.js';
+import { extractAdvisory } from './advisory.js';
 
 const txt = (s: string) => extractAdvisory(s, { format: 'text' });
 const iocs = JSON.parse(readFileSync(sharedData('3cx', 'iocs.json'), 'utf8')) as { affected: { platform: string; versions: string[] }[] };

@@ -22,7 +22,7 @@ import { parse as parseDomain } from 'tldts';
 import type { IndicatorType } from '../../core/intel.js';
 import { refang } from '../defang.js';
 import { hashTypeOf, normalizeIndicatorValue } from '../normalize.js';
-import { warninglistReason } from '../warninglists/index.js';
+import { warninglistReason } from '../warninglists/lists.js';
 import vendors from './security-vendors.json' with { type: 'json' };
 import { htmlToText, markdownToText, splitSentences, type Sentence } from './text.js';
 

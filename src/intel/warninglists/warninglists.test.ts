@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { warninglistReason } from './index.js';
+import { warninglistReason } from './lists.js';
 
 describe('warning lists', () => {
   it('lists the empty-file digests (computed here, not copied)', () => {
