@@ -86,6 +86,11 @@ export interface PreparedMatcher {
    * on another thread); the runner keeps a few files in flight.
    */
   matchContent?(file: FileObservation, content: Buffer): ContentMatchResult | Promise<ContentMatchResult>;
+  /**
+   * Optional: called once by the runner after the last file, before `finish` and before `issues`
+   * is read. Releases resources (worker threads) and may append late issues to `issues`.
+   */
+  close?(): void | Promise<void>;
 }
 
 /** What {@link PreparedMatcher.matchContent} returns for one file. */

@@ -296,6 +296,15 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     }
   } finally {
     await pool?.close();
+    for (const { matcher, pm } of prepared) {
+      try {
+        await pm.close?.();
+      } catch (err) {
+        issues.push(
+          issue('internal-error', `matcher failed to close: ${errorMessage(err)}`, { pluginId: matcher.id }),
+        );
+      }
+    }
   }
 
   // 3. Matchers over many observations finish now.

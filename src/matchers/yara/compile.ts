@@ -11,7 +11,13 @@
 import type { DetectionRule } from '../../core/intel.js';
 import { issue, type Issue } from '../../core/issue.js';
 import { isYaraBody, type YaraRuleFileBody } from '../../intel/yara/parse.js';
-import { loadYaraX, yaraXLoadError, type YaraXCompileOptions, type YaraXModule, type YaraXRules } from './engine.js';
+import {
+  loadYaraX,
+  yaraXLoadError,
+  type YaraXCompileOptions,
+  type YaraXModule,
+  type YaraXRules,
+} from './engine.js';
 import { EXTERNAL_VARIABLES } from './variables.js';
 
 export const YARA_MATCHER_ID = 'matchers/yara';
@@ -37,7 +43,10 @@ export interface CompiledYara {
 }
 
 /** Compiler options shared by every compile. */
-export const COMPILE_OPTIONS: YaraXCompileOptions = { defineVariables: { ...EXTERNAL_VARIABLES }, enableIncludes: false };
+export const COMPILE_OPTIONS: YaraXCompileOptions = {
+  defineVariables: { ...EXTERNAL_VARIABLES },
+  enableIncludes: false,
+};
 
 interface Body {
   rule: DetectionRule;
@@ -62,7 +71,9 @@ function errorText(err: unknown): string {
 function pack(bodies: readonly Body[]): Body[][] {
   const packs: { names: Set<string>; files: Body[]; closed: boolean }[] = [];
   for (const b of bodies) {
-    let target = b.global ? undefined : packs.find((p) => !p.closed && b.body.ruleNames.every((n) => !p.names.has(n)));
+    let target = b.global
+      ? undefined
+      : packs.find((p) => !p.closed && b.body.ruleNames.every((n) => !p.names.has(n)));
     if (!target) {
       target = { names: new Set(), files: [], closed: b.global };
       packs.push(target);
@@ -74,7 +85,11 @@ function pack(bodies: readonly Body[]): Body[][] {
 }
 
 /** Compiles one pack; files that fail are reported and left out. */
-function compilePack(yx: YaraXModule, files: Body[], issues: Issue[]): { rules: YaraXRules; files: Body[] } | null {
+function compilePack(
+  yx: YaraXModule,
+  files: Body[],
+  issues: Issue[],
+): { rules: YaraXRules; files: Body[] } | null {
   const join = (list: Body[]): string => list.map((b) => b.body.source).join('\n');
   try {
     return { rules: yx.compile(join(files), COMPILE_OPTIONS), files };
@@ -90,14 +105,25 @@ function compilePack(yx: YaraXModule, files: Body[], issues: Issue[]): { rules: 
       errors = [{ message: errorText(err) }];
     }
     if (errors.length > 0) {
-      issues.push(issue('parse-error', `YARA rule file does not compile: ${shortMessage(errors[0]!.message)}`, { file: b.rule.file ?? b.rule.id, pluginId: YARA_MATCHER_ID }));
+      issues.push(
+        issue('parse-error', `YARA rule file does not compile: ${shortMessage(errors[0]!.message)}`, {
+          file: b.rule.file ?? b.rule.id,
+          pluginId: YARA_MATCHER_ID,
+        }),
+      );
     } else good.push(b);
   }
   if (good.length === 0) return null;
   try {
     return { rules: yx.compile(join(good), COMPILE_OPTIONS), files: good };
   } catch (err) {
-    issues.push(issue('internal-error', `YARA rule files compile alone but not together: ${shortMessage(errorText(err))}`, { pluginId: YARA_MATCHER_ID }));
+    issues.push(
+      issue(
+        'internal-error',
+        `YARA rule files compile alone but not together: ${shortMessage(errorText(err))}`,
+        { pluginId: YARA_MATCHER_ID },
+      ),
+    );
     return null;
   }
 }
@@ -113,12 +139,23 @@ export function compileYaraRules(rules: readonly DetectionRule[]): CompiledYara 
     if (usedNs.has(ns)) ns = r.file ?? r.id; // same base name from another folder: the full path
     if (usedNs.has(ns)) continue; // mergeIntel already reported the duplicate
     usedNs.add(ns);
-    bodies.push({ rule: r, body: r.body, namespace: ns, global: /\bglobal\s+(private\s+)?rule\b/.test(r.body.source) });
+    bodies.push({
+      rule: r,
+      body: r.body,
+      namespace: ns,
+      global: /\bglobal\s+(private\s+)?rule\b/.test(r.body.source),
+    });
   }
   if (bodies.length === 0) return { packs: [], files: [], issues };
   const yx = loadYaraX();
   if (!yx) {
-    issues.push(issue('unsupported', `YARA rules not used: the yara-x binary (@litko/yara-x) does not load on this platform: ${yaraXLoadError()}`, { pluginId: YARA_MATCHER_ID }));
+    issues.push(
+      issue(
+        'unsupported',
+        `YARA rules not used: the yara-x binary (@litko/yara-x) does not load on this platform: ${yaraXLoadError()}`,
+        { pluginId: YARA_MATCHER_ID },
+      ),
+    );
     return { packs: [], files: [], issues };
   }
   const packs: RulePack[] = [];

@@ -43,7 +43,10 @@ export interface YaraXCompileOptions {
 /** The addon's module surface used here. */
 export interface YaraXModule {
   compile(source: string, options?: YaraXCompileOptions): YaraXRules;
-  validate(source: string, options?: YaraXCompileOptions): { errors: { code: string; message: string; line?: number }[]; warnings: unknown[] };
+  validate(
+    source: string,
+    options?: YaraXCompileOptions,
+  ): { errors: { code: string; message: string; line?: number }[]; warnings: unknown[] };
 }
 
 let cached: YaraXModule | null | undefined;

@@ -5,13 +5,16 @@
  * the main thread reads and hashes. One finding per (rule, file).
  */
 import type { Finding } from '../../core/finding.js';
-import { issue } from '../../core/issue.js';
+import { issue, type Issue } from '../../core/issue.js';
 import type { FileObservation } from '../../core/observation.js';
 import type { ContentMatchResult, Matcher } from '../../core/plugin.js';
 import { isSeverity, type Severity } from '../../core/severity.js';
 import { stableId } from '../../util/hash.js';
 import { severityFromScore } from '../indicator-common.js';
-import { compileYaraRules, YARA_MATCHER_ID } from './compile.js';
+import { isYaraBody } from '../../intel/yara/parse.js';
+import { YARA_MATCHER_ID } from './compile.js';
+import { loadYaraX, yaraXLoadError } from './engine.js';
+import { defaultYaraThreads, YaraPool } from './pool.js';
 import type { YaraXRuleMatch } from './engine.js';
 import { variablesFor } from './variables.js';
 
@@ -19,6 +22,7 @@ export { compileYaraRules, YARA_MATCHER_ID, COMPILE_OPTIONS } from './compile.js
 export type { CompiledYara, RulePack, CompiledFile } from './compile.js';
 export { variablesFor, fileTypeOf, EXTERNAL_VARIABLES } from './variables.js';
 export { loadYaraX } from './engine.js';
+export { YaraPool, defaultYaraThreads } from './pool.js';
 
 /** Most string occurrences listed per finding (the total is always given). */
 export const MAX_EVIDENCE_STRINGS = 32;
@@ -40,10 +44,18 @@ export function ruleSeverity(meta: Record<string, unknown>): Severity {
 }
 
 /** Builds the finding for one rule match on one file. */
-export function yaraFinding(file: FileObservation, m: YaraXRuleMatch, namespace: string = m.namespace): Finding {
+export function yaraFinding(
+  file: FileObservation,
+  m: YaraXRuleMatch,
+  namespace: string = m.namespace,
+): Finding {
   const ruleId = `${namespace}:${m.ruleIdentifier}`;
-  const refs = ['reference', 'references', 'url'].map((k) => metaString(m.meta, k)).filter((x): x is string => x !== undefined);
-  const strings = m.matches.slice(0, MAX_EVIDENCE_STRINGS).map((d) => ({ identifier: d.identifier, offset: d.offset, length: d.length }));
+  const refs = ['reference', 'references', 'url']
+    .map((k) => metaString(m.meta, k))
+    .filter((x): x is string => x !== undefined);
+  const strings = m.matches
+    .slice(0, MAX_EVIDENCE_STRINGS)
+    .map((d) => ({ identifier: d.identifier, offset: d.offset, length: d.length }));
   const f: Finding = {
     id: stableId('yara', ruleId, file.host, file.tenant, file.path, file.sha256),
     kind: 'yara',
@@ -56,7 +68,11 @@ export function yaraFinding(file: FileObservation, m: YaraXRuleMatch, namespace:
       {
         type: 'yara-rule',
         searchedBy: { rule: m.ruleIdentifier, namespace },
-        found: { strings, stringMatches: m.matches.length, ...(metaString(m.meta, 'description') ? { description: metaString(m.meta, 'description') } : {}) },
+        found: {
+          strings,
+          stringMatches: m.matches.length,
+          ...(metaString(m.meta, 'description') ? { description: metaString(m.meta, 'description') } : {}),
+        },
         matcherId: YARA_MATCHER_ID,
         confidence: 1,
         location: { file: file.path },
@@ -73,30 +89,59 @@ export function yaraFinding(file: FileObservation, m: YaraXRuleMatch, namespace:
 
 export const yaraMatcher = {
   id: YARA_MATCHER_ID,
-  version: 1,
-  description: 'YARA rules over file content (yara-x; namespace per rule file; LOKI/THOR external variables)',
+  version: 2,
+  description:
+    'YARA rules over file content (yara-x on worker threads; namespace per rule file; LOKI/THOR external variables)',
   accepts: [],
   prepare(intel) {
-    const { packs, issues } = compileYaraRules(intel.rules);
-    if (packs.length === 0) return issues.length > 0 ? { match: () => [], issues } : null;
-    for (const p of packs) p.rules.setMaxMatchesPerPattern(MAX_MATCHES_PER_PATTERN);
+    const rules = intel.rules.filter((r) => r.format === 'yara' && isYaraBody(r.body));
+    if (rules.length === 0) return null;
+    const issues: Issue[] = [];
+    if (!loadYaraX()) {
+      issues.push(
+        issue(
+          'unsupported',
+          `YARA rules not used: the yara-x binary (@litko/yara-x) does not load on this platform: ${yaraXLoadError()}`,
+          { pluginId: YARA_MATCHER_ID },
+        ),
+      );
+      return { match: () => [], issues };
+    }
+    // Every thread compiles the rules while the runner walks; compile issues arrive with the first.
+    const pool = new YaraPool(rules, defaultYaraThreads(), MAX_MATCHES_PER_PATTERN);
     return {
       issues,
       match: () => [],
       async matchContent(file: FileObservation, content: Buffer): Promise<ContentMatchResult> {
-        const vars = variablesFor(file.path, content);
-        const findings: Finding[] = [];
-        for (const p of packs) {
-          let matches: YaraXRuleMatch[];
-          try {
-            matches = await p.rules.scanAsync(content, vars);
-          } catch (err) {
-            const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-            return { findings, issues: [issue('internal-error', `YARA scan failed: ${msg}`, { file: file.path, pluginId: YARA_MATCHER_ID })] };
-          }
-          for (const m of matches) findings.push(yaraFinding(file, m, p.namespaceOf.get(m.ruleIdentifier) ?? m.namespace));
+        try {
+          const matches = await pool.scan(content, variablesFor(file.path, content));
+          return { findings: matches.map((m) => yaraFinding(file, m, m.fileNamespace)), issues: [] };
+        } catch (err) {
+          const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+          return {
+            findings: [],
+            issues: [
+              issue('internal-error', `YARA scan failed: ${msg}`, {
+                file: file.path,
+                pluginId: YARA_MATCHER_ID,
+              }),
+            ],
+          };
         }
-        return { findings, issues: [] };
+      },
+      async close() {
+        try {
+          issues.push(...(await pool.ready).issues);
+        } catch (err) {
+          issues.push(
+            issue(
+              'internal-error',
+              `YARA threads failed: ${err instanceof Error ? err.message : String(err)}`,
+              { pluginId: YARA_MATCHER_ID },
+            ),
+          );
+        }
+        await pool.close();
       },
     };
   },

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,13 +29,28 @@ function debianYara(args: string[]): string {
   try {
     execFileSync('yara', ['--version'], { stdio: 'ignore' });
   } catch {
-    throw new Error('Debian `yara` is required for the oracle tests (apt-get install -y yara; listed in scripts/apt-packages.txt)');
+    throw new Error(
+      'Debian `yara` is required for the oracle tests (apt-get install -y yara; listed in scripts/apt-packages.txt)',
+    );
   }
-  return execFileSync('yara', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('yara', args, {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function fileObs(p: string, content: Buffer): FileObservation {
-  return { kind: 'file', host: 'h', collectorId: 'scan/read', source: { file: p }, path: p, name: path.basename(p), size: content.length, ...digests(content) };
+  return {
+    kind: 'file',
+    host: 'h',
+    collectorId: 'scan/read',
+    source: { file: p },
+    path: p,
+    name: path.basename(p),
+    size: content.length,
+    ...digests(content),
+  };
 }
 
 function rulesFrom(files: string[]) {
@@ -50,10 +74,17 @@ describe('signature-base 3CX rules', () => {
     expect(new Set(files[0]!.ruleNames).size).toBe(19);
   });
 
-  it('a file crafted from each rule\'s own strings and condition is detected by that rule', async () => {
-    const pm = yaraMatcher.prepare({ sources: [], advisories: [], indicators: [], rules: rulesFrom([file]) })!;
+  it("a file crafted from each rule's own strings and condition is detected by that rule", async () => {
+    const pm = yaraMatcher.prepare({
+      sources: [],
+      advisories: [],
+      indicators: [],
+      rules: rulesFrom([file]),
+    })!;
     const crafted = readRules(source);
-    expect(crafted.map((r) => r.name).sort()).toEqual([...compileYaraRules(rulesFrom([file])).files[0]!.ruleNames].sort());
+    expect(crafted.map((r) => r.name).sort()).toEqual(
+      [...compileYaraRules(rulesFrom([file])).files[0]!.ruleNames].sort(),
+    );
     for (const rule of crafted) {
       const { name, content } = craftFor(rule);
       const r = await pm.matchContent!(fileObs(`/evidence/${name}`, content), content);
@@ -62,7 +93,11 @@ describe('signature-base 3CX rules', () => {
       expect(hit, `${rule.name} on its crafted file`).toBeDefined();
       expect(hit!.kind).toBe('yara');
       expect(hit!.rule!.id).toBe(`${THREECX}:${rule.name}`);
-      expect(hit!.subject).toEqual({ type: 'file', path: `/evidence/${name}`, sha256: digests(content).sha256 });
+      expect(hit!.subject).toEqual({
+        type: 'file',
+        path: `/evidence/${name}`,
+        sha256: digests(content).sha256,
+      });
     }
   });
 });
@@ -73,7 +108,10 @@ describe('compilation', () => {
     const bad = path.join(tmp, 'bad.yar');
     const dup = path.join(tmp, 'dup.yara');
     writeFileSync(good, 'rule same_name { strings: $a = "chainhunt-marker" condition: $a }\n');
-    writeFileSync(dup, 'rule same_name { strings: $a = "chainhunt-" condition: $a and filename == "probe.txt" }\n');
+    writeFileSync(
+      dup,
+      'rule same_name { strings: $a = "chainhunt-" condition: $a and filename == "probe.txt" }\n',
+    );
     writeFileSync(bad, 'rule broken { condition: undefined_thing }\n');
     const { packs, files, issues } = compileYaraRules(rulesFrom([good, bad, dup]));
     expect(packs).toHaveLength(2); // same rule name in two files: two rule sets
@@ -82,11 +120,22 @@ describe('compilation', () => {
     expect(issues[0]!.file).toBe(bad);
     expect(issues[0]!.message).toMatch(/undefined_thing/);
     const content = Buffer.from('xx chainhunt-marker xx');
-    const pm = yaraMatcher.prepare({ sources: [], advisories: [], indicators: [], rules: rulesFrom([good, bad, dup]) })!;
-    const ids = (await pm.matchContent!(fileObs('/e/probe.txt', content), content)).findings.map((f) => f.rule!.id).sort();
+    const pm = yaraMatcher.prepare({
+      sources: [],
+      advisories: [],
+      indicators: [],
+      rules: rulesFrom([good, bad, dup]),
+    })!;
+    const ids = (await pm.matchContent!(fileObs('/e/probe.txt', content), content)).findings
+      .map((f) => f.rule!.id)
+      .sort();
     expect(ids).toEqual(['dup.yara:same_name', 'good.yar:same_name']);
-    const other = (await pm.matchContent!(fileObs('/e/other.txt', content), content)).findings.map((f) => f.rule!.id);
+    const other = (await pm.matchContent!(fileObs('/e/other.txt', content), content)).findings.map(
+      (f) => f.rule!.id,
+    );
     expect(other).toEqual(['good.yar:same_name']);
+    await pm.close!();
+    expect(pm.issues!.map((i) => i.file)).toEqual([bad]); // reported by the worker threads too
   });
 
   it('include statements are refused (a rule file must not read other files)', () => {
@@ -97,7 +146,13 @@ describe('compilation', () => {
   });
 
   it('external variables follow THOR: filename, directory as filepath, lower-case extension with dot, filetype by magic', () => {
-    expect(variablesFor('/a/b/Setup.EXE', Buffer.from('MZ\x90\x00'))).toEqual({ filename: 'Setup.EXE', filepath: '/a/b', extension: '.exe', filetype: 'EXE', owner: '' });
+    expect(variablesFor('/a/b/Setup.EXE', Buffer.from('MZ\x90\x00'))).toEqual({
+      filename: 'Setup.EXE',
+      filepath: '/a/b',
+      extension: '.exe',
+      filetype: 'EXE',
+      owner: '',
+    });
     expect(variablesFor('noext', Buffer.from([0x7f, 0x45, 0x4c, 0x46])).filetype).toBe('ELF');
   });
 });
@@ -106,7 +161,10 @@ describe('same matches as Debian yara (oracle)', () => {
   it('over /usr/bin files, rule sources and crafted files', () => {
     const sigbase = sharedData('signature-base', 'yara');
     // Every 6th gen_* rule file (deterministic) that Debian yara compiles without external variables, plus the 3CX file.
-    const candidates = readdirSync(sigbase).filter((f) => f.startsWith('gen_')).sort().filter((_, i) => (i + 1) % 6 === 0);
+    const candidates = readdirSync(sigbase)
+      .filter((f) => f.startsWith('gen_'))
+      .sort()
+      .filter((_, i) => (i + 1) % 6 === 0);
     const ruleFiles = candidates.filter((f) => {
       if (parseYaraFile(readFileSync(path.join(sigbase, f)), f).rules.length === 0) return false; // comment-only files
       try {
@@ -120,11 +178,14 @@ describe('same matches as Debian yara (oracle)', () => {
     expect(ruleFiles.length).toBeGreaterThan(15);
     const corpus = path.join(tmp, 'corpus');
     mkdirSync(corpus, { recursive: true });
-    const bins = readdirSync('/usr/bin').sort().filter((f) => {
-      const st = lstatSync(path.join('/usr/bin', f));
-      return st.isFile() && st.size < 4 << 20;
-    });
-    for (const f of bins.filter((_, i) => i % 12 === 0).slice(0, 60)) copyFileSync(path.join('/usr/bin', f), path.join(corpus, `bin-${f}`));
+    const bins = readdirSync('/usr/bin')
+      .sort()
+      .filter((f) => {
+        const st = lstatSync(path.join('/usr/bin', f));
+        return st.isFile() && st.size < 4 << 20;
+      });
+    for (const f of bins.filter((_, i) => i % 12 === 0).slice(0, 60))
+      copyFileSync(path.join('/usr/bin', f), path.join(corpus, `bin-${f}`));
     for (const f of ruleFiles) copyFileSync(path.join(sigbase, f), path.join(corpus, `src-${f}.txt`));
     const threecx = readFileSync(path.join(sigbase, THREECX), 'utf8');
     for (const r of readRules(threecx)) {
@@ -148,7 +209,9 @@ describe('same matches as Debian yara (oracle)', () => {
     const ours = new Set<string>();
     for (const f of readdirSync(corpus).sort()) {
       const buf = readFileSync(path.join(corpus, f));
-      for (const p of packs) for (const m of p.rules.scan(buf, variablesFor(path.join(corpus, f), buf))) ours.add(`${p.namespaceOf.get(m.ruleIdentifier)}:${m.ruleIdentifier} ${f}`);
+      for (const p of packs)
+        for (const m of p.rules.scan(buf, variablesFor(path.join(corpus, f), buf)))
+          ours.add(`${p.namespaceOf.get(m.ruleIdentifier)}:${m.ruleIdentifier} ${f}`);
     }
     expect(oracle.size).toBeGreaterThan(10);
     expect([...ours].filter((x) => !oracle.has(x)).sort()).toEqual([]);
@@ -160,11 +223,17 @@ describe('regression: a pattern shared by two rules', () => {
   // yara-x as bundled in @litko/yara-x-linux-x64-gnu 0.7.2 let the first rule's header constraint
   // (uint16(0) == 0x5a4d) prune the shared pattern for the second rule, so the 3CX MSI rule missed
   // MSIs (they share "3CX Ltd1" with the signed-binary rule). Debian yara and 0.3.0 match.
-  it('both engines match the unconstrained rule on a file without the other rule\'s header', () => {
+  it("both engines match the unconstrained rule on a file without the other rule's header", () => {
     const rf = path.join(tmp, 'shared.yar');
-    writeFileSync(rf, 'rule A { strings: $sa1 = "3CX Ltd1" condition: uint16(0) == 0x5a4d and all of ($sa*) }\nrule B { strings: $s1 = "3CX Ltd1" condition: $s1 in (filesize-20000..filesize) }\n');
+    writeFileSync(
+      rf,
+      'rule A { strings: $sa1 = "3CX Ltd1" condition: uint16(0) == 0x5a4d and all of ($sa*) }\nrule B { strings: $s1 = "3CX Ltd1" condition: $s1 in (filesize-20000..filesize) }\n',
+    );
     const f = path.join(tmp, 'shared.bin');
-    writeFileSync(f, Buffer.concat([Buffer.from([0xd0, 0xcf]), Buffer.alloc(32000), Buffer.from(' 3CX Ltd1 ')]));
+    writeFileSync(
+      f,
+      Buffer.concat([Buffer.from([0xd0, 0xcf]), Buffer.alloc(32000), Buffer.from(' 3CX Ltd1 ')]),
+    );
     expect(debianYara(['-w', rf, f]).trim().split(/\s+/)[0]).toBe('B');
     const { packs } = compileYaraRules(rulesFrom([rf]));
     expect(packs[0]!.rules.scan(readFileSync(f)).map((m) => m.ruleIdentifier)).toEqual(['B']);
@@ -179,7 +248,10 @@ describe('through the runner', () => {
     writeFileSync(path.join(ev, 'b.txt'), 'nothing here');
     const rf = path.join(tmp, 'r', 'mine.yar');
     mkdirSync(path.dirname(rf), { recursive: true });
-    writeFileSync(rf, 'rule marker_rule { meta: score = 80 strings: $a = "chainhunt-marker" condition: $a }\n');
+    writeFileSync(
+      rf,
+      'rule marker_rule { meta: score = 80 strings: $a = "chainhunt-marker" condition: $a }\n',
+    );
     const out = await runScan({ paths: [ev], intelPaths: [rf], defaultIntel: false });
     const y = out.findings.filter((f) => f.kind === 'yara');
     expect(y).toHaveLength(1);
