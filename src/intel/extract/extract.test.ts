@@ -74,6 +74,21 @@ describe('acceptance: CVE-2023-29059 description', () => {
   });
 });
 
+describe('acceptance: the CVE-2023-29059 record files themselves (CVE JSON 5 and NVD API 2.0)', () => {
+  it.each(['CVE-2023-29059.cvelistV5.json', 'CVE-2023-29059.nvd-api2.json'])('%s gives the versions per platform and the CVE id', (name) => {
+    const d = extractAdvisory(readFileSync(sharedData('cve', 'CVE-2023-29059', name), 'utf8'), { format: 'json', file: name });
+    expect(d.cves).toEqual(['CVE-2023-29059']);
+    expect(d.products.map((p) => [p.name, p.platform, p.affected])).toEqual([
+      ['3CX DesktopApp', 'windows', versionsFor('windows')],
+      ['3CX DesktopApp', 'macos', versionsFor('macos')],
+    ]);
+    expect(d.indicators).toEqual([]);
+    expect(d.pack.advisories[0]!['id']).toBe('CVE-2023-29059');
+    // JSON sniffed under the text format too.
+    expect(extractAdvisory(readFileSync(sharedData('cve', 'CVE-2023-29059', name), 'utf8'), { format: 'text' }).products).toHaveLength(2);
+  });
+});
+
 describe('general rules', () => {
   it('reads fixed versions, "before" and "and earlier" as fixes and range bounds', () => {
     const d = txt('Acme Widget before 2.4.1 on Linux is vulnerable. Acme Widget versions 1.9.0 and earlier for Windows are affected. Upgrade to 2.4.1 on Windows.');
