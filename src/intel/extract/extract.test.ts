@@ -190,7 +190,29 @@ describe('general rules', () => {
     expect(d.cves).toEqual(['CVE-2024-0001']);
     expect(d.indicators).toHaveLength(1);
     const many = txt(`Acme Widget versions ${Array.from({ length: 5000 }, (_, i) => `1.${i}.0`).join(', ')} are affected.`);
-    expect(many.products[0]!.affected).toHaveLength(500);
+    // One list split into groups of at most 500 (bounded work per group); the later groups share the
+    // first one's cue, so every version is kept.
+    expect(many.products[0]!.affected).toHaveLength(5000);
+  });
+
+  it('reads a news paragraph: lists in parentheses per platform, roles and people are not the vendor', () => {
+    const d = txt(
+      'Acme CEO John Smith said the company is urging customers to uninstall its Electron Desktop App (4.1.7 and 4.1.9 for Windows, and 4.0.2 and 4.1.9 for macOS). Sophos and Huntress confirmed the attack; Acme has 600,000 customers.',
+    );
+    expect(d.vendor).toBe('Acme');
+    expect(d.products.map((p) => [p.platform, p.affected])).toEqual([
+      ['windows', ['4.1.7', '4.1.9']],
+      ['macos', ['4.0.2', '4.1.9']],
+    ]);
+  });
+
+  it('keeps "last known clean" versions out, reads "a new version" as the fix, and "Platform: versions" lists', () => {
+    const d = txt("The last known clean version is 4.0.1. Acme released a new version, 4.2.0, of Acme's WidgetApp. Windows: 4.1.7, 4.1.9 are malicious. macOS: 4.0.2 is malicious.");
+    expect(d.mentioned.map((m) => m.versions)).toEqual([['4.0.1']]);
+    const win = d.products.find((p) => p.platform === 'windows')!;
+    expect(win.affected).toEqual(['4.1.7', '4.1.9']);
+    expect(d.products.find((p) => p.platform === 'macos')!.affected).toEqual(['4.0.2']);
+    expect(d.products.flatMap((p) => p.fixed)).toContain('4.2.0');
   });
 
   it('survives hostile input without throwing', () => {

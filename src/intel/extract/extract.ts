@@ -84,8 +84,9 @@ export interface ExtractOptions {
 
 const PLATFORM_WORDS: Readonly<Record<string, DraftPlatform>> = { windows: 'windows', win32: 'windows', win64: 'windows', macos: 'macos', osx: 'macos', mac: 'macos', linux: 'linux', ubuntu: 'linux', debian: 'linux' };
 const MONTHS = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
-const FUNCTION_WORDS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'it', 'its', 'on', 'in', 'at', 'for', 'from', 'to', 'of', 'and', 'or', 'but', 'as', 'by', 'with', 'since', 'meanwhile', 'furthermore', 'ultimately', 'previously', 'also', 'however', 'if', 'when', 'while', 'after', 'before', 'according', 'we', 'they', 'he', 'she', 'you', 'our', 'their', 'his', 'her', 'there', 'here', 'ltd', 'inc', 'corp', 'corporation', 'llc', 'gmbh', 'limited', 'plc', 'ag', 'sa', 'co', 'link', 'links', 'download', 'downloads', 'what', 'which', 'who', 'how', 'why', 'all', 'some', 'any', 'no', 'not', 'yes', 'update', 'updates', 'version', 'versions', 'app', 'apps', 'application', 'applications', 'security', 'alert', 'note', 'summary', 'details', 'description', 'affected', 'fixed', 'impact', 'mitigation', 'references', 'cve', 'ioc', 'iocs', 'indicators', 'table', 'figure', 'source', 'sources', 'read', 'search', 'content', 'breach', 'users', 'customers', 'partners']);
+const FUNCTION_WORDS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'it', 'its', 'on', 'in', 'at', 'for', 'from', 'to', 'of', 'and', 'or', 'but', 'as', 'by', 'with', 'since', 'meanwhile', 'furthermore', 'ultimately', 'previously', 'also', 'however', 'if', 'when', 'while', 'after', 'before', 'according', 'we', 'they', 'he', 'she', 'you', 'our', 'their', 'his', 'her', 'there', 'here', 'ceo', 'cto', 'ciso', 'cfo', 'coo', 'founder', 'president', 'spokesperson', 'spokesman', 'researcher', 'researchers', 'analyst', 'director', 'manager', 'vp', 'chief', 'officer', 'head', 'engineer', 'mr', 'ms', 'mrs', 'dr', 'ltd', 'inc', 'corp', 'corporation', 'llc', 'gmbh', 'limited', 'plc', 'ag', 'sa', 'co', 'link', 'links', 'download', 'downloads', 'what', 'which', 'who', 'how', 'why', 'all', 'some', 'any', 'no', 'not', 'yes', 'update', 'updates', 'version', 'versions', 'app', 'apps', 'application', 'applications', 'security', 'alert', 'note', 'summary', 'details', 'description', 'affected', 'fixed', 'impact', 'mitigation', 'references', 'cve', 'ioc', 'iocs', 'indicators', 'table', 'figure', 'source', 'sources', 'read', 'search', 'content', 'breach', 'users', 'customers', 'partners']);
 const FRAMEWORK_WORDS = new Set(['electron', 'chromium', 'node', 'java', 'javascript', '.net', 'qt', 'win32', 'x64', 'x86', 'arm64', 'msi', 'dmg', 'exe', 'installer']);
+const ROLES = new Set(['ceo', 'cto', 'ciso', 'cfo', 'coo', 'founder', 'president', 'spokesperson', 'spokesman', 'researcher', 'analyst', 'director', 'manager', 'vp', 'chief', 'officer', 'engineer', 'mr', 'ms', 'mrs', 'dr']);
 const SPEECH_VERBS = new Set(['said', 'says', 'reported', 'reports', 'noted', 'notes', 'indicated', 'observed', 'told', 'stated', 'added', 'predicted', 'wrote', 'explained', 'warned', 'confirmed', 'attributed', 'saw', 'detected', 'published', 'researchers', 'analysts']);
 const MAGNITUDES = new Set(['million', 'billion', 'trillion', 'thousand', 'hundred', 'percent', 'per', 'percentage', 'times', 'x', 'fold', 'gb', 'mb', 'kb', 'tb', 'pb', 'gib', 'mib', 'kib', 'ms', 'seconds', 'second', 'minutes', 'minute', 'hours', 'hour', 'days', 'day', 'weeks', 'months', 'years', 'year', 'km', 'miles', 'mph', 'kg', 'lbs', 'points', 'point', 'stars', 'ghz', 'mhz', 'usd', 'eur', 'dollars', 'euros', 'pounds', 'btc', 'eth', 'users', 'customers', 'companies', 'organizations', 'organisations', 'devices', 'downloads', 'installs', 'people', 'employees', 'victims']);
 const SCORE_WORDS = new Set(['cvss', 'score', 'scored', 'rating', 'rated', 'severity', 'epss', 'base']);
@@ -94,7 +95,9 @@ const FILE_EXT_TLDS = new Set(['md', 'zip', 'sh', 'py', 'pl', 'rs', 'so', 'mov',
 
 type Cls = 'affected' | 'fixed' | 'unaffected';
 const FIX_WORDS = new Set(['fixed', 'fix', 'fixes', 'patched', 'patch', 'patches', 'resolved', 'resolves', 'addressed', 'addresses', 'remediated', 'remediates', 'upgrade', 'upgrading', 'upgraded', 'clean', 'safe', 'mitigated']);
-const AFFECTED_WORDS = new Set(['affect', 'affects', 'affected', 'affecting', 'vulnerable', 'compromised', 'malicious', 'trojanized', 'trojanised', 'backdoored', 'infected', 'impacted', 'impacts', 'impacting', 'exploited', 'embedded', 'contains', 'containing', 'tampered', 'poisoned', 'hijacked']);
+const AFFECTED_WORDS = new Set(['affect', 'affects', 'affected', 'affecting', 'vulnerable', 'compromised', 'malicious', 'trojanized', 'trojanised', 'backdoored', 'infected', 'impacted', 'impacts', 'impacting', 'exploited', 'embedded', 'contains', 'containing', 'tampered', 'poisoned', 'hijacked', 'uninstall', 'uninstalling', 'trojanised', 'weaponized']);
+/** Words naming a piece of software: a version right after one is its version ("Desktop App (18.12.407 …"). */
+const PRODUCTISH = new Set(['app', 'apps', 'application', 'client', 'software', 'package', 'installer', 'sdk', 'library', 'extension', 'plugin', 'agent', 'desktopapp']);
 const VERSION_CUES = new Set(['version', 'versions', 'ver', 'build', 'builds', 'release', 'releases', 'numbers', 'number', 'v']);
 
 /** Security-vendor names (as word lists), indexed by their first word. */
@@ -124,6 +127,7 @@ function tokenize(s: string): Tok[] {
       while (clean.endsWith('.') && !clean.endsWith('[.]')) clean = clean.slice(0, -1);
       if (clean === before) break;
     }
+    clean = clean.replace(/['’]s$/, ''); // possessive: "3CX's DesktopApp"
     if (clean.endsWith(']') && !clean.includes('[')) clean = clean.slice(0, -1);
     if (clean.startsWith('[') && !clean.includes(']')) clean = clean.slice(1);
     // "5.6.0/5.6.1" and "1.2.0-1.2.9" are two versions (a list, a range), not one token.
@@ -143,9 +147,10 @@ function tokenize(s: string): Tok[] {
 /** Whether a version right after a platform word is that operating system's own version. */
 function osVersionLike(platform: DraftPlatform, v: string): boolean {
   const major = Number(v.split('.')[0]);
-  if (platform === 'windows') return major <= 11 || (major >= 1995 && major <= 2030);
-  if (platform === 'macos') return major >= 10 && major <= 30;
-  if (platform === 'linux') return major <= 7;
+  // Windows NT numbering (10.0.19045, 6.1, 8.1) and macOS majors; "Linux 5.15" is rare enough
+  // (one writes "kernel 5.15") that a version after "Linux" is taken for the app's.
+  if (platform === 'windows') return /^(10\.0|6\.[0-3]|5\.[12]|8\.1)(\.\d+)*$/.test(v) || (major >= 1995 && major <= 2030);
+  if (platform === 'macos') return (major >= 10 && major <= 16) || (major >= 26 && major <= 30);
   return false;
 }
 
@@ -250,6 +255,9 @@ function cueOf(toks: readonly Tok[], g: Group, productWords: ReadonlySet<string>
   if (toks[g.start]!.clean.toLowerCase().startsWith('v') || w.slice(-4).some((x) => VERSION_CUES.has(x))) return { kind: 'version' };
   if (w.slice(-2).some((x) => AFFECTED_WORDS.has(x))) return { kind: 'affected' };
   if (last !== '' && productWords.has(last)) return { kind: 'product' };
+  if (w.slice(-2).some((x) => PRODUCTISH.has(x))) return { kind: 'product' };
+  // "Windows: 18.12.407, 18.12.416" (an app's versions per platform; OS versions are filtered later).
+  if (w.slice(-2).some((x) => x in PLATFORM_WORDS)) return { kind: 'product' };
   const after = toks.slice(g.end + 1, g.end + 3).map((t) => t.lower.replace(/[^a-z]/g, ''));
   if (after.some((x) => x === 'version' || x === 'versions' || x === 'builds' || x === 'releases')) return { kind: 'version' };
   return undefined;
@@ -262,6 +270,8 @@ function classify(toks: readonly Tok[], g: Group): Cls | undefined {
     const t = toks[k]!.lower.replace(/[^a-z]/g, '');
     const neg = ['not', 'no', 'un', 'never'].includes(toks[k - 1]?.lower.replace(/[^a-z]/g, '') ?? '');
     if (t === 'unaffected') return 'unaffected';
+    // "the last known clean version": before the compromise, neither affected nor a fix.
+    if (t === 'clean' && ['last', 'known', 'previous', 'prior'].includes(toks[k - 1]?.lower ?? '')) return 'unaffected';
     if (AFFECTED_WORDS.has(t)) return neg ? 'unaffected' : 'affected';
     if (FIX_WORDS.has(t)) return neg ? 'affected' : 'fixed';
     return undefined;
@@ -389,6 +399,8 @@ interface Analysed {
 /** Vendor: the most-mentioned proper name that is not quoted, a platform or a function word. */
 function pickVendor(all: readonly Analysed[], versionSentences: ReadonlySet<number>): string | undefined {
   const score = new Map<string, { n: number; first: number; form: string }>();
+  const inner = new Set<string>();
+  for (const a of all) for (let i = 1; i < a.toks.length; i++) inner.add(a.toks[i]!.lower);
   let pos = 0;
   all.forEach((a, si) => {
     // Headings are title case and table rows are data: neither says who the advisory is about.
@@ -396,14 +408,20 @@ function pickVendor(all: readonly Analysed[], versionSentences: ReadonlySet<numb
     a.toks.forEach((t, i) => {
       pos++;
       if (a.quoted.has(i) || !isNameToken(t)) return;
-      // A sentence-initial capital says nothing unless a proper name follows ("Acme Widget …").
-      if (i === 0 && !/[A-Z].*[A-Z0-9]|[0-9]/.test(t.clean) && !(a.toks[1] && isNameToken(a.toks[1]))) return;
+      // A sentence-initial capital says nothing unless a proper name or a role follows ("Acme
+      // Widget …", "Acme CEO …") or the word also appears inside sentences.
+      if (i === 0 && !/[A-Z].*[A-Z0-9]|[0-9]/.test(t.clean) && !(a.toks[1] && (isNameToken(a.toks[1]) || ROLES.has(a.toks[1].lower))) && !inner.has(t.lower)) return;
+      // People: "CEO John Smith", "John Smith said".
+      if (ROLES.has(a.toks[i - 1]?.lower ?? '') || (a.toks[i + 1] && /^[A-Z][a-z]+$/.test(a.toks[i + 1]!.clean) && SPEECH_VERBS.has(a.toks[i + 2]?.lower ?? ''))) return;
       // "HF 5", "Update 7", "Part 2": a label before a number, not a name.
       if (/^\d+[,.;:]?$/.test(a.toks[i + 1]?.raw ?? '')) return;
       const key = t.clean.replace(/['’]s$/, '');
       const cur = score.get(key.toLowerCase()) ?? { n: 0, first: pos, form: key };
       const speaker = SPEECH_VERBS.has(a.toks[i + 1]?.lower ?? '');
-      cur.n += (speaker ? -1 : 1) + (versionSentences.has(si) ? 2 : 0);
+      // Brand-like spellings (digits, inner capitals: 3CX, DesktopApp, SolarWinds) weigh more than
+      // plain capitalised words (people, places); a speaker ("X said") counts nothing by itself.
+      const brand = /[0-9]/.test(t.clean) || /[a-z][A-Z]/.test(t.clean) || /^[A-Z]{2,}[a-z]/.test(t.clean);
+      cur.n += speaker ? 0 : 1 + (brand ? 1 : 0) + (versionSentences.has(si) ? 2 : 0);
       score.set(key.toLowerCase(), cur);
     });
   });
@@ -557,15 +575,26 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
     return p;
   };
   let lastName: string | undefined;
+  const cued = new Set<Group>();
   analysed.forEach((a, si) => {
     const gs = groupsBySentence[si] ?? [];
     gs.forEach((g, gi) => {
-      const cue = cueOf(a.toks, g, productWords);
+      // A group continuing a list begun by a cued group ("… 18.12.416 for Windows, and 18.11.1213 …
+      // for macOS") shares its cue.
+      const prevG = gi > 0 ? (gs[gi - 1] as Group) : undefined;
+      const cue = cueOf(a.toks, g, productWords) ?? (prevG && cued.has(prevG) && g.start - prevG.end <= 8 ? { kind: 'version' as const } : undefined);
       if (!cue) return;
+      cued.add(g);
       const prevEnd = gi > 0 ? (gs[gi - 1] as Group).end + 1 : 0;
       const nextStart = gi + 1 < gs.length ? (gs[gi + 1] as Group).start : a.toks.length;
-      const after = platformsIn(a.toks, g.end + 1, nextStart, false);
-      const platforms = after.length > 0 ? after : platformsIn(a.toks, prevEnd, g.start, true);
+      // A platform right before the list ("Windows: 1.2.3, 1.2.4") is its platform; otherwise the
+      // nearest after it in its clause ("versions … of the Windows application"), then before it.
+      let k0 = g.start - 1;
+      while (k0 > prevEnd && a.toks[k0]!.clean === '') k0--;
+      const adj = a.toks[k0];
+      const adjacent = k0 >= prevEnd && adj && !/,$/.test(adj.raw) && PLATFORM_WORDS[adj.lower.replace(/[^a-z0-9]/g, '')] ? platformsIn(a.toks, prevEnd, k0 + 1, true) : [];
+      const after = adjacent.length > 0 ? [] : platformsIn(a.toks, g.end + 1, nextStart, false);
+      const platforms = adjacent.length > 0 ? adjacent : after.length > 0 ? after : platformsIn(a.toks, prevEnd, g.start, true);
       const near = vendor ? compoundsIn(a.toks, prevEnd, nextStart, vendor, a.quoted) : [];
       near.sort((x, y) => Math.abs(x.at - g.start) - Math.abs(y.at - g.start));
       const name = near[0]?.name ?? primary ?? nameBefore(a.toks, g.start) ?? nameAfterOf(a.toks, prevEnd, g.start) ?? lastName ?? 'unknown product';

@@ -173,7 +173,9 @@ export function splitSentences(text: string): Sentence[] {
       const next = t[i + 1];
       if (next !== ' ') continue;
       const after = t[i + 2] ?? '';
-      if (!/[A-Z0-9"“'(‘]/.test(after)) continue;
+      // "… malicious. macOS: …": camel-case names (macOS, iOS, eBay) start sentences too.
+      const camel = /^[a-z]+[A-Z]/.test(t.slice(i + 2, i + 12));
+      if (!/[A-Z0-9"“'(‘]/.test(after) && !camel) continue;
       if (c === '.') {
         const wordStart = t.lastIndexOf(' ', i - 1) + 1;
         const word = t.slice(wordStart, i).toLowerCase().replace(/^[("“']+/, '');
