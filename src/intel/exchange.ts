@@ -35,7 +35,10 @@ export interface BuildOptions extends Where {
 }
 
 /** Normalises, filters through warning lists and de-duplicates raw values. */
-export function buildIndicators(raws: readonly RawIndicator[], opts: BuildOptions): { indicators: Indicator[]; issues: Issue[] } {
+export function buildIndicators(
+  raws: readonly RawIndicator[],
+  opts: BuildOptions,
+): { indicators: Indicator[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const out: Indicator[] = [];
   const seen = new Set<string>();
@@ -44,13 +47,25 @@ export function buildIndicators(raws: readonly RawIndicator[], opts: BuildOption
     const n = normalizeIndicatorValue(r.type, refang(r.raw));
     const label = r.sourceRef ?? r.sourceId ?? '';
     if (!n.ok) {
-      issues.push(issue('invalid-value', `${r.type} ${JSON.stringify(r.raw.slice(0, 200))}${label ? ` (${label})` : ''}: ${n.reason}; dropped`, where));
+      issues.push(
+        issue(
+          'invalid-value',
+          `${r.type} ${JSON.stringify(r.raw.slice(0, 200))}${label ? ` (${label})` : ''}: ${n.reason}; dropped`,
+          where,
+        ),
+      );
       continue;
     }
     if (!opts.noWarninglists) {
       const why = warninglistReason({ type: r.type, value: n.value });
       if (why !== undefined) {
-        issues.push(issue('warninglist', `${r.type} dropped by warning list: ${why}${label ? ` (${label})` : ''}`, where));
+        issues.push(
+          issue(
+            'warninglist',
+            `${r.type} dropped by warning list: ${why}${label ? ` (${label})` : ''}`,
+            where,
+          ),
+        );
         continue;
       }
     }

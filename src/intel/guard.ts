@@ -26,15 +26,22 @@ export type Guarded = { ok: true; text: string } | { ok: false; issues: Issue[] 
  * separately), since JSON producers often write one line.
  */
 export function guardText(content: Buffer, where: Where, opts: { singleLineOk?: boolean } = {}): Guarded {
-  const fail = (code: Issue['code'], message: string): Guarded => ({ ok: false, issues: [issue(code, message, where)] });
+  const fail = (code: Issue['code'], message: string): Guarded => ({
+    ok: false,
+    issues: [issue(code, message, where)],
+  });
   if (content.length === 0) return fail('empty', 'file is empty');
   const decoded = decodeText(content);
-  if (decoded === null || (decoded.encoding === 'utf-8' && hasNul(content))) return fail('encoding', 'file is not UTF-8/UTF-16 text');
+  if (decoded === null || (decoded.encoding === 'utf-8' && hasNul(content)))
+    return fail('encoding', 'file is not UTF-8/UTF-16 text');
   const text = decoded.text;
   if (!opts.singleLineOk) {
     const long = longestLine(text);
     if (long.length > MAX_LINE_LENGTH) {
-      return fail('limit-exceeded', `line ${long.line} is ${long.length} characters long (limit ${MAX_LINE_LENGTH}); file refused`);
+      return fail(
+        'limit-exceeded',
+        `line ${long.line} is ${long.length} characters long (limit ${MAX_LINE_LENGTH}); file refused`,
+      );
     }
   }
   return { ok: true, text };
@@ -89,18 +96,30 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
 }
 
 /** Parses JSON after the depth check; issues instead of exceptions. */
-export function parseJsonGuarded(text: string, where: Where, what: string): { ok: true; value: unknown } | { ok: false; issues: Issue[] } {
+export function parseJsonGuarded(
+  text: string,
+  where: Where,
+  what: string,
+): { ok: true; value: unknown } | { ok: false; issues: Issue[] } {
   const depth = jsonDepth(text);
   if (depth > MAX_JSON_DEPTH) {
-    return { ok: false, issues: [issue('limit-exceeded', `${what} nests deeper than ${MAX_JSON_DEPTH} levels; refused`, where)] };
+    return {
+      ok: false,
+      issues: [issue('limit-exceeded', `${what} nests deeper than ${MAX_JSON_DEPTH} levels; refused`, where)],
+    };
   }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /at position (\d+)/.exec(msg);
-    const truncated = /end of JSON input|Unterminated string/i.test(msg) || (pos !== null && Number(pos[1]) >= text.trimEnd().length);
-    return { ok: false, issues: [issue(truncated ? 'truncated' : 'parse-error', `${what} is not valid JSON: ${msg}`, where)] };
+    const truncated =
+      /end of JSON input|Unterminated string/i.test(msg) ||
+      (pos !== null && Number(pos[1]) >= text.trimEnd().length);
+    return {
+      ok: false,
+      issues: [issue(truncated ? 'truncated' : 'parse-error', `${what} is not valid JSON: ${msg}`, where)],
+    };
   }
 }
 
@@ -108,7 +127,11 @@ export function parseJsonGuarded(text: string, where: Where, what: string): { ok
 export function refuseXmlDtd(text: string, where: Where): Issue | undefined {
   const probe = text.slice(0, 1 << 20);
   if (/<!DOCTYPE/i.test(probe) || /<!ENTITY/i.test(probe) || /<!DOCTYPE|<!ENTITY/i.test(text)) {
-    return issue('unsupported', 'XML with a DOCTYPE or ENTITY declaration is refused (entity expansion and external entities are not processed)', where);
+    return issue(
+      'unsupported',
+      'XML with a DOCTYPE or ENTITY declaration is refused (entity expansion and external entities are not processed)',
+      where,
+    );
   }
   return undefined;
 }
@@ -116,6 +139,9 @@ export function refuseXmlDtd(text: string, where: Where): Issue | undefined {
 /** Decodes the first bytes of a file for sniffing (UTF-8, or UTF-16LE when NULs show). */
 export function headText(head: Buffer): string {
   const probe = head.subarray(0, 4096);
-  if (probe.length >= 2 && probe[0] === 0xfe && probe[1] === 0xff) return Buffer.from(probe.subarray(2, 2 + ((probe.length - 2) & ~1))).swap16().toString('utf16le');
+  if (probe.length >= 2 && probe[0] === 0xfe && probe[1] === 0xff)
+    return Buffer.from(probe.subarray(2, 2 + ((probe.length - 2) & ~1)))
+      .swap16()
+      .toString('utf16le');
   return probe.includes(0) ? probe.toString('utf16le') : probe.toString('utf8');
 }

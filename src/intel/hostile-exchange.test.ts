@@ -13,7 +13,8 @@ import { openIocImporter } from './openioc/index.js';
 import { stixImporter } from './stix/index.js';
 import { jsonDepth, MAX_JSON_DEPTH, MAX_LINE_LENGTH } from './guard.js';
 
-const run = async (imp: Importer, name: string, content: Buffer) => imp.import({ file: fileRef(name, content.length), content, signal: new AbortController().signal });
+const run = async (imp: Importer, name: string, content: Buffer) =>
+  imp.import({ file: fileRef(name, content.length), content, signal: new AbortController().signal });
 
 const LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -32,17 +33,30 @@ describe('hostile exchange input', () => {
       const r = await run(openIocImporter, 'a.ioc', Buffer.from(x));
       expect(r.intel.indicators).toEqual([]);
       expect(r.issues).toHaveLength(1);
-      expect(r.issues[0]).toMatchObject({ code: 'unsupported', message: expect.stringMatching(/DOCTYPE or ENTITY declaration is refused/) as string });
+      expect(r.issues[0]).toMatchObject({
+        code: 'unsupported',
+        message: expect.stringMatching(/DOCTYPE or ENTITY declaration is refused/) as string,
+      });
     }
   });
 
   it('refuses JSON nested deeper than the limit, before JSON.parse', async () => {
     const deep = Buffer.from(`{"type":"bundle","objects":[${'['.repeat(200_000)}${']'.repeat(200_000)}]}`);
     expect(jsonDepth(deep.toString())).toBeGreaterThan(MAX_JSON_DEPTH);
-    for (const [imp, name] of [[stixImporter, 'b.json'], [mispImporter, 'e.json']] as const) {
-      const r = await run(imp, name, name === 'e.json' ? Buffer.from(`{"Event":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`) : deep);
+    for (const [imp, name] of [
+      [stixImporter, 'b.json'],
+      [mispImporter, 'e.json'],
+    ] as const) {
+      const r = await run(
+        imp,
+        name,
+        name === 'e.json' ? Buffer.from(`{"Event":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`) : deep,
+      );
       expect(r.issues).toHaveLength(1);
-      expect(r.issues[0]).toMatchObject({ code: 'limit-exceeded', message: expect.stringMatching(/nests deeper than 64 levels/) as string });
+      expect(r.issues[0]).toMatchObject({
+        code: 'limit-exceeded',
+        message: expect.stringMatching(/nests deeper than 64 levels/) as string,
+      });
     }
   });
 
@@ -52,16 +66,45 @@ describe('hostile exchange input', () => {
 
   it('refuses multi-megabyte lines in line formats (CSV, XML)', async () => {
     const line = 'x'.repeat(MAX_LINE_LENGTH + 10);
-    const csv = await run(csvFeedImporter, 'feed.csv', Buffer.from(`value,entity_type,description\n${line},hostname,y\n`));
-    expect(csv.issues).toEqual([expect.objectContaining({ code: 'limit-exceeded', message: expect.stringMatching(/^line 2 is \d+ characters long/) as string })]);
-    const xml = await run(openIocImporter, 'a.ioc', Buffer.from(`<ioc xmlns="http://schemas.mandiant.com/2010/ioc"><description>${line}</description></ioc>`));
+    const csv = await run(
+      csvFeedImporter,
+      'feed.csv',
+      Buffer.from(`value,entity_type,description\n${line},hostname,y\n`),
+    );
+    expect(csv.issues).toEqual([
+      expect.objectContaining({
+        code: 'limit-exceeded',
+        message: expect.stringMatching(/^line 2 is \d+ characters long/) as string,
+      }),
+    ]);
+    const xml = await run(
+      openIocImporter,
+      'a.ioc',
+      Buffer.from(
+        `<ioc xmlns="http://schemas.mandiant.com/2010/ioc"><description>${line}</description></ioc>`,
+      ),
+    );
     expect(xml.issues[0]!.code).toBe('limit-exceeded');
   });
 
   it('reports truncated, empty and binary files', async () => {
-    expect((await run(stixImporter, 'b.json', Buffer.from('{"type":"bundle","objects":[{"type":"indicator"'))).issues[0]!.code).toBe('truncated');
+    expect(
+      (await run(stixImporter, 'b.json', Buffer.from('{"type":"bundle","objects":[{"type":"indicator"')))
+        .issues[0]!.code,
+    ).toBe('truncated');
     expect((await run(mispImporter, 'e.json', Buffer.alloc(0))).issues[0]!.code).toBe('empty');
-    expect((await run(openIocImporter, 'a.ioc', Buffer.from([0x3c, 0x69, 0, 0xff, 0xfe, 0, 0x80]))).issues[0]!.code).toBe('encoding');
-    expect((await run(openIocImporter, 'a.ioc', Buffer.from('<ioc xmlns="http://schemas.mandiant.com/2010/ioc"><definition>'))).issues.length).toBeGreaterThan(0);
+    expect(
+      (await run(openIocImporter, 'a.ioc', Buffer.from([0x3c, 0x69, 0, 0xff, 0xfe, 0, 0x80]))).issues[0]!
+        .code,
+    ).toBe('encoding');
+    expect(
+      (
+        await run(
+          openIocImporter,
+          'a.ioc',
+          Buffer.from('<ioc xmlns="http://schemas.mandiant.com/2010/ioc"><definition>'),
+        )
+      ).issues.length,
+    ).toBeGreaterThan(0);
   });
 });

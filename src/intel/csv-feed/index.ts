@@ -9,7 +9,8 @@ const ID = 'intel/csv-feed';
 export const csvFeedImporter = {
   id: ID,
   version: 1,
-  description: 'CSV IOC feeds (Sophos Indicator,Data,Note; Volexity value,entity_type,description; value+type headers) → indicators',
+  description:
+    'CSV IOC feeds (Sophos Indicator,Data,Note; Volexity value,entity_type,description; value+type headers) → indicators',
   matches: (file) => file.lowerName.endsWith('.csv'),
   sniff: (head) => sniffCsvFeed(headText(head)),
   import: ({ file, content }) => {

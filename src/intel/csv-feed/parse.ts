@@ -41,25 +41,67 @@ export const LAYOUTS: readonly { name: string; header: readonly string[]; mappin
   {
     name: 'sophos',
     header: ['indicator', 'data', 'note'],
-    mapping: { type: 0, value: 1, description: 2, source: { id: 'sophos', name: 'SophosLabs IoCs', url: 'https://github.com/sophoslabs/IoCs' } },
+    mapping: {
+      type: 0,
+      value: 1,
+      description: 2,
+      source: { id: 'sophos', name: 'SophosLabs IoCs', url: 'https://github.com/sophoslabs/IoCs' },
+    },
   },
   {
     name: 'volexity',
     header: ['value', 'entity_type', 'description'],
-    mapping: { value: 0, type: 1, description: 2, source: { id: 'volexity', name: 'Volexity threat-intel', url: 'https://github.com/volexity/threat-intel' } },
+    mapping: {
+      value: 0,
+      type: 1,
+      description: 2,
+      source: {
+        id: 'volexity',
+        name: 'Volexity threat-intel',
+        url: 'https://github.com/volexity/threat-intel',
+      },
+    },
   },
 ];
 
 /** Type words seen in feeds (lower-case, `-`/`_`/space folded away) → what they hold. */
 export const TYPE_WORDS: Readonly<Record<string, IndicatorType | 'hash' | 'auto' | 'skip'>> = {
-  sha256: 'sha256', sha1: 'sha1', md5: 'md5', hash: 'hash', file: 'hash', filehash: 'hash', hashes: 'hash',
-  domain: 'domain', hostname: 'domain', host: 'domain', fqdn: 'domain', domainname: 'domain',
-  ip: 'ip', ipv4: 'ip', ipv6: 'ip', ipaddress: 'ip', ipaddr: 'ip', ipdst: 'ip', ipsrc: 'ip', ipv4addr: 'ip', ipv6addr: 'ip',
-  cidr: 'cidr', netblock: 'cidr',
-  url: 'url', uri: 'url', link: 'url',
-  email: 'email', emailwhois: 'email', emailaddress: 'email', emailsrc: 'email', whoisregistrantemail: 'email',
+  sha256: 'sha256',
+  sha1: 'sha1',
+  md5: 'md5',
+  hash: 'hash',
+  file: 'hash',
+  filehash: 'hash',
+  hashes: 'hash',
+  domain: 'domain',
+  hostname: 'domain',
+  host: 'domain',
+  fqdn: 'domain',
+  domainname: 'domain',
+  ip: 'ip',
+  ipv4: 'ip',
+  ipv6: 'ip',
+  ipaddress: 'ip',
+  ipaddr: 'ip',
+  ipdst: 'ip',
+  ipsrc: 'ip',
+  ipv4addr: 'ip',
+  ipv6addr: 'ip',
+  cidr: 'cidr',
+  netblock: 'cidr',
+  url: 'url',
+  uri: 'url',
+  link: 'url',
+  email: 'email',
+  emailwhois: 'email',
+  emailaddress: 'email',
+  emailsrc: 'email',
+  whoisregistrantemail: 'email',
   filename: 'filename',
-  description: 'skip', comment: 'skip', reference: 'skip', note: 'skip',
+  description: 'skip',
+  comment: 'skip',
+  reference: 'skip',
+  note: 'skip',
 };
 
 const VALUE_HEADERS = ['value', 'indicator', 'ioc', 'observable', 'data', 'indicator_value'];
@@ -67,13 +109,21 @@ const TYPE_HEADERS = ['type', 'entity_type', 'indicator_type', 'ioc_type', 'kind
 const DESC_HEADERS = ['description', 'note', 'comment', 'notes', 'context'];
 const CONF_HEADERS = ['confidence', 'score'];
 
-const fold = (s: string): string => s.trim().toLowerCase().replace(/^\ufeff/, '');
+const fold = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/^\ufeff/, '');
 const foldType = (s: string): string => fold(s).replace(/[-_\s]+/g, '');
 
 /** The built-in layout or auto mapping a header row implies, or undefined when it names no value column. */
-export function mappingForHeader(cells: readonly string[]): { name: string; mapping: CsvFeedMapping } | undefined {
+export function mappingForHeader(
+  cells: readonly string[],
+): { name: string; mapping: CsvFeedMapping } | undefined {
   const h = cells.map(fold);
-  for (const l of LAYOUTS) if (l.header.length === h.length && l.header.every((c, i) => c === h[i])) return { name: l.name, mapping: l.mapping };
+  for (const l of LAYOUTS)
+    if (l.header.length === h.length && l.header.every((c, i) => c === h[i]))
+      return { name: l.name, mapping: l.mapping };
   const find = (names: readonly string[]): number => h.findIndex((c) => names.includes(c));
   const value = find(VALUE_HEADERS);
   const type = find(TYPE_HEADERS);
@@ -93,7 +143,10 @@ export function sniffCsvFeed(text: string): boolean {
   return mappingForHeader(first.split(',')) !== undefined;
 }
 
-function colIndex(col: string | number | undefined, header: readonly string[] | undefined): number | undefined {
+function colIndex(
+  col: string | number | undefined,
+  header: readonly string[] | undefined,
+): number | undefined {
   if (col === undefined) return undefined;
   if (typeof col === 'number') return col;
   const i = (header ?? []).map(fold).indexOf(fold(col));
@@ -110,7 +163,11 @@ function classifyUrlish(raw: string): IndicatorType {
 }
 
 /** Parses a CSV feed. With no `mapping`, the header decides (built-in layout or auto mapping). */
-export function parseCsvFeed(content: Buffer, where: Where, mapping?: CsvFeedMapping): { intel: IntelBundle; issues: Issue[]; layout?: string } {
+export function parseCsvFeed(
+  content: Buffer,
+  where: Where,
+  mapping?: CsvFeedMapping,
+): { intel: IntelBundle; issues: Issue[]; layout?: string } {
   const intel = emptyIntel();
   const g = guardText(content, where);
   if (!g.ok) return { intel, issues: g.issues };
@@ -129,17 +186,39 @@ export function parseCsvFeed(content: Buffer, where: Where, mapping?: CsvFeedMap
   if (m === undefined) {
     const found = mappingForHeader(header ?? []);
     if (!found) {
-      return { intel, issues: [issue('unsupported', 'CSV header names no indicator value and type columns (known layouts: Sophos Indicator,Data,Note; Volexity value,entity_type,description); pass a column mapping', where)] };
+      return {
+        intel,
+        issues: [
+          issue(
+            'unsupported',
+            'CSV header names no indicator value and type columns (known layouts: Sophos Indicator,Data,Note; Volexity value,entity_type,description); pass a column mapping',
+            where,
+          ),
+        ],
+      };
     }
     m = found.mapping;
     layout = found.name;
   }
-  const source: IntelSource = m.source ?? { id: `csv:${baseName(where.file).toLowerCase()}`, name: `CSV feed ${baseName(where.file)}` };
+  const source: IntelSource = m.source ?? {
+    id: `csv:${baseName(where.file).toLowerCase()}`,
+    name: `CSV feed ${baseName(where.file)}`,
+  };
   const vi = colIndex(m.value, header);
   const ti = colIndex(m.type, header);
   const di = colIndex(m.description, header);
   const ci = colIndex(m.confidence, header);
-  if (vi === undefined) return { intel, issues: [issue('invalid-value', `CSV mapping names value column ${String(m.value)}, which the header lacks`, where)] };
+  if (vi === undefined)
+    return {
+      intel,
+      issues: [
+        issue(
+          'invalid-value',
+          `CSV mapping names value column ${String(m.value)}, which the header lacks`,
+          where,
+        ),
+      ],
+    };
   const words = { ...TYPE_WORDS, ...(m.typeMap ?? {}) };
   const unknown = new Map<string, number>();
   const raws: RawIndicator[] = [];
@@ -162,23 +241,44 @@ export function parseCsvFeed(content: Buffer, where: Where, mapping?: CsvFeedMap
       line: row.line,
     };
     // A cell may hold several values (Volexity writes "sha256,sha1,md5" for one file).
-    const parts = kind === 'hash' || kind === 'md5' || kind === 'sha1' || kind === 'sha256' ? value.split(/[,;|\s]+/).filter((p) => p !== '') : [value];
+    const parts =
+      kind === 'hash' || kind === 'md5' || kind === 'sha1' || kind === 'sha256'
+        ? value.split(/[,;|\s]+/).filter((p) => p !== '')
+        : [value];
     for (const p of parts) {
       let type: IndicatorType;
       if (kind === 'hash' || kind === 'auto') {
         const h = hashTypeOf(p.trim());
         if (h) type = h;
         else if (kind === 'hash') {
-          issues.push(issue('invalid-value', `hash ${JSON.stringify(p.slice(0, 100))} is not an md5, sha1 or sha256 hex digest; dropped`, { ...where, line: row.line }));
+          issues.push(
+            issue(
+              'invalid-value',
+              `hash ${JSON.stringify(p.slice(0, 100))} is not an md5, sha1 or sha256 hex digest; dropped`,
+              { ...where, line: row.line },
+            ),
+          );
           continue;
         } else type = classifyUrlish(p);
       } else if (kind === 'url') type = classifyUrlish(p);
       else if (kind === 'domain' && looksLikeIp(p)) type = 'ip';
       else type = kind;
-      raws.push({ ...base, type, raw: p, ...(type === 'filename' ? { patternSyntax: 'glob' as const } : {}) });
+      raws.push({
+        ...base,
+        type,
+        raw: p,
+        ...(type === 'filename' ? { patternSyntax: 'glob' as const } : {}),
+      });
     }
   }
-  for (const [w, n] of unknown) issues.push(issue('unsupported', `indicator type ${JSON.stringify(w.slice(0, 60))} is not supported (${n} row${n === 1 ? '' : 's'} skipped)`, where));
+  for (const [w, n] of unknown)
+    issues.push(
+      issue(
+        'unsupported',
+        `indicator type ${JSON.stringify(w.slice(0, 60))} is not supported (${n} row${n === 1 ? '' : 's'} skipped)`,
+        where,
+      ),
+    );
   const built = buildIndicators(raws, { ...where, source: source.id });
   issues.push(...built.issues);
   intel.sources.push(source);

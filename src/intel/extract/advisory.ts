@@ -7,7 +7,15 @@ import { analyseAdvisory, type AdvisoryDraft, type AdvisoryFormat, type ExtractO
 import { jsonAdvisory } from './json.js';
 import { draftToPack, type DraftPack } from './pack.js';
 
-export type { AdvisoryDraft, AdvisoryFormat, DraftIndicator, DraftPlatform, DraftProduct, DraftRange, ExtractOptions } from './extract.js';
+export type {
+  AdvisoryDraft,
+  AdvisoryFormat,
+  DraftIndicator,
+  DraftPlatform,
+  DraftProduct,
+  DraftRange,
+  ExtractOptions,
+} from './extract.js';
 export type { DraftPack } from './pack.js';
 
 /** Longest advisory accepted (characters); longer input is cut, with `truncated` set. */
@@ -20,12 +28,20 @@ export interface ExtractResult extends AdvisoryDraft {
 }
 
 /** Extracts a draft advisory and pack from text, Markdown or HTML. Never throws. */
-export function extractAdvisory(text: string, opts: { format: AdvisoryFormat | 'json'; file?: string }): ExtractResult {
+export function extractAdvisory(
+  text: string,
+  opts: { format: AdvisoryFormat | 'json'; file?: string },
+): ExtractResult {
   const truncated = text.length > MAX_ADVISORY_CHARS;
   const input = truncated ? text.slice(0, MAX_ADVISORY_CHARS) : text;
   // JSON records (CVE 5, NVD, OSV): extract from their prose, keep their ids and references.
-  const rec = opts.format === 'json' || (opts.format === 'text' && /^\s*[{[]/.test(input)) ? jsonAdvisory(input) : undefined;
-  const d = analyseAdvisory(rec ? rec.text : input, { format: opts.format === 'json' ? 'text' : opts.format });
+  const rec =
+    opts.format === 'json' || (opts.format === 'text' && /^\s*[{[]/.test(input))
+      ? jsonAdvisory(input)
+      : undefined;
+  const d = analyseAdvisory(rec ? rec.text : input, {
+    format: opts.format === 'json' ? 'text' : opts.format,
+  });
   if (rec) {
     const cves = rec.ids.filter((i) => /^CVE-\d{4}-\d{4,}$/i.test(i)).map((i) => i.toUpperCase());
     d.cves = [...new Set([...cves, ...d.cves])];

@@ -11,7 +11,9 @@ import { parsePack } from '../chainhunt-pack/parse.js';
 import { extractAdvisory } from './advisory.js';
 
 const txt = (s: string) => extractAdvisory(s, { format: 'text' });
-const iocs = JSON.parse(readFileSync(sharedData('3cx', 'iocs.json'), 'utf8')) as { affected: { platform: string; versions: string[] }[] };
+const iocs = JSON.parse(readFileSync(sharedData('3cx', 'iocs.json'), 'utf8')) as {
+  affected: { platform: string; versions: string[] }[];
+};
 const versionsFor = (platform: string) => iocs.affected.find((a) => a.platform === platform)!.versions;
 
 describe('acceptance: MSSP Alert article on 3CX', () => {
@@ -20,13 +22,35 @@ describe('acceptance: MSSP Alert article on 3CX', () => {
 
   it('finds 3CX DesktopApp on Windows, affected 18.12.407 and 18.12.416, and nothing else', () => {
     expect(d.products).toHaveLength(1);
-    expect(d.products[0]).toMatchObject({ name: '3CX DesktopApp', platform: 'windows', affected: versionsFor('windows'), fixed: [] });
+    expect(d.products[0]).toMatchObject({
+      name: '3CX DesktopApp',
+      platform: 'windows',
+      affected: versionsFor('windows'),
+      fixed: [],
+    });
     expect(d.products[0]!.context[0]).toContain('version numbers 18.12.407 & 18.12.416');
   });
 
   it('makes nothing of money, counts, percentages or the quoted security vendors', () => {
-    const everything = JSON.stringify({ products: d.products, indicators: d.indicators, cves: d.cves, mentioned: d.mentioned });
-    for (const noise of ['4.6', '742', '600,000', '600000', '95', 'Sophos', 'SentinelOne', 'CrowdStrike', 'Sonatype', 'Gartner', 'BleepingComputer']) {
+    const everything = JSON.stringify({
+      products: d.products,
+      indicators: d.indicators,
+      cves: d.cves,
+      mentioned: d.mentioned,
+    });
+    for (const noise of [
+      '4.6',
+      '742',
+      '600,000',
+      '600000',
+      '95',
+      'Sophos',
+      'SentinelOne',
+      'CrowdStrike',
+      'Sonatype',
+      'Gartner',
+      'BleepingComputer',
+    ]) {
       expect(JSON.stringify(d.products.map((p) => [p.name, p.affected, p.fixed]))).not.toContain(noise);
     }
     expect(d.indicators).toEqual([]);
@@ -44,7 +68,9 @@ describe('acceptance: MSSP Alert article on 3CX', () => {
 });
 
 describe('acceptance: CVE-2023-29059 description', () => {
-  const rec = JSON.parse(readFileSync(sharedData('cve', 'CVE-2023-29059', 'CVE-2023-29059.cvelistV5.json'), 'utf8')) as {
+  const rec = JSON.parse(
+    readFileSync(sharedData('cve', 'CVE-2023-29059', 'CVE-2023-29059.cvelistV5.json'), 'utf8'),
+  ) as {
     containers: { cna: { descriptions: { value: string }[] } };
   };
   const d = txt(rec.containers.cna.descriptions[0]!.value);
@@ -65,8 +91,14 @@ describe('acceptance: CVE-2023-29059 description', () => {
   });
 
   it('yields a draft pack the chainhunt-pack importer accepts (only the missing checksum is noted)', () => {
-    const r = extractAdvisory(rec.containers.cna.descriptions[0]!.value, { format: 'text', file: 'CVE-2023-29059.txt' });
-    const parsed = parsePack(Buffer.from(JSON.stringify(r.pack)), { file: 'draft', pluginId: 'intel/chainhunt-pack' });
+    const r = extractAdvisory(rec.containers.cna.descriptions[0]!.value, {
+      format: 'text',
+      file: 'CVE-2023-29059.txt',
+    });
+    const parsed = parsePack(Buffer.from(JSON.stringify(r.pack)), {
+      file: 'draft',
+      pluginId: 'intel/chainhunt-pack',
+    });
     expect(parsed.issues.map((i) => i.code)).toEqual(['invalid-value']);
     expect(parsed.issues[0]!.message).toMatch(/no checksum/);
     const adv = parsed.intel.advisories[0]!;
@@ -75,25 +107,41 @@ describe('acceptance: CVE-2023-29059 description', () => {
 });
 
 describe('acceptance: the CVE-2023-29059 record files themselves (CVE JSON 5 and NVD API 2.0)', () => {
-  it.each(['CVE-2023-29059.cvelistV5.json', 'CVE-2023-29059.nvd-api2.json'])('%s gives the versions per platform and the CVE id', (name) => {
-    const d = extractAdvisory(readFileSync(sharedData('cve', 'CVE-2023-29059', name), 'utf8'), { format: 'json', file: name });
-    expect(d.cves).toEqual(['CVE-2023-29059']);
-    expect(d.products.map((p) => [p.name, p.platform, p.affected])).toEqual([
-      ['3CX DesktopApp', 'windows', versionsFor('windows')],
-      ['3CX DesktopApp', 'macos', versionsFor('macos')],
-    ]);
-    expect(d.indicators).toEqual([]);
-    expect(d.pack.advisories[0]!['id']).toBe('CVE-2023-29059');
-    // JSON sniffed under the text format too.
-    expect(extractAdvisory(readFileSync(sharedData('cve', 'CVE-2023-29059', name), 'utf8'), { format: 'text' }).products).toHaveLength(2);
-  });
+  it.each(['CVE-2023-29059.cvelistV5.json', 'CVE-2023-29059.nvd-api2.json'])(
+    '%s gives the versions per platform and the CVE id',
+    (name) => {
+      const d = extractAdvisory(readFileSync(sharedData('cve', 'CVE-2023-29059', name), 'utf8'), {
+        format: 'json',
+        file: name,
+      });
+      expect(d.cves).toEqual(['CVE-2023-29059']);
+      expect(d.products.map((p) => [p.name, p.platform, p.affected])).toEqual([
+        ['3CX DesktopApp', 'windows', versionsFor('windows')],
+        ['3CX DesktopApp', 'macos', versionsFor('macos')],
+      ]);
+      expect(d.indicators).toEqual([]);
+      expect(d.pack.advisories[0]!['id']).toBe('CVE-2023-29059');
+      // JSON sniffed under the text format too.
+      expect(
+        extractAdvisory(readFileSync(sharedData('cve', 'CVE-2023-29059', name), 'utf8'), { format: 'text' })
+          .products,
+      ).toHaveLength(2);
+    },
+  );
 });
 
 describe('general rules', () => {
   it('reads fixed versions, "before" and "and earlier" as fixes and range bounds', () => {
-    const d = txt('Acme Widget before 2.4.1 on Linux is vulnerable. Acme Widget versions 1.9.0 and earlier for Windows are affected. Upgrade to 2.4.1 on Windows.');
+    const d = txt(
+      'Acme Widget before 2.4.1 on Linux is vulnerable. Acme Widget versions 1.9.0 and earlier for Windows are affected. Upgrade to 2.4.1 on Windows.',
+    );
     const linux = d.products.find((p) => p.platform === 'linux')!;
-    expect(linux).toMatchObject({ name: 'Acme Widget', fixed: ['2.4.1'], ranges: [{ fixed: '2.4.1' }], affected: [] });
+    expect(linux).toMatchObject({
+      name: 'Acme Widget',
+      fixed: ['2.4.1'],
+      ranges: [{ fixed: '2.4.1' }],
+      affected: [],
+    });
     const win = d.products.find((p) => p.platform === 'windows')!;
     expect(win.ranges).toEqual([{ lastAffected: '1.9.0' }]);
     expect(win.fixed).toEqual(['2.4.1']);
@@ -109,7 +157,9 @@ describe('general rules', () => {
   });
 
   it('does not attribute a quoted security vendor product version to the affected product', () => {
-    const d = txt('Acme Widget version 5.1.0 on macOS was trojanized, researchers said. CrowdStrike Falcon version 6.50.1 detects the malicious build.');
+    const d = txt(
+      'Acme Widget version 5.1.0 on macOS was trojanized, researchers said. CrowdStrike Falcon version 6.50.1 detects the malicious build.',
+    );
     expect(d.products).toHaveLength(1);
     expect(d.products[0]).toMatchObject({ name: 'Acme Widget', platform: 'macos', affected: ['5.1.0'] });
   });
@@ -117,7 +167,9 @@ describe('general rules', () => {
   it('leaves versions with no affected/fixed wording for review instead of guessing', () => {
     const d = txt('Acme Widget version 7.0.2 for Windows was released in May.');
     expect(d.products).toEqual([]);
-    expect(d.mentioned).toEqual([{ versions: ['7.0.2'], context: expect.stringContaining('7.0.2') as string }]);
+    expect(d.mentioned).toEqual([
+      { versions: ['7.0.2'], context: expect.stringContaining('7.0.2') as string },
+    ]);
   });
 
   it('extracts defanged and plain indicators with their sentence, and files references apart', () => {
@@ -142,45 +194,99 @@ describe('general rules', () => {
   });
 
   it('reads HTML and Markdown', () => {
-    const h = extractAdvisory('<html><script>var v = "version 9.9.9 affected";</script><p>Acme Widget versions 1.2.3 &amp; 1.2.4 for Windows are affected.</p><p>C2: <code>evil[.]com</code></p></html>', { format: 'html' });
-    expect(h.products).toEqual([expect.objectContaining({ name: 'Acme Widget', platform: 'windows', affected: ['1.2.3', '1.2.4'] })]);
+    const h = extractAdvisory(
+      '<html><script>var v = "version 9.9.9 affected";</script><p>Acme Widget versions 1.2.3 &amp; 1.2.4 for Windows are affected.</p><p>C2: <code>evil[.]com</code></p></html>',
+      { format: 'html' },
+    );
+    expect(h.products).toEqual([
+      expect.objectContaining({ name: 'Acme Widget', platform: 'windows', affected: ['1.2.3', '1.2.4'] }),
+    ]);
     expect(h.indicators.map((i) => i.value)).toEqual(['evil.com']);
-    const m = extractAdvisory('# Acme Widget compromise\n\n**Acme Widget** versions `1.2.3` for [macOS](https://x.test) are affected.\n\n| domain | ip |\n|---|---|\n| evil[.]com | 198.51.100[.]4 |\n| bad[.]net | 45.77.1.1 |\n', { format: 'markdown' });
-    expect(m.products).toEqual([expect.objectContaining({ name: 'Acme Widget', platform: 'macos', affected: ['1.2.3'] })]);
+    const m = extractAdvisory(
+      '# Acme Widget compromise\n\n**Acme Widget** versions `1.2.3` for [macOS](https://x.test) are affected.\n\n| domain | ip |\n|---|---|\n| evil[.]com | 198.51.100[.]4 |\n| bad[.]net | 45.77.1.1 |\n',
+      { format: 'markdown' },
+    );
+    expect(m.products).toEqual([
+      expect.objectContaining({ name: 'Acme Widget', platform: 'macos', affected: ['1.2.3'] }),
+    ]);
     expect(m.indicators.map((i) => i.value)).toEqual(['evil.com', 'bad.net', '45.77.1.1']);
   });
 
   it('finds the domains of the Ozer0x777 README table, including soyoungjun.com that no OpenIOC file has', () => {
-    const d = extractAdvisory(readFileSync(sharedData('3cx', 'raw', 'Ozer0x777-3CX-Iocs', 'README.md'), 'utf8'), { format: 'markdown' });
+    const d = extractAdvisory(
+      readFileSync(sharedData('3cx', 'raw', 'Ozer0x777-3CX-Iocs', 'README.md'), 'utf8'),
+      { format: 'markdown' },
+    );
     const domains = new Set(d.indicators.filter((i) => i.type === 'domain').map((i) => i.value));
-    for (const x of ['akamaicontainer.com', 'sbmsa.wiki', 'zacharryblogs.com', 'soyoungjun.com']) expect(domains.has(x)).toBe(true);
+    for (const x of ['akamaicontainer.com', 'sbmsa.wiki', 'zacharryblogs.com', 'soyoungjun.com'])
+      expect(domains.has(x)).toBe(true);
     // The vendor's own download links are references, not indicators.
     expect(d.indicators.some((i) => i.value.includes('3cx.com'))).toBe(false);
   });
 
   it('reads several ranges, "starting with", slash lists and hyphen ranges', () => {
-    const f = txt('Acme Gateway versions 7.2.0 through 7.2.4 and 7.0.0 through 7.0.11 are vulnerable. Upgrade to Acme Gateway 7.2.5 or above.');
-    expect(f.products).toEqual([expect.objectContaining({ name: 'Acme Gateway', platform: 'any', affected: [], fixed: ['7.2.5'], ranges: [{ introduced: '7.2.0', lastAffected: '7.2.4' }, { introduced: '7.0.0', lastAffected: '7.0.11' }] })]);
-    const x = txt('Malicious code was discovered in the upstream tarballs of xz, starting with version 5.6.0.');
-    expect(x.products).toEqual([expect.objectContaining({ name: 'xz', ranges: [{ introduced: '5.6.0' }], affected: [] })]);
+    const f = txt(
+      'Acme Gateway versions 7.2.0 through 7.2.4 and 7.0.0 through 7.0.11 are vulnerable. Upgrade to Acme Gateway 7.2.5 or above.',
+    );
+    expect(f.products).toEqual([
+      expect.objectContaining({
+        name: 'Acme Gateway',
+        platform: 'any',
+        affected: [],
+        fixed: ['7.2.5'],
+        ranges: [
+          { introduced: '7.2.0', lastAffected: '7.2.4' },
+          { introduced: '7.0.0', lastAffected: '7.0.11' },
+        ],
+      }),
+    ]);
+    const x = txt(
+      'Malicious code was discovered in the upstream tarballs of xz, starting with version 5.6.0.',
+    );
+    expect(x.products).toEqual([
+      expect.objectContaining({ name: 'xz', ranges: [{ introduced: '5.6.0' }], affected: [] }),
+    ]);
     const s = txt('The Acme Widget for Windows was compromised in versions 2.0.1/2.0.2 and 2.1.0-2.1.3.');
-    expect(s.products[0]).toMatchObject({ affected: ['2.0.1', '2.0.2'], ranges: [{ introduced: '2.1.0', lastAffected: '2.1.3' }] });
+    expect(s.products[0]).toMatchObject({
+      affected: ['2.0.1', '2.0.2'],
+      ranges: [{ introduced: '2.1.0', lastAffected: '2.1.3' }],
+    });
   });
 
   it('takes "macOS 13.2" and "Windows 10" for operating-system versions, not the product\'s', () => {
-    const d = txt('The Acme Widget for macOS 13.2 and Windows 10 was affected in versions 3.1.4 and 3.1.5 on Windows.');
-    expect(d.products).toEqual([expect.objectContaining({ name: 'Acme Widget', platform: 'windows', affected: ['3.1.4', '3.1.5'] })]);
+    const d = txt(
+      'The Acme Widget for macOS 13.2 and Windows 10 was affected in versions 3.1.4 and 3.1.5 on Windows.',
+    );
+    expect(d.products).toEqual([
+      expect.objectContaining({ name: 'Acme Widget', platform: 'windows', affected: ['3.1.4', '3.1.5'] }),
+    ]);
   });
 
   it('names a lower-case package from the text and carries it to the fix in a later sentence', () => {
-    const d = extractAdvisory('## Impact\n\nVersions of `event-stream` 3.3.6 contain malicious code.\n\n## Patches\n\nUpgrade to 4.0.0 or later.\n', { format: 'markdown' });
-    expect(d.products).toEqual([expect.objectContaining({ name: 'event-stream', platform: 'any', affected: ['3.3.6'], fixed: ['4.0.0'] })]);
+    const d = extractAdvisory(
+      '## Impact\n\nVersions of `event-stream` 3.3.6 contain malicious code.\n\n## Patches\n\nUpgrade to 4.0.0 or later.\n',
+      { format: 'markdown' },
+    );
+    expect(d.products).toEqual([
+      expect.objectContaining({
+        name: 'event-stream',
+        platform: 'any',
+        affected: ['3.3.6'],
+        fixed: ['4.0.0'],
+      }),
+    ]);
   });
 
   it('does not take labels before numbers ("HF 5", "Update 7") for the vendor', () => {
-    const d = txt('SolarWinds Orion Platform versions 2019.4 HF 5, 2020.2 with no hotfix installed, and 2020.2 HF 1 are affected. SolarWinds recommends upgrading to Orion Platform version 2020.2.1 HF 1.');
+    const d = txt(
+      'SolarWinds Orion Platform versions 2019.4 HF 5, 2020.2 with no hotfix installed, and 2020.2 HF 1 are affected. SolarWinds recommends upgrading to Orion Platform version 2020.2.1 HF 1.',
+    );
     expect(d.vendor).toBe('SolarWinds');
-    expect(d.products[0]).toMatchObject({ platform: 'any', affected: ['2019.4', '2020.2'], fixed: ['2020.2.1'] });
+    expect(d.products[0]).toMatchObject({
+      platform: 'any',
+      affected: ['2019.4', '2020.2'],
+      fixed: ['2020.2.1'],
+    });
   });
 
   it('stays linear on one huge sentence with many version groups, vendors and CVE ids', () => {
@@ -189,7 +295,9 @@ describe('general rules', () => {
     expect(d.products).toEqual([expect.objectContaining({ name: 'Acme Widget', affected: ['1.2.3'] })]);
     expect(d.cves).toEqual(['CVE-2024-0001']);
     expect(d.indicators).toHaveLength(1);
-    const many = txt(`Acme Widget versions ${Array.from({ length: 5000 }, (_, i) => `1.${i}.0`).join(', ')} are affected.`);
+    const many = txt(
+      `Acme Widget versions ${Array.from({ length: 5000 }, (_, i) => `1.${i}.0`).join(', ')} are affected.`,
+    );
     // One list split into groups of at most 500 (bounded work per group); the later groups share the
     // first one's cue, so every version is kept.
     expect(many.products[0]!.affected).toHaveLength(5000);
@@ -207,7 +315,9 @@ describe('general rules', () => {
   });
 
   it('keeps "last known clean" versions out, reads "a new version" as the fix, and "Platform: versions" lists', () => {
-    const d = txt("The last known clean version is 4.0.1. Acme released a new version, 4.2.0, of Acme's WidgetApp. Windows: 4.1.7, 4.1.9 are malicious. macOS: 4.0.2 is malicious.");
+    const d = txt(
+      "The last known clean version is 4.0.1. Acme released a new version, 4.2.0, of Acme's WidgetApp. Windows: 4.1.7, 4.1.9 are malicious. macOS: 4.0.2 is malicious.",
+    );
     expect(d.mentioned.map((m) => m.versions)).toEqual([['4.0.1']]);
     const win = d.products.find((p) => p.platform === 'windows')!;
     expect(win.affected).toEqual(['4.1.7', '4.1.9']);
@@ -216,7 +326,14 @@ describe('general rules', () => {
   });
 
   it('survives hostile input without throwing', () => {
-    for (const s of ['', '<'.repeat(10000), `${'1.'.repeat(50000)}1`, `version ${'1.2.3, '.repeat(20000)}`, '[](('.repeat(5000), '&#xFFFFFFFF;&#0;&#99999999;']) {
+    for (const s of [
+      '',
+      '<'.repeat(10000),
+      `${'1.'.repeat(50000)}1`,
+      `version ${'1.2.3, '.repeat(20000)}`,
+      '[](('.repeat(5000),
+      '&#xFFFFFFFF;&#0;&#99999999;',
+    ]) {
       expect(() => extractAdvisory(s, { format: 'html' })).not.toThrow();
       expect(() => extractAdvisory(s, { format: 'markdown' })).not.toThrow();
     }

@@ -82,23 +82,427 @@ export interface ExtractOptions {
   format: AdvisoryFormat;
 }
 
-const PLATFORM_WORDS: Readonly<Record<string, DraftPlatform>> = { windows: 'windows', win32: 'windows', win64: 'windows', macos: 'macos', osx: 'macos', mac: 'macos', linux: 'linux', ubuntu: 'linux', debian: 'linux' };
-const MONTHS = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
-const FUNCTION_WORDS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', 'it', 'its', 'on', 'in', 'at', 'for', 'from', 'to', 'of', 'and', 'or', 'but', 'as', 'by', 'with', 'since', 'meanwhile', 'furthermore', 'ultimately', 'previously', 'also', 'however', 'if', 'when', 'while', 'after', 'before', 'according', 'we', 'they', 'he', 'she', 'you', 'our', 'their', 'his', 'her', 'there', 'here', 'ceo', 'cto', 'ciso', 'cfo', 'coo', 'founder', 'president', 'spokesperson', 'spokesman', 'researcher', 'researchers', 'analyst', 'director', 'manager', 'vp', 'chief', 'officer', 'head', 'engineer', 'mr', 'ms', 'mrs', 'dr', 'ltd', 'inc', 'corp', 'corporation', 'llc', 'gmbh', 'limited', 'plc', 'ag', 'sa', 'co', 'link', 'links', 'download', 'downloads', 'what', 'which', 'who', 'how', 'why', 'all', 'some', 'any', 'no', 'not', 'yes', 'update', 'updates', 'version', 'versions', 'app', 'apps', 'application', 'applications', 'security', 'alert', 'note', 'summary', 'details', 'description', 'affected', 'fixed', 'impact', 'mitigation', 'references', 'cve', 'ioc', 'iocs', 'indicators', 'table', 'figure', 'source', 'sources', 'read', 'search', 'content', 'breach', 'users', 'customers', 'partners']);
-const FRAMEWORK_WORDS = new Set(['electron', 'chromium', 'node', 'java', 'javascript', '.net', 'qt', 'win32', 'x64', 'x86', 'arm64', 'msi', 'dmg', 'exe', 'installer']);
-const ROLES = new Set(['ceo', 'cto', 'ciso', 'cfo', 'coo', 'founder', 'president', 'spokesperson', 'spokesman', 'researcher', 'analyst', 'director', 'manager', 'vp', 'chief', 'officer', 'engineer', 'mr', 'ms', 'mrs', 'dr']);
-const SPEECH_VERBS = new Set(['said', 'says', 'reported', 'reports', 'noted', 'notes', 'indicated', 'observed', 'told', 'stated', 'added', 'predicted', 'wrote', 'explained', 'warned', 'confirmed', 'attributed', 'saw', 'detected', 'published', 'researchers', 'analysts']);
-const MAGNITUDES = new Set(['million', 'billion', 'trillion', 'thousand', 'hundred', 'percent', 'per', 'percentage', 'times', 'x', 'fold', 'gb', 'mb', 'kb', 'tb', 'pb', 'gib', 'mib', 'kib', 'ms', 'seconds', 'second', 'minutes', 'minute', 'hours', 'hour', 'days', 'day', 'weeks', 'months', 'years', 'year', 'km', 'miles', 'mph', 'kg', 'lbs', 'points', 'point', 'stars', 'ghz', 'mhz', 'usd', 'eur', 'dollars', 'euros', 'pounds', 'btc', 'eth', 'users', 'customers', 'companies', 'organizations', 'organisations', 'devices', 'downloads', 'installs', 'people', 'employees', 'victims']);
+const PLATFORM_WORDS: Readonly<Record<string, DraftPlatform>> = {
+  windows: 'windows',
+  win32: 'windows',
+  win64: 'windows',
+  macos: 'macos',
+  osx: 'macos',
+  mac: 'macos',
+  linux: 'linux',
+  ubuntu: 'linux',
+  debian: 'linux',
+};
+const MONTHS = new Set([
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+]);
+const FUNCTION_WORDS = new Set([
+  'the',
+  'a',
+  'an',
+  'this',
+  'that',
+  'these',
+  'those',
+  'it',
+  'its',
+  'on',
+  'in',
+  'at',
+  'for',
+  'from',
+  'to',
+  'of',
+  'and',
+  'or',
+  'but',
+  'as',
+  'by',
+  'with',
+  'since',
+  'meanwhile',
+  'furthermore',
+  'ultimately',
+  'previously',
+  'also',
+  'however',
+  'if',
+  'when',
+  'while',
+  'after',
+  'before',
+  'according',
+  'we',
+  'they',
+  'he',
+  'she',
+  'you',
+  'our',
+  'their',
+  'his',
+  'her',
+  'there',
+  'here',
+  'ceo',
+  'cto',
+  'ciso',
+  'cfo',
+  'coo',
+  'founder',
+  'president',
+  'spokesperson',
+  'spokesman',
+  'researcher',
+  'researchers',
+  'analyst',
+  'director',
+  'manager',
+  'vp',
+  'chief',
+  'officer',
+  'head',
+  'engineer',
+  'mr',
+  'ms',
+  'mrs',
+  'dr',
+  'ltd',
+  'inc',
+  'corp',
+  'corporation',
+  'llc',
+  'gmbh',
+  'limited',
+  'plc',
+  'ag',
+  'sa',
+  'co',
+  'link',
+  'links',
+  'download',
+  'downloads',
+  'what',
+  'which',
+  'who',
+  'how',
+  'why',
+  'all',
+  'some',
+  'any',
+  'no',
+  'not',
+  'yes',
+  'update',
+  'updates',
+  'version',
+  'versions',
+  'app',
+  'apps',
+  'application',
+  'applications',
+  'security',
+  'alert',
+  'note',
+  'summary',
+  'details',
+  'description',
+  'affected',
+  'fixed',
+  'impact',
+  'mitigation',
+  'references',
+  'cve',
+  'ioc',
+  'iocs',
+  'indicators',
+  'table',
+  'figure',
+  'source',
+  'sources',
+  'read',
+  'search',
+  'content',
+  'breach',
+  'users',
+  'customers',
+  'partners',
+]);
+const FRAMEWORK_WORDS = new Set([
+  'electron',
+  'chromium',
+  'node',
+  'java',
+  'javascript',
+  '.net',
+  'qt',
+  'win32',
+  'x64',
+  'x86',
+  'arm64',
+  'msi',
+  'dmg',
+  'exe',
+  'installer',
+]);
+const ROLES = new Set([
+  'ceo',
+  'cto',
+  'ciso',
+  'cfo',
+  'coo',
+  'founder',
+  'president',
+  'spokesperson',
+  'spokesman',
+  'researcher',
+  'analyst',
+  'director',
+  'manager',
+  'vp',
+  'chief',
+  'officer',
+  'engineer',
+  'mr',
+  'ms',
+  'mrs',
+  'dr',
+]);
+const SPEECH_VERBS = new Set([
+  'said',
+  'says',
+  'reported',
+  'reports',
+  'noted',
+  'notes',
+  'indicated',
+  'observed',
+  'told',
+  'stated',
+  'added',
+  'predicted',
+  'wrote',
+  'explained',
+  'warned',
+  'confirmed',
+  'attributed',
+  'saw',
+  'detected',
+  'published',
+  'researchers',
+  'analysts',
+]);
+const MAGNITUDES = new Set([
+  'million',
+  'billion',
+  'trillion',
+  'thousand',
+  'hundred',
+  'percent',
+  'per',
+  'percentage',
+  'times',
+  'x',
+  'fold',
+  'gb',
+  'mb',
+  'kb',
+  'tb',
+  'pb',
+  'gib',
+  'mib',
+  'kib',
+  'ms',
+  'seconds',
+  'second',
+  'minutes',
+  'minute',
+  'hours',
+  'hour',
+  'days',
+  'day',
+  'weeks',
+  'months',
+  'years',
+  'year',
+  'km',
+  'miles',
+  'mph',
+  'kg',
+  'lbs',
+  'points',
+  'point',
+  'stars',
+  'ghz',
+  'mhz',
+  'usd',
+  'eur',
+  'dollars',
+  'euros',
+  'pounds',
+  'btc',
+  'eth',
+  'users',
+  'customers',
+  'companies',
+  'organizations',
+  'organisations',
+  'devices',
+  'downloads',
+  'installs',
+  'people',
+  'employees',
+  'victims',
+]);
 const SCORE_WORDS = new Set(['cvss', 'score', 'scored', 'rating', 'rated', 'severity', 'epss', 'base']);
 const CURRENCY = /^[$€£¥₹]|^(us|usd|eur|gbp)\$?$/i;
-const FILE_EXT_TLDS = new Set(['md', 'zip', 'sh', 'py', 'pl', 'rs', 'so', 'mov', 'app', 'ps', 'cc', 'pm', 'ini', 'cfg', 'plist', 'ico', 'dll', 'exe', 'dylib', 'bin', 'dat', 'log', 'tmp', 'js', 'ts', 'cs', 'go', 'rb', 'java', 'json', 'xml', 'yml', 'yaml', 'txt', 'msi', 'dmg', 'pkg', 'doc', 'pdf']);
+const FILE_EXT_TLDS = new Set([
+  'md',
+  'zip',
+  'sh',
+  'py',
+  'pl',
+  'rs',
+  'so',
+  'mov',
+  'app',
+  'ps',
+  'cc',
+  'pm',
+  'ini',
+  'cfg',
+  'plist',
+  'ico',
+  'dll',
+  'exe',
+  'dylib',
+  'bin',
+  'dat',
+  'log',
+  'tmp',
+  'js',
+  'ts',
+  'cs',
+  'go',
+  'rb',
+  'java',
+  'json',
+  'xml',
+  'yml',
+  'yaml',
+  'txt',
+  'msi',
+  'dmg',
+  'pkg',
+  'doc',
+  'pdf',
+]);
 
 type Cls = 'affected' | 'fixed' | 'unaffected';
-const FIX_WORDS = new Set(['fixed', 'fix', 'fixes', 'patched', 'patch', 'patches', 'resolved', 'resolves', 'addressed', 'addresses', 'remediated', 'remediates', 'upgrade', 'upgrading', 'upgraded', 'clean', 'safe', 'mitigated']);
-const AFFECTED_WORDS = new Set(['affect', 'affects', 'affected', 'affecting', 'vulnerable', 'compromised', 'malicious', 'trojanized', 'trojanised', 'backdoored', 'infected', 'impacted', 'impacts', 'impacting', 'exploited', 'embedded', 'contains', 'containing', 'tampered', 'poisoned', 'hijacked', 'uninstall', 'uninstalling', 'trojanised', 'weaponized']);
+const FIX_WORDS = new Set([
+  'fixed',
+  'fix',
+  'fixes',
+  'patched',
+  'patch',
+  'patches',
+  'resolved',
+  'resolves',
+  'addressed',
+  'addresses',
+  'remediated',
+  'remediates',
+  'upgrade',
+  'upgrading',
+  'upgraded',
+  'clean',
+  'safe',
+  'mitigated',
+]);
+const AFFECTED_WORDS = new Set([
+  'affect',
+  'affects',
+  'affected',
+  'affecting',
+  'vulnerable',
+  'compromised',
+  'malicious',
+  'trojanized',
+  'trojanised',
+  'backdoored',
+  'infected',
+  'impacted',
+  'impacts',
+  'impacting',
+  'exploited',
+  'embedded',
+  'contains',
+  'containing',
+  'tampered',
+  'poisoned',
+  'hijacked',
+  'uninstall',
+  'uninstalling',
+  'trojanised',
+  'weaponized',
+]);
 /** Words naming a piece of software: a version right after one is its version ("Desktop App (18.12.407 …"). */
-const PRODUCTISH = new Set(['app', 'apps', 'application', 'client', 'software', 'package', 'installer', 'sdk', 'library', 'extension', 'plugin', 'agent', 'desktopapp']);
-const VERSION_CUES = new Set(['version', 'versions', 'ver', 'build', 'builds', 'release', 'releases', 'numbers', 'number', 'v']);
+const PRODUCTISH = new Set([
+  'app',
+  'apps',
+  'application',
+  'client',
+  'software',
+  'package',
+  'installer',
+  'sdk',
+  'library',
+  'extension',
+  'plugin',
+  'agent',
+  'desktopapp',
+]);
+const VERSION_CUES = new Set([
+  'version',
+  'versions',
+  'ver',
+  'build',
+  'builds',
+  'release',
+  'releases',
+  'numbers',
+  'number',
+  'v',
+]);
 
 /** Security-vendor names (as word lists), indexed by their first word. */
 const SEC_NAMES = new Map<string, string[][]>();
@@ -132,11 +536,22 @@ function tokenize(s: string): Tok[] {
     if (clean.startsWith('[') && !clean.includes(']')) clean = clean.slice(1);
     // "5.6.0/5.6.1" and "1.2.0-1.2.9" are two versions (a list, a range), not one token.
     const pair = /^(v?\d{1,6}(?:\.\d{1,6}){1,3})([/–-])(v?\d{1,6}(?:\.\d{1,6}){1,3})$/.exec(clean);
-    if (pair && (pair[2] === '/' || (pair[1] as string).split('.').length === (pair[3] as string).split('.').length)) {
+    if (
+      pair &&
+      (pair[2] === '/' || (pair[1] as string).split('.').length === (pair[3] as string).split('.').length)
+    ) {
       const sep = pair[2] === '/' ? 'or' : '-';
-      out.push({ raw: pair[1] as string, clean: pair[1] as string, lower: (pair[1] as string).toLowerCase() });
+      out.push({
+        raw: pair[1] as string,
+        clean: pair[1] as string,
+        lower: (pair[1] as string).toLowerCase(),
+      });
       out.push({ raw: sep, clean: sep, lower: sep });
-      out.push({ raw: part.slice(part.indexOf(pair[3] as string)), clean: pair[3] as string, lower: (pair[3] as string).toLowerCase() });
+      out.push({
+        raw: part.slice(part.indexOf(pair[3] as string)),
+        clean: pair[3] as string,
+        lower: (pair[3] as string).toLowerCase(),
+      });
       continue;
     }
     out.push({ raw: part, clean, lower: clean.toLowerCase() });
@@ -149,7 +564,8 @@ function osVersionLike(platform: DraftPlatform, v: string): boolean {
   const major = Number(v.split('.')[0]);
   // Windows NT numbering (10.0.19045, 6.1, 8.1) and macOS majors; "Linux 5.15" is rare enough
   // (one writes "kernel 5.15") that a version after "Linux" is taken for the app's.
-  if (platform === 'windows') return /^(10\.0|6\.[0-3]|5\.[12]|8\.1)(\.\d+)*$/.test(v) || (major >= 1995 && major <= 2030);
+  if (platform === 'windows')
+    return /^(10\.0|6\.[0-3]|5\.[12]|8\.1)(\.\d+)*$/.test(v) || (major >= 1995 && major <= 2030);
   if (platform === 'macos') return (major >= 10 && major <= 16) || (major >= 26 && major <= 30);
   return false;
 }
@@ -160,11 +576,23 @@ function isDateLike(v: string): boolean {
   const p = v.split('.');
   if (p.length !== 3) return false;
   const [a, b, c] = p.map((x) => Number(x)) as [number, number, number];
-  const year = (y: string): boolean => (y.length === 4 && Number(y) >= 1970 && Number(y) <= 2099) || y.length === 2;
+  const year = (y: string): boolean =>
+    (y.length === 4 && Number(y) >= 1970 && Number(y) <= 2099) || y.length === 2;
   if (year(p[2] as string) && a >= 1 && a <= 31 && b >= 1 && b <= 12) return true; // 31.03.2023
-  if (year(p[2] as string) && b >= 1 && b <= 31 && a >= 1 && a <= 12 && (p[2] as string).length === 4) return true; // 03.31.2023
+  if (year(p[2] as string) && b >= 1 && b <= 31 && a >= 1 && a <= 12 && (p[2] as string).length === 4)
+    return true; // 03.31.2023
   // 2023.03.31 (two-digit month and day: calendar versions such as 2020.2.1 stay versions)
-  if ((p[0] as string).length === 4 && year(p[0] as string) && (p[1] as string).length === 2 && (p[2] as string).length === 2 && b >= 1 && b <= 12 && c >= 1 && c <= 31) return true;
+  if (
+    (p[0] as string).length === 4 &&
+    year(p[0] as string) &&
+    (p[1] as string).length === 2 &&
+    (p[2] as string).length === 2 &&
+    b >= 1 &&
+    b <= 12 &&
+    c >= 1 &&
+    c <= 31
+  )
+    return true;
   return false;
 }
 
@@ -179,7 +607,13 @@ function versionAt(toks: readonly Tok[], i: number): string | undefined {
   if (MAGNITUDES.has(next) || next.startsWith('%')) return undefined;
   const prev = toks[i - 1]?.lower ?? '';
   const prev2 = toks[i - 2]?.lower ?? '';
-  if (CURRENCY.test(prev) || SCORE_WORDS.has(prev) || SCORE_WORDS.has(prev2) || prev === 'of' && SCORE_WORDS.has(prev2)) return undefined;
+  if (
+    CURRENCY.test(prev) ||
+    SCORE_WORDS.has(prev) ||
+    SCORE_WORDS.has(prev2) ||
+    (prev === 'of' && SCORE_WORDS.has(prev2))
+  )
+    return undefined;
   if (isDateLike(v)) return undefined;
   const parts = v.split(/[-+]/, 1)[0]!.split('.');
   const explicit = t.clean.toLowerCase().startsWith('v') || VERSION_CUES.has(prev) || VERSION_CUES.has(prev2);
@@ -216,7 +650,10 @@ function findGroups(toks: readonly Tok[]): Group[] {
     for (;;) {
       let k = j;
       let rangeWord = false;
-      while (k < toks.length && (CONNECTORS.has(toks[k]!.lower) || RANGE_WORDS.has(toks[k]!.lower) || toks[k]!.clean === '')) {
+      while (
+        k < toks.length &&
+        (CONNECTORS.has(toks[k]!.lower) || RANGE_WORDS.has(toks[k]!.lower) || toks[k]!.clean === '')
+      ) {
         if (RANGE_WORDS.has(toks[k]!.lower)) rangeWord = true;
         k++;
       }
@@ -243,23 +680,76 @@ function wordsBefore(toks: readonly Tok[], i: number, n: number): string[] {
 }
 
 /** Cue and range meaning of a group, or undefined when no cue introduces it. */
-function cueOf(toks: readonly Tok[], g: Group, productWords: ReadonlySet<string>): { kind: 'before' | 'through' | 'since' | 'fix' | 'version' | 'affected' | 'product' } | undefined {
+function cueOf(
+  toks: readonly Tok[],
+  g: Group,
+  productWords: ReadonlySet<string>,
+): { kind: 'before' | 'through' | 'since' | 'fix' | 'version' | 'affected' | 'product' } | undefined {
   const w = wordsBefore(toks, g.start, 6);
   const last = w[w.length - 1] ?? '';
   const last2 = w.slice(-2).join(' ');
   const last3 = w.slice(-3).join(' ');
-  if (last === 'before' || last2 === 'prior to' || last2 === 'earlier than' || last2 === 'older than' || last2 === 'lower than' || last === 'below' || last === '<') return { kind: 'before' };
-  if (last === 'through' || last === 'thru' || last2 === 'up to' || last3 === 'to and including' || last === '<=') return { kind: 'through' };
-  if (last2 === 'starting with' || last2 === 'starting from' || last2 === 'beginning with' || last === 'since' || last3 === 'starting with version' || last3 === 'since version') return { kind: 'since' };
-  if (['fixed in', 'patched in', 'resolved in', 'addressed in', 'remediated in', 'upgrade to', 'update to', 'updated to', 'upgrading to', 'updating to', 'upgraded to', 'fixed version', 'fixed versions', 'clean version', 'new version', 'latest version'].includes(last2) || last3 === 'fixed in version' || last3 === 'upgrade to version' || last3 === 'update to version') return { kind: 'fix' };
-  if (toks[g.start]!.clean.toLowerCase().startsWith('v') || w.slice(-4).some((x) => VERSION_CUES.has(x))) return { kind: 'version' };
+  if (
+    last === 'before' ||
+    last2 === 'prior to' ||
+    last2 === 'earlier than' ||
+    last2 === 'older than' ||
+    last2 === 'lower than' ||
+    last === 'below' ||
+    last === '<'
+  )
+    return { kind: 'before' };
+  if (
+    last === 'through' ||
+    last === 'thru' ||
+    last2 === 'up to' ||
+    last3 === 'to and including' ||
+    last === '<='
+  )
+    return { kind: 'through' };
+  if (
+    last2 === 'starting with' ||
+    last2 === 'starting from' ||
+    last2 === 'beginning with' ||
+    last === 'since' ||
+    last3 === 'starting with version' ||
+    last3 === 'since version'
+  )
+    return { kind: 'since' };
+  if (
+    [
+      'fixed in',
+      'patched in',
+      'resolved in',
+      'addressed in',
+      'remediated in',
+      'upgrade to',
+      'update to',
+      'updated to',
+      'upgrading to',
+      'updating to',
+      'upgraded to',
+      'fixed version',
+      'fixed versions',
+      'clean version',
+      'new version',
+      'latest version',
+    ].includes(last2) ||
+    last3 === 'fixed in version' ||
+    last3 === 'upgrade to version' ||
+    last3 === 'update to version'
+  )
+    return { kind: 'fix' };
+  if (toks[g.start]!.clean.toLowerCase().startsWith('v') || w.slice(-4).some((x) => VERSION_CUES.has(x)))
+    return { kind: 'version' };
   if (w.slice(-2).some((x) => AFFECTED_WORDS.has(x))) return { kind: 'affected' };
   if (last !== '' && productWords.has(last)) return { kind: 'product' };
   if (w.slice(-2).some((x) => PRODUCTISH.has(x))) return { kind: 'product' };
   // "Windows: 18.12.407, 18.12.416" (an app's versions per platform; OS versions are filtered later).
   if (w.slice(-2).some((x) => x in PLATFORM_WORDS)) return { kind: 'product' };
   const after = toks.slice(g.end + 1, g.end + 3).map((t) => t.lower.replace(/[^a-z]/g, ''));
-  if (after.some((x) => x === 'version' || x === 'versions' || x === 'builds' || x === 'releases')) return { kind: 'version' };
+  if (after.some((x) => x === 'version' || x === 'versions' || x === 'builds' || x === 'releases'))
+    return { kind: 'version' };
   return undefined;
 }
 
@@ -271,7 +761,8 @@ function classify(toks: readonly Tok[], g: Group): Cls | undefined {
     const neg = ['not', 'no', 'un', 'never'].includes(toks[k - 1]?.lower.replace(/[^a-z]/g, '') ?? '');
     if (t === 'unaffected') return 'unaffected';
     // "the last known clean version": before the compromise, neither affected nor a fix.
-    if (t === 'clean' && ['last', 'known', 'previous', 'prior'].includes(toks[k - 1]?.lower ?? '')) return 'unaffected';
+    if (t === 'clean' && ['last', 'known', 'previous', 'prior'].includes(toks[k - 1]?.lower ?? ''))
+      return 'unaffected';
     if (AFFECTED_WORDS.has(t)) return neg ? 'unaffected' : 'affected';
     if (FIX_WORDS.has(t)) return neg ? 'affected' : 'fixed';
     return undefined;
@@ -299,7 +790,8 @@ function platformsIn(toks: readonly Tok[], from: number, to: number, backwards: 
   // "Windows and macOS": every platform word joined to the first by and / & / , / or.
   const out: DraftPlatform[] = [];
   let k = from;
-  const norm = (t: Tok | undefined): DraftPlatform | undefined => (t ? PLATFORM_WORDS[t.lower.replace(/[^a-z0-9]/g, '')] : undefined);
+  const norm = (t: Tok | undefined): DraftPlatform | undefined =>
+    t ? PLATFORM_WORDS[t.lower.replace(/[^a-z0-9]/g, '')] : undefined;
   if (backwards) {
     for (k = to - 1; k >= from && norm(toks[k]) === undefined; k--);
     while (k >= from && norm(toks[k])) {
@@ -319,7 +811,12 @@ function platformsIn(toks: readonly Tok[], from: number, to: number, backwards: 
   return [...new Set(out)];
 }
 
-function platformIn(toks: readonly Tok[], from: number, to: number, backwards: boolean): DraftPlatform | undefined {
+function platformIn(
+  toks: readonly Tok[],
+  from: number,
+  to: number,
+  backwards: boolean,
+): DraftPlatform | undefined {
   const at = (k: number): DraftPlatform | undefined => {
     const l = toks[k]!.lower.replace(/[^a-z0-9]/g, '');
     if (l === 'os' && toks[k + 1]?.lower.replace(/[^a-z]/g, '') === 'x') return 'macos';
@@ -340,10 +837,21 @@ function platformIn(toks: readonly Tok[], from: number, to: number, backwards: b
 }
 
 function isNameToken(t: Tok): boolean {
-  if (!/^[A-Z0-9]/.test(t.clean) || !/[A-Za-z]/.test(t.clean) || !/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(t.clean)) return false;
+  if (
+    !/^[A-Z0-9]/.test(t.clean) ||
+    !/[A-Za-z]/.test(t.clean) ||
+    !/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(t.clean)
+  )
+    return false;
   if (/^CVE-/i.test(t.clean) || VERSION_RE.test(t.clean)) return false;
   const l = t.lower;
-  return !FUNCTION_WORDS.has(l) && !MONTHS.has(l) && !(l in PLATFORM_WORDS) && !FRAMEWORK_WORDS.has(l) && !/^\d+(st|nd|rd|th|x|k|m|s|d)?$/.test(l);
+  return (
+    !FUNCTION_WORDS.has(l) &&
+    !MONTHS.has(l) &&
+    !(l in PLATFORM_WORDS) &&
+    !FRAMEWORK_WORDS.has(l) &&
+    !/^\d+(st|nd|rd|th|x|k|m|s|d)?$/.test(l)
+  );
 }
 
 /** A product name written right before a version group ("event-stream 3.3.6", "Versions of Foo 1.2"), if any. */
@@ -356,7 +864,15 @@ function nameBefore(toks: readonly Tok[], start: number): string | undefined {
       if (words.length > 0) break;
       continue;
     }
-    if (!/^[A-Za-z0-9@][\w.@/+-]*$/.test(t.clean) || !/[A-Za-z]/.test(t.clean) || l in PLATFORM_WORDS || AFFECTED_WORDS.has(l) || FIX_WORDS.has(l) || /[,;:]$/.test(t.raw)) break;
+    if (
+      !/^[A-Za-z0-9@][\w.@/+-]*$/.test(t.clean) ||
+      !/[A-Za-z]/.test(t.clean) ||
+      l in PLATFORM_WORDS ||
+      AFFECTED_WORDS.has(l) ||
+      FIX_WORDS.has(l) ||
+      /[,;:]$/.test(t.raw)
+    )
+      break;
     if (!/^[A-Z0-9@]/.test(t.clean) && !/[-_@/.]/.test(t.clean)) break;
     words.unshift(t.clean);
   }
@@ -369,7 +885,14 @@ function nameAfterOf(toks: readonly Tok[], from: number, to: number): string | u
     if (toks[k - 1]!.lower !== 'of') continue;
     const t = toks[k] as Tok;
     const l = t.lower.replace(/[^a-z0-9]/g, '');
-    if (!/[a-z]/.test(l) || FUNCTION_WORDS.has(l) || VERSION_CUES.has(l) || l in PLATFORM_WORDS || !/^[A-Za-z0-9@][\w.@/+-]*$/.test(t.clean)) return undefined;
+    if (
+      !/[a-z]/.test(l) ||
+      FUNCTION_WORDS.has(l) ||
+      VERSION_CUES.has(l) ||
+      l in PLATFORM_WORDS ||
+      !/^[A-Za-z0-9@][\w.@/+-]*$/.test(t.clean)
+    )
+      return undefined;
     return t.clean;
   }
   return undefined;
@@ -383,7 +906,12 @@ function quotedSpans(toks: readonly Tok[]): { idx: Set<number>; names: string[] 
     for (const n of SEC_NAMES.get(toks[i]!.lower.replace(/['’]s$/, '')) ?? []) {
       if (n.every((w, k) => toks[i + k]?.lower.replace(/['’]s$/, '') === w)) {
         for (let k = 0; k < n.length; k++) idx.add(i + k);
-        names.push(toks.slice(i, i + n.length).map((t) => t.clean.replace(/['’]s$/, '')).join(' '));
+        names.push(
+          toks
+            .slice(i, i + n.length)
+            .map((t) => t.clean.replace(/['’]s$/, ''))
+            .join(' '),
+        );
       }
     }
   }
@@ -410,9 +938,21 @@ function pickVendor(all: readonly Analysed[], versionSentences: ReadonlySet<numb
       if (a.quoted.has(i) || !isNameToken(t)) return;
       // A sentence-initial capital says nothing unless a proper name or a role follows ("Acme
       // Widget …", "Acme CEO …") or the word also appears inside sentences.
-      if (i === 0 && !/[A-Z].*[A-Z0-9]|[0-9]/.test(t.clean) && !(a.toks[1] && (isNameToken(a.toks[1]) || ROLES.has(a.toks[1].lower))) && !inner.has(t.lower)) return;
+      if (
+        i === 0 &&
+        !/[A-Z].*[A-Z0-9]|[0-9]/.test(t.clean) &&
+        !(a.toks[1] && (isNameToken(a.toks[1]) || ROLES.has(a.toks[1].lower))) &&
+        !inner.has(t.lower)
+      )
+        return;
       // People: "CEO John Smith", "John Smith said".
-      if (ROLES.has(a.toks[i - 1]?.lower ?? '') || (a.toks[i + 1] && /^[A-Z][a-z]+$/.test(a.toks[i + 1]!.clean) && SPEECH_VERBS.has(a.toks[i + 2]?.lower ?? ''))) return;
+      if (
+        ROLES.has(a.toks[i - 1]?.lower ?? '') ||
+        (a.toks[i + 1] &&
+          /^[A-Z][a-z]+$/.test(a.toks[i + 1]!.clean) &&
+          SPEECH_VERBS.has(a.toks[i + 2]?.lower ?? ''))
+      )
+        return;
       // "HF 5", "Update 7", "Part 2": a label before a number, not a name.
       if (/^\d+[,.;:]?$/.test(a.toks[i + 1]?.raw ?? '')) return;
       const key = t.clean.replace(/['’]s$/, '');
@@ -434,12 +974,19 @@ function pickVendor(all: readonly Analysed[], versionSentences: ReadonlySet<numb
     }
   }
   let best: { n: number; first: number; form: string } | undefined;
-  for (const v of score.values()) if (v.n > 0 && (!best || v.n > best.n || (v.n === best.n && v.first < best.first))) best = v;
+  for (const v of score.values())
+    if (v.n > 0 && (!best || v.n > best.n || (v.n === best.n && v.first < best.first))) best = v;
   return best?.form;
 }
 
 /** Compound product names of a vendor in a token range: `Vendor Name…` or glued `VendorName`. */
-function compoundsIn(toks: readonly Tok[], from: number, to: number, vendor: string, quoted: ReadonlySet<number>): { name: string; glued?: string; at: number }[] {
+function compoundsIn(
+  toks: readonly Tok[],
+  from: number,
+  to: number,
+  vendor: string,
+  quoted: ReadonlySet<number>,
+): { name: string; glued?: string; at: number }[] {
   const out: { name: string; glued?: string; at: number }[] = [];
   const vl = vendor.toLowerCase();
   for (let i = from; i < to; i++) {
@@ -455,7 +1002,12 @@ function compoundsIn(toks: readonly Tok[], from: number, to: number, vendor: str
         if (/[,;:]$/.test(u.raw)) break;
       }
       if (words.length > 0) out.push({ name: `${c} ${words.join(' ')}`, at: i });
-    } else if (c.toLowerCase().startsWith(vl) && c.length > vendor.length && /^[A-Z]/.test(c.slice(vendor.length)) && /^[A-Za-z0-9]+$/.test(c)) {
+    } else if (
+      c.toLowerCase().startsWith(vl) &&
+      c.length > vendor.length &&
+      /^[A-Z]/.test(c.slice(vendor.length)) &&
+      /^[A-Za-z0-9]+$/.test(c)
+    ) {
       out.push({ name: `${c.slice(0, vendor.length)} ${c.slice(vendor.length)}`, glued: c, at: i });
     }
   }
@@ -463,11 +1015,16 @@ function compoundsIn(toks: readonly Tok[], from: number, to: number, vendor: str
 }
 
 const titleOf = (sentences: readonly Sentence[]): string =>
-  (sentences.find((s) => s.heading && !s.text.includes(',') && !s.text.includes('|') && s.text.split(' ').length >= 3) ?? sentences[0])?.text.slice(0, 200) ?? '';
+  (
+    sentences.find(
+      (s) => s.heading && !s.text.includes(',') && !s.text.includes('|') && s.text.split(' ').length >= 3,
+    ) ?? sentences[0]
+  )?.text.slice(0, 200) ?? '';
 
 /** Extracts a draft advisory from prose. Pure; never throws on any input string. */
 export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDraft {
-  const text = opts.format === 'html' ? htmlToText(input) : opts.format === 'markdown' ? markdownToText(input) : input;
+  const text =
+    opts.format === 'html' ? htmlToText(input) : opts.format === 'markdown' ? markdownToText(input) : input;
   const sentences = splitSentences(text);
   const analysed: Analysed[] = sentences.map((s) => {
     const toks = tokenize(s.text);
@@ -479,13 +1036,14 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   // CVE ids.
   const cves: string[] = [];
   const cveSeen = new Set<string>();
-  for (const s of sentences) for (const m of s.text.matchAll(/\bCVE-(\d{4})-(\d{4,7})\b/gi)) {
-    const id = `CVE-${m[1]}-${m[2]}`;
-    if (!cveSeen.has(id)) {
-      cveSeen.add(id);
-      cves.push(id);
+  for (const s of sentences)
+    for (const m of s.text.matchAll(/\bCVE-(\d{4})-(\d{4,7})\b/gi)) {
+      const id = `CVE-${m[1]}-${m[2]}`;
+      if (!cveSeen.has(id)) {
+        cveSeen.add(id);
+        cves.push(id);
+      }
     }
-  }
 
   // Indicators.
   const indicators: DraftIndicator[] = [];
@@ -495,7 +1053,11 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   const seen = new Set<string>();
   const versionTokens = new Set<string>();
   const groupsBySentence = analysed.map((a) => findGroups(a.toks));
-  groupsBySentence.forEach((gs, si) => gs.forEach((g) => { for (let k = g.start; k <= g.end; k++) versionTokens.add(`${si}:${k}`); }));
+  groupsBySentence.forEach((gs, si) =>
+    gs.forEach((g) => {
+      for (let k = g.start; k <= g.end; k++) versionTokens.add(`${si}:${k}`);
+    }),
+  );
   analysed.forEach((a, si) => {
     a.toks.forEach((t, i) => {
       if (versionTokens.has(`${si}:${i}`)) return;
@@ -516,13 +1078,21 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
         dropped.push({ type: found.type, value: found.value, reason: why });
         return;
       }
-      indicators.push({ type: found.type, value: found.value, context: a.s.text.slice(0, 500), line: a.s.line, defanged: found.defanged });
+      indicators.push({
+        type: found.type,
+        value: found.value,
+        context: a.s.text.slice(0, 500),
+        line: a.s.line,
+        defanged: found.defanged,
+      });
     });
   });
 
   // Vendor and product names.
   const versionSentences = new Set<number>();
-  groupsBySentence.forEach((gs, si) => { if (gs.length > 0) versionSentences.add(si); });
+  groupsBySentence.forEach((gs, si) => {
+    if (gs.length > 0) versionSentences.add(si);
+  });
   const vendor = pickVendor(analysed, versionSentences);
   const counts = new Map<string, { n: number; first: number; glued: Set<string> }>();
   let order = 0;
@@ -540,11 +1110,12 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   let primary = vendor;
   let best = 0;
   let bestFirst = Infinity;
-  for (const [name, c] of counts) if (c.n > best || (c.n === best && c.first < bestFirst)) {
-    primary = name;
-    best = c.n;
-    bestFirst = c.first;
-  }
+  for (const [name, c] of counts)
+    if (c.n > best || (c.n === best && c.first < bestFirst)) {
+      primary = name;
+      best = c.n;
+      bestFirst = c.first;
+    }
   const productWords = new Set<string>();
   if (vendor) productWords.add(vendor.toLowerCase());
   for (const name of counts.keys()) for (const w of name.split(' ')) productWords.add(w.toLowerCase());
@@ -553,7 +1124,13 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   // Version groups → products.
   const products: DraftProduct[] = [];
   const mentioned: AdvisoryDraft['mentioned'] = [];
-  const platformless: { name: string; ranges: DraftRange[]; fixed: string[]; affected: string[]; context: string }[] = [];
+  const platformless: {
+    name: string;
+    ranges: DraftRange[];
+    fixed: string[];
+    affected: string[];
+    context: string;
+  }[] = [];
   const byKey = new Map<string, DraftProduct>();
   const seenIn = new Map<DraftProduct, Set<string>>();
   /** Appends without duplicates in constant time per value (hostile input may list thousands). */
@@ -582,7 +1159,9 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       // A group continuing a list begun by a cued group ("… 18.12.416 for Windows, and 18.11.1213 …
       // for macOS") shares its cue.
       const prevG = gi > 0 ? (gs[gi - 1] as Group) : undefined;
-      const cue = cueOf(a.toks, g, productWords) ?? (prevG && cued.has(prevG) && g.start - prevG.end <= 8 ? { kind: 'version' as const } : undefined);
+      const cue =
+        cueOf(a.toks, g, productWords) ??
+        (prevG && cued.has(prevG) && g.start - prevG.end <= 8 ? { kind: 'version' as const } : undefined);
       if (!cue) return;
       cued.add(g);
       const prevEnd = gi > 0 ? (gs[gi - 1] as Group).end + 1 : 0;
@@ -592,21 +1171,39 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       let k0 = g.start - 1;
       while (k0 > prevEnd && a.toks[k0]!.clean === '') k0--;
       const adj = a.toks[k0];
-      const adjacent = k0 >= prevEnd && adj && !/,$/.test(adj.raw) && PLATFORM_WORDS[adj.lower.replace(/[^a-z0-9]/g, '')] ? platformsIn(a.toks, prevEnd, k0 + 1, true) : [];
+      const adjacent =
+        k0 >= prevEnd && adj && !/,$/.test(adj.raw) && PLATFORM_WORDS[adj.lower.replace(/[^a-z0-9]/g, '')]
+          ? platformsIn(a.toks, prevEnd, k0 + 1, true)
+          : [];
       const after = adjacent.length > 0 ? [] : platformsIn(a.toks, g.end + 1, nextStart, false);
-      const platforms = adjacent.length > 0 ? adjacent : after.length > 0 ? after : platformsIn(a.toks, prevEnd, g.start, true);
+      const platforms =
+        adjacent.length > 0
+          ? adjacent
+          : after.length > 0
+            ? after
+            : platformsIn(a.toks, prevEnd, g.start, true);
       const near = vendor ? compoundsIn(a.toks, prevEnd, nextStart, vendor, a.quoted) : [];
       near.sort((x, y) => Math.abs(x.at - g.start) - Math.abs(y.at - g.start));
-      const name = near[0]?.name ?? primary ?? nameBefore(a.toks, g.start) ?? nameAfterOf(a.toks, prevEnd, g.start) ?? lastName ?? 'unknown product';
+      const name =
+        near[0]?.name ??
+        primary ??
+        nameBefore(a.toks, g.start) ??
+        nameAfterOf(a.toks, prevEnd, g.start) ??
+        lastName ??
+        'unknown product';
       lastName = name;
       // A version right after a quoted security vendor's name is that vendor's product's version,
       // unless the affected product's own name stands between them.
       let quotedNear = false;
       for (let q = Math.max(0, g.start - 6); q < g.start; q++) {
-        if (a.quoted.has(q) && !a.toks.slice(q + 1, g.start).some((t) => productWords.has(t.lower))) quotedNear = true;
+        if (a.quoted.has(q) && !a.toks.slice(q + 1, g.start).some((t) => productWords.has(t.lower)))
+          quotedNear = true;
       }
       // "macOS 13.2", "Windows 10": the operating system's version, not the product's.
-      const osWord = a.toks.slice(Math.max(0, g.start - 2), g.start).map((t) => PLATFORM_WORDS[t.lower.replace(/[^a-z0-9]/g, '')]).find((p) => p !== undefined);
+      const osWord = a.toks
+        .slice(Math.max(0, g.start - 2), g.start)
+        .map((t) => PLATFORM_WORDS[t.lower.replace(/[^a-z0-9]/g, '')])
+        .find((p) => p !== undefined);
       const osVersion = osWord !== undefined && g.versions.every((v) => osVersionLike(osWord, v));
       if (quotedNear || osVersion) {
         mentioned.push({ versions: g.versions, context: a.s.text.slice(0, 500) });
@@ -637,12 +1234,20 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
         const joined = tail[0] === 'and' || tail[0] === 'or';
         const lastV = g.versions[g.versions.length - 1] as string;
         const bounded = g.exact[g.exact.length - 1] === lastV;
-        if (joined && bounded && ['earlier', 'prior', 'below', 'older', 'lower', 'before'].includes(tail[1] ?? '')) {
+        if (
+          joined &&
+          bounded &&
+          ['earlier', 'prior', 'below', 'older', 'lower', 'before'].includes(tail[1] ?? '')
+        ) {
           if (cls === 'affected') {
             ranges.push({ lastAffected: lastV });
             affected = g.exact.slice(0, -1);
           }
-        } else if (joined && bounded && ['later', 'newer', 'above', 'higher', 'after'].includes(tail[1] ?? '')) {
+        } else if (
+          joined &&
+          bounded &&
+          ['later', 'newer', 'above', 'higher', 'after'].includes(tail[1] ?? '')
+        ) {
           if (cls === 'affected') {
             ranges.push({ introduced: lastV });
             affected = g.exact.slice(0, -1);
@@ -672,7 +1277,8 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   // Exact versions without a platform go to an `any` entry; ranges and fixes without a platform
   // ("X through 1.2.3") apply to every platform entry of the product, or to `any` when none.
   const platformed = new Map<string, DraftProduct[]>();
-  for (const p of products) if (p.platform !== 'any') platformed.set(p.name, [...(platformed.get(p.name) ?? []), p]);
+  for (const p of products)
+    if (p.platform !== 'any') platformed.set(p.name, [...(platformed.get(p.name) ?? []), p]);
   for (const pl of platformless) {
     const targets = platformed.get(pl.name) ?? [];
     if (pl.affected.length > 0 || targets.length === 0) {
@@ -696,7 +1302,8 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
     for (let k = indicators.length - 1; k >= 0; k--) {
       const ind = indicators[k] as DraftIndicator;
       if (ind.defanged || (ind.type !== 'url' && ind.type !== 'domain')) continue;
-      const host = ind.type === 'domain' ? ind.value : ind.value.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
+      const host =
+        ind.type === 'domain' ? ind.value : (ind.value.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '');
       if (parseDomain(host).domainWithoutSuffix === own) {
         indicators.splice(k, 1);
         if (!refSeen.has(ind.value)) {
@@ -706,7 +1313,16 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
       }
     }
   }
-  const draft: AdvisoryDraft = { title: titleOf(sentences), products, cves, indicators, references, mentioned, dropped, quoted: [...quotedNames] };
+  const draft: AdvisoryDraft = {
+    title: titleOf(sentences),
+    products,
+    cves,
+    indicators,
+    references,
+    mentioned,
+    dropped,
+    quoted: [...quotedNames],
+  };
   if (vendor) draft.vendor = vendor;
   return draft;
 }
@@ -720,7 +1336,11 @@ interface Found {
 
 function registrable(host: string): { ok: boolean; suffix: string; domain: string } {
   const r = parseDomain(host);
-  return { ok: r.isIcann === true && r.domain !== null && !r.isIp, suffix: r.publicSuffix ?? '', domain: r.domain ?? '' };
+  return {
+    ok: r.isIcann === true && r.domain !== null && !r.isIp,
+    suffix: r.publicSuffix ?? '',
+    domain: r.domain ?? '',
+  };
 }
 
 /** The indicator a token holds, if any. */
@@ -753,7 +1373,8 @@ export function indicatorOf(token: string): Found | undefined {
   if (value.includes('@')) {
     const at = value.lastIndexOf('@');
     const dom = value.slice(at + 1);
-    if (!/^[A-Za-z0-9._%+-]+$/.test(value.slice(0, at)) || !registrable(dom.toLowerCase()).ok) return undefined;
+    if (!/^[A-Za-z0-9._%+-]+$/.test(value.slice(0, at)) || !registrable(dom.toLowerCase()).ok)
+      return undefined;
     return norm('email', value);
   }
   if (isIP(value) === 4) return norm('ip', value);
@@ -765,7 +1386,8 @@ export function indicatorOf(token: string): Found | undefined {
   const reg = registrable(host);
   if (!reg.ok) return undefined;
   if (!defanged && (FILE_EXT_TLDS.has(reg.suffix) || /^[0-9.]+$/.test(host))) return undefined;
-  if (!defanged && (SEC_DOMAINS.has(reg.domain) || SEC_DOMAINS.has(host))) return slash < 0 ? undefined : { ...(norm('url', value) as Found), reference: true };
+  if (!defanged && (SEC_DOMAINS.has(reg.domain) || SEC_DOMAINS.has(host)))
+    return slash < 0 ? undefined : { ...(norm('url', value) as Found), reference: true };
   if (slash >= 0) return norm('url', value);
   return norm('domain', host);
 }

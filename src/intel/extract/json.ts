@@ -42,22 +42,40 @@ export function jsonAdvisory(text: string): JsonAdvisory | undefined {
   } catch {
     return undefined;
   }
-  if (isObj(v) && Array.isArray(v['vulnerabilities']) && isObj(v['vulnerabilities'][0]) && isObj(v['vulnerabilities'][0]['cve'])) v = v['vulnerabilities'][0]['cve'];
+  if (
+    isObj(v) &&
+    Array.isArray(v['vulnerabilities']) &&
+    isObj(v['vulnerabilities'][0]) &&
+    isObj(v['vulnerabilities'][0]['cve'])
+  )
+    v = v['vulnerabilities'][0]['cve'];
   if (!isObj(v)) return undefined;
   const meta = isObj(v['cveMetadata']) ? v['cveMetadata'] : undefined;
   const cna = isObj(v['containers']) && isObj(v['containers']['cna']) ? v['containers']['cna'] : undefined;
   if (meta && cna) {
     const paras = [str(cna['title']), ...english(cna['descriptions'])].filter((s): s is string => !!s);
-    return { text: paras.join('\n\n'), ids: [str(meta['cveId'])].filter((s): s is string => !!s), references: refs(cna['references']) };
+    return {
+      text: paras.join('\n\n'),
+      ids: [str(meta['cveId'])].filter((s): s is string => !!s),
+      references: refs(cna['references']),
+    };
   }
   if (str(v['id']) && Array.isArray(v['descriptions'])) {
     // NVD API 2.0 record.
-    return { text: english(v['descriptions']).join('\n\n'), ids: [v['id'] as string], references: refs(v['references']) };
+    return {
+      text: english(v['descriptions']).join('\n\n'),
+      ids: [v['id'] as string],
+      references: refs(v['references']),
+    };
   }
   if (str(v['id']) && (str(v['details']) !== undefined || str(v['summary']) !== undefined)) {
     // OSV / GHSA.
     const ids = [v['id'] as string, ...arr(v['aliases']).filter((a): a is string => typeof a === 'string')];
-    return { text: [str(v['summary']), str(v['details'])].filter((s): s is string => !!s).join('\n\n'), ids, references: refs(v['references']) };
+    return {
+      text: [str(v['summary']), str(v['details'])].filter((s): s is string => !!s).join('\n\n'),
+      ids,
+      references: refs(v['references']),
+    };
   }
   const out: string[] = [];
   let budget = 10_000;
@@ -68,7 +86,10 @@ export function jsonAdvisory(text: string): JsonAdvisory | undefined {
       return;
     }
     if (Array.isArray(x)) for (const y of x) walk(y, key, depth + 1);
-    else if (isObj(x)) for (const [k, y] of Object.entries(x)) if (PROSE_KEYS.has(k) || (key === 'descriptions' && k === 'value') || typeof y === 'object') walk(y, k === 'value' ? key : k, depth + 1);
+    else if (isObj(x))
+      for (const [k, y] of Object.entries(x))
+        if (PROSE_KEYS.has(k) || (key === 'descriptions' && k === 'value') || typeof y === 'object')
+          walk(y, k === 'value' ? key : k, depth + 1);
   };
   walk(v, '', 0);
   return { text: out.join('\n\n'), ids: [], references: [] };

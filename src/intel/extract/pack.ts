@@ -18,7 +18,12 @@ const SOURCE_ID = 'extract';
 
 /** Builds the pack; `file` names the advisory in `sourceRef`s. */
 export function draftToPack(d: AdvisoryDraft, file: string): DraftPack {
-  const slug = (d.cves[0] ?? d.title).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'advisory';
+  const slug =
+    (d.cves[0] ?? d.title)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'advisory';
   const advisoryId = d.cves[0] ?? `DRAFT-${createHash('sha256').update(d.title).digest('hex').slice(0, 12)}`;
   const affected = d.products
     .filter((p) => p.affected.length > 0 || (p.ranges ?? []).length > 0)

@@ -11,7 +11,21 @@ export interface Sentence {
   heading: boolean;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', hellip: '…' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  ndash: '–',
+  mdash: '—',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+  hellip: '…',
+};
 
 /** Decodes the common named entities and numeric character references. */
 export function decodeEntities(s: string): string {
@@ -47,7 +61,32 @@ export function decodeEntities(s: string): string {
   return out + s.slice(i);
 }
 
-const BLOCK_TAGS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'blockquote', 'section', 'article', 'header', 'footer', 'dt', 'dd', 'hr', 'title']);
+const BLOCK_TAGS = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'tr',
+  'table',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'blockquote',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'dt',
+  'dd',
+  'hr',
+  'title',
+]);
 
 /** HTML to text: scripts, styles and comments dropped, block elements as line breaks, cells separated. */
 export function htmlToText(html: string): string {
@@ -71,10 +110,14 @@ export function htmlToText(html: string): string {
       out += html.slice(lt);
       break;
     }
-    const tag = lower.slice(lt + 1, gt).replace(/^\//, '').split(/[\s/>]/, 1)[0] ?? '';
+    const tag =
+      lower
+        .slice(lt + 1, gt)
+        .replace(/^\//, '')
+        .split(/[\s/>]/, 1)[0] ?? '';
     if ((tag === 'script' || tag === 'style') && lower[lt + 1] !== '/') {
       const end = lower.indexOf(`</${tag}`, gt);
-      i = end < 0 ? html.length : (html.indexOf('>', end) + 1 || html.length);
+      i = end < 0 ? html.length : html.indexOf('>', end) + 1 || html.length;
       continue;
     }
     if (BLOCK_TAGS.has(tag)) out += '\n';
@@ -120,14 +163,51 @@ export function markdownToText(md: string): string {
   return out.join('\n');
 }
 
-const ABBREVIATIONS = new Set(['e.g', 'i.e', 'etc', 'inc', 'ltd', 'corp', 'co', 'mr', 'mrs', 'ms', 'dr', 'vs', 'no', 'nos', 'fig', 'approx', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'st', 'u.s', 'ver', 'v']);
+const ABBREVIATIONS = new Set([
+  'e.g',
+  'i.e',
+  'etc',
+  'inc',
+  'ltd',
+  'corp',
+  'co',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'vs',
+  'no',
+  'nos',
+  'fig',
+  'approx',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'st',
+  'u.s',
+  'ver',
+  'v',
+]);
 
 function isHeading(line: string): boolean {
   const t = line.trim();
   if (t === '' || /[.!?:;,]$/.test(t)) return false;
   const words = t.split(/\s+/).filter((w) => /^[A-Za-z]/.test(w));
   if (words.length === 0 || words.length > 14) return false;
-  const caps = words.filter((w) => /^[A-Z]/.test(w) || ['a', 'an', 'the', 'of', 'on', 'in', 'for', 'to', 'and', 'or', 'into', 'with', 'by', 'at'].includes(w)).length;
+  const caps = words.filter(
+    (w) =>
+      /^[A-Z]/.test(w) ||
+      ['a', 'an', 'the', 'of', 'on', 'in', 'for', 'to', 'and', 'or', 'into', 'with', 'by', 'at'].includes(w),
+  ).length;
   return caps / words.length >= 0.75;
 }
 
@@ -178,7 +258,10 @@ export function splitSentences(text: string): Sentence[] {
       if (!/[A-Z0-9"“'(‘]/.test(after) && !camel) continue;
       if (c === '.') {
         const wordStart = t.lastIndexOf(' ', i - 1) + 1;
-        const word = t.slice(wordStart, i).toLowerCase().replace(/^[("“']+/, '');
+        const word = t
+          .slice(wordStart, i)
+          .toLowerCase()
+          .replace(/^[("“']+/, '');
         if (ABBREVIATIONS.has(word) || /^[a-z]$/.test(word) || /^([a-z]\.)+[a-z]$/.test(word)) continue;
       }
       out.push({ text: t.slice(start, i + 1).trim(), line: b.line, heading: false });

@@ -17,7 +17,10 @@ export const mispImporter = {
   },
   import: ({ file, content }) => {
     const where = { file: file.path, pluginId: ID };
-    if (file.lowerName === 'manifest.json' && sniffMispManifest(headText(content.subarray(0, 4096)), file.lowerName)) {
+    if (
+      file.lowerName === 'manifest.json' &&
+      sniffMispManifest(headText(content.subarray(0, 4096)), file.lowerName)
+    ) {
       const r = parseMispManifest(content, where);
       return { intel: r.intel, issues: r.issues };
     }

@@ -27,7 +27,12 @@ describe('MISP event import (hand-written fixture after the MISP core format)', 
 
   it('keeps the organisation as source, attribute uuid as source id, to_ids as confidence, the CVE as advisory', () => {
     expect(r.intel.sources).toEqual([{ id: 'circl', name: 'CIRCL (MISP)' }]);
-    expect(r.intel.indicators[0]).toMatchObject({ source: 'circl', sourceId: 'a0000000-0000-4000-8000-000000000001', confidence: 1, advisoryId: 'CVE-2023-29059' });
+    expect(r.intel.indicators[0]).toMatchObject({
+      source: 'circl',
+      sourceId: 'a0000000-0000-4000-8000-000000000001',
+      confidence: 1,
+      advisoryId: 'CVE-2023-29059',
+    });
     expect(r.intel.indicators.find((i) => i.type === 'ip')!.confidence).toBe(0.5);
     expect(r.intel.advisories.map((a) => a.id)).toEqual(['CVE-2023-29059']);
   });
@@ -37,15 +42,27 @@ describe('MISP event import (hand-written fixture after the MISP core format)', 
     expect(msgs).toHaveLength(4);
     expect(msgs[0]).toMatch(/^invalid-value: sha1 "not-a-hash".*not hexadecimal/);
     expect(msgs[1]).toMatch(/^unsupported: MISP attribute type "mutex"/);
-    expect(msgs[2]).toMatch(/^warninglist: ip dropped by warning list: 8\.8\.8\.8 is a listed public DNS resolver/);
+    expect(msgs[2]).toMatch(
+      /^warninglist: ip dropped by warning list: 8\.8\.8\.8 is a listed public DNS resolver/,
+    );
     expect(msgs[3]).toMatch(/^warninglist: md5 dropped by warning list: .*empty file/);
   });
 
   it('is recognised by content; a feed manifest.json is accepted without indicators or issues', async () => {
-    expect(importersFor(importers, fileRef('5e1f2a3b-0000-4c5d-8e9f-0a1b2c3d4e5f.json'), fx('event.json')).map((i) => i.id)).toContain('intel/misp');
+    expect(
+      importersFor(importers, fileRef('5e1f2a3b-0000-4c5d-8e9f-0a1b2c3d4e5f.json'), fx('event.json')).map(
+        (i) => i.id,
+      ),
+    ).toContain('intel/misp');
     const claim = importersFor(importers, fileRef('manifest.json'), fx('manifest.json')).map((i) => i.id);
     expect(claim).toContain('intel/misp');
-    const m = await Promise.resolve(mispImporter.import({ file: fileRef('feed/manifest.json'), content: fx('manifest.json'), signal: new AbortController().signal }));
+    const m = await Promise.resolve(
+      mispImporter.import({
+        file: fileRef('feed/manifest.json'),
+        content: fx('manifest.json'),
+        signal: new AbortController().signal,
+      }),
+    );
     expect(m.issues).toEqual([]);
     expect(m.intel.indicators).toEqual([]);
   });

@@ -5,7 +5,13 @@
  * uuid is the `sourceId`, `to_ids` gives the confidence (1 when set, 0.5 when not), the creator
  * organisation is the source. `vulnerability` attributes become advisory links. Never throws.
  */
-import { emptyIntel, type Advisory, type IndicatorType, type IntelBundle, type IntelSource } from '../../core/intel.js';
+import {
+  emptyIntel,
+  type Advisory,
+  type IndicatorType,
+  type IntelBundle,
+  type IntelSource,
+} from '../../core/intel.js';
 import { issue, type Issue } from '../../core/issue.js';
 import { buildIndicators, slugSourceId, type RawIndicator } from '../exchange.js';
 import { guardText, parseJsonGuarded, type Where } from '../guard.js';
@@ -36,7 +42,22 @@ export const MISP_TYPES: Readonly<Record<string, readonly (IndicatorType | null)
   'ip-src|port': ['ip', null],
 };
 /** Attribute types that carry no indicator and are skipped without an issue. */
-const CONTEXT_TYPES = new Set(['text', 'comment', 'link', 'other', 'vulnerability', 'threat-actor', 'campaign-name', 'datetime', 'size-in-bytes', 'attachment', 'malware-sample', 'counter', 'float', 'port']);
+const CONTEXT_TYPES = new Set([
+  'text',
+  'comment',
+  'link',
+  'other',
+  'vulnerability',
+  'threat-actor',
+  'campaign-name',
+  'datetime',
+  'size-in-bytes',
+  'attachment',
+  'malware-sample',
+  'counter',
+  'float',
+  'port',
+]);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,24 +65,39 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** True when the head of a file looks like a MISP event. */
 export function sniffMispEvent(head: string): boolean {
-  return /^\s*\[?\s*\{\s*"Event"\s*:\s*\{/.test(head) || (/"Event"\s*:\s*\{/.test(head) && /"Attribute"|"Orgc"|"info"/.test(head));
+  return (
+    /^\s*\[?\s*\{\s*"Event"\s*:\s*\{/.test(head) ||
+    (/"Event"\s*:\s*\{/.test(head) && /"Attribute"|"Orgc"|"info"/.test(head))
+  );
 }
 
 /** True when a file is a MISP feed manifest (name `manifest.json`, uuid keys with event summaries). */
 export function sniffMispManifest(head: string, lowerName: string): boolean {
-  return lowerName === 'manifest.json' && /^\s*\{\s*"[0-9a-f-]{36}"\s*:\s*\{/.test(head) && /"info"|"Orgc"/.test(head);
+  return (
+    lowerName === 'manifest.json' &&
+    /^\s*\{\s*"[0-9a-f-]{36}"\s*:\s*\{/.test(head) &&
+    /"info"|"Orgc"/.test(head)
+  );
 }
 
 const MAX_ATTRIBUTES = 1_000_000;
 
 /** Parses a MISP feed manifest: no indicators, a count of the events it lists (and problems). */
-export function parseMispManifest(content: Buffer, where: Where): { intel: IntelBundle; issues: Issue[]; events: number } {
+export function parseMispManifest(
+  content: Buffer,
+  where: Where,
+): { intel: IntelBundle; issues: Issue[]; events: number } {
   const intel = emptyIntel();
   const g = guardText(content, where, { singleLineOk: true });
   if (!g.ok) return { intel, issues: g.issues, events: 0 };
   const j = parseJsonGuarded(g.text, where, 'MISP feed manifest');
   if (!j.ok) return { intel, issues: j.issues, events: 0 };
-  if (!isObj(j.value)) return { intel, issues: [issue('parse-error', 'MISP feed manifest must be a JSON object', where)], events: 0 };
+  if (!isObj(j.value))
+    return {
+      intel,
+      issues: [issue('parse-error', 'MISP feed manifest must be a JSON object', where)],
+      events: 0,
+    };
   return { intel, issues: [], events: Object.keys(j.value).length };
 }
 
@@ -72,15 +108,23 @@ export function parseMispEvent(content: Buffer, where: Where): { intel: IntelBun
   if (!g.ok) return { intel, issues: g.issues };
   const j = parseJsonGuarded(g.text, where, 'MISP event');
   if (!j.ok) return { intel, issues: j.issues };
-  const events = (Array.isArray(j.value) ? j.value : [j.value]).map((e) => (isObj(e) ? e['Event'] : undefined)).filter(isObj);
+  const events = (Array.isArray(j.value) ? j.value : [j.value])
+    .map((e) => (isObj(e) ? e['Event'] : undefined))
+    .filter(isObj);
   if (events.length === 0) return { intel, issues: [issue('parse-error', 'no MISP "Event" object', where)] };
   const issues: Issue[] = [];
   const file = baseName(where.file);
   let count = 0;
   for (const ev of events) {
-    const org = isObj(ev['Orgc']) ? str(ev['Orgc']['name']) : isObj(ev['Org']) ? str(ev['Org']['name']) : undefined;
+    const org = isObj(ev['Orgc'])
+      ? str(ev['Orgc']['name'])
+      : isObj(ev['Org'])
+        ? str(ev['Org']['name'])
+        : undefined;
     const custom = str(ev['x_chainhunt_source']);
-    const source: IntelSource = custom ? { id: custom, name: custom } : { id: org ? slugSourceId(org, 'misp') : 'misp', name: org ? `${org} (MISP)` : `MISP event ${file}` };
+    const source: IntelSource = custom
+      ? { id: custom, name: custom }
+      : { id: org ? slugSourceId(org, 'misp') : 'misp', name: org ? `${org} (MISP)` : `MISP event ${file}` };
     const info = str(ev['info']);
     const eventUuid = str(ev['uuid']);
     const attrs: Obj[] = [];
@@ -89,10 +133,21 @@ export function parseMispEvent(content: Buffer, where: Where): { intel: IntelBun
       if (!isObj(o)) continue;
       for (const a of Array.isArray(o['Attribute']) ? o['Attribute'] : []) if (isObj(a)) attrs.push(a);
     }
-    const cves = attrs.filter((a) => a['type'] === 'vulnerability' && /^CVE-\d{4}-\d{4,}$/i.test(str(a['value']) ?? '')).map((a) => (a['value'] as string).toUpperCase());
+    const cves = attrs
+      .filter((a) => a['type'] === 'vulnerability' && /^CVE-\d{4}-\d{4,}$/i.test(str(a['value']) ?? ''))
+      .map((a) => (a['value'] as string).toUpperCase());
     const advisoryId = cves.length === 1 ? cves[0] : undefined;
     for (const cve of new Set(cves)) {
-      const adv: Advisory = { id: cve, aliases: eventUuid ? [eventUuid] : [], source: source.id, kind: 'vendor-app', summary: info ?? cve, severity: 'high', references: [], affected: [] };
+      const adv: Advisory = {
+        id: cve,
+        aliases: eventUuid ? [eventUuid] : [],
+        source: source.id,
+        kind: 'vendor-app',
+        summary: info ?? cve,
+        severity: 'high',
+        references: [],
+        affected: [],
+      };
       intel.advisories.push(adv);
     }
     const raws = new Map<string, RawIndicator[]>();
@@ -109,7 +164,13 @@ export function parseMispEvent(content: Buffer, where: Where): { intel: IntelBun
       }
       const parts = map.length > 1 ? value.split('|') : [value];
       if (parts.length !== map.length) {
-        issues.push(issue('invalid-value', `MISP ${type} value ${JSON.stringify(value.slice(0, 100))} does not have ${map.length} |-separated parts; skipped`, where));
+        issues.push(
+          issue(
+            'invalid-value',
+            `MISP ${type} value ${JSON.stringify(value.slice(0, 100))} does not have ${map.length} |-separated parts; skipped`,
+            where,
+          ),
+        );
         continue;
       }
       const uuid = str(a['uuid']);
@@ -133,8 +194,18 @@ export function parseMispEvent(content: Buffer, where: Where): { intel: IntelBun
         });
       });
     }
-    if (count > MAX_ATTRIBUTES) issues.push(issue('limit-exceeded', `more than ${MAX_ATTRIBUTES} attributes; the rest is ignored`, where));
-    for (const [t, n] of unsupported) issues.push(issue('unsupported', `MISP attribute type ${JSON.stringify(t.slice(0, 60))} is not supported (${n} attribute${n === 1 ? '' : 's'} skipped)`, where));
+    if (count > MAX_ATTRIBUTES)
+      issues.push(
+        issue('limit-exceeded', `more than ${MAX_ATTRIBUTES} attributes; the rest is ignored`, where),
+      );
+    for (const [t, n] of unsupported)
+      issues.push(
+        issue(
+          'unsupported',
+          `MISP attribute type ${JSON.stringify(t.slice(0, 60))} is not supported (${n} attribute${n === 1 ? '' : 's'} skipped)`,
+          where,
+        ),
+      );
     for (const [src, list] of raws) {
       const built = buildIndicators(list, { ...where, source: src });
       issues.push(...built.issues);

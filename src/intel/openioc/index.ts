@@ -9,7 +9,8 @@ const ID = 'intel/openioc';
 export const openIocImporter = {
   id: ID,
   version: 1,
-  description: 'OpenIOC 1.0/1.1 XML (*.ioc) → hash, file name, domain, IP, URL, e-mail indicators; DOCTYPE refused',
+  description:
+    'OpenIOC 1.0/1.1 XML (*.ioc) → hash, file name, domain, IP, URL, e-mail indicators; DOCTYPE refused',
   matches: (file) => file.lowerName.endsWith('.ioc'),
   sniff: (head) => sniffOpenIoc(headText(head)),
   import: ({ file, content }) => parseOpenIoc(content, { file: file.path, pluginId: ID }),

@@ -19,12 +19,22 @@ describe('OpenIOC import', () => {
     const count = (t: string) => text.split(`search="FileItem/${t}"`).length - 1;
     expect(r.intel.indicators.filter((i) => i.type === 'sha256')).toHaveLength(count('Sha256sum'));
     expect(r.intel.indicators.filter((i) => i.type === 'sha1')).toHaveLength(count('Sha1sum'));
-    expect(r.intel.indicators[0]).toMatchObject({ source: 'ozer0x777', sourceId: 'e61782bb-15d7-40a1-ae6b-a9746c0ad27d' });
+    expect(r.intel.indicators[0]).toMatchObject({
+      source: 'ozer0x777',
+      sourceId: 'e61782bb-15d7-40a1-ae6b-a9746c0ad27d',
+    });
   });
 
   it('reads OpenIOC 1.1; negations, unknown terms and AND groups are reported, not approximated', () => {
-    const r = parseOpenIoc(readFileSync(path.join(here, '__fixtures__', 'openioc-1.1.ioc')), { file: 'x.ioc', pluginId: 'intel/openioc' });
-    expect(r.intel.indicators.map((i) => `${i.type}:${i.value}`)).toEqual(['md5:74bc2d0b6680faa1a5a76b27e5479cbc', 'domain:akamaicontainer.com', 'filename:*3CXDesktopApp*']);
+    const r = parseOpenIoc(readFileSync(path.join(here, '__fixtures__', 'openioc-1.1.ioc')), {
+      file: 'x.ioc',
+      pluginId: 'intel/openioc',
+    });
+    expect(r.intel.indicators.map((i) => `${i.type}:${i.value}`)).toEqual([
+      'md5:74bc2d0b6680faa1a5a76b27e5479cbc',
+      'domain:akamaicontainer.com',
+      'filename:*3CXDesktopApp*',
+    ]);
     expect(r.intel.sources[0]!.id).toBe('example-analyst');
     const msgs = r.issues.map((i) => i.message).sort();
     expect(msgs).toEqual([

@@ -50,7 +50,8 @@ const parser = new XMLParser({
 });
 
 type Node = Record<string, unknown>;
-const asNode = (v: unknown): Node | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Node) : undefined);
+const asNode = (v: unknown): Node | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Node) : undefined;
 const text = (v: unknown): string => {
   if (typeof v === 'string') return v;
   const n = asNode(v);
@@ -65,7 +66,10 @@ const attr = (n: Node | undefined, k: string, dflt: string): string => {
 
 /** True when the head of a file looks like an OpenIOC document. */
 export function sniffOpenIoc(head: string): boolean {
-  return /<OpenIOC[\s>]/.test(head) || (/<ioc[\s>]/.test(head) && /openioc|schemas\.mandiant\.com\/2010\/ioc/i.test(head));
+  return (
+    /<OpenIOC[\s>]/.test(head) ||
+    (/<ioc[\s>]/.test(head) && /openioc|schemas\.mandiant\.com\/2010\/ioc/i.test(head))
+  );
 }
 
 /** Parses one OpenIOC file. */
@@ -79,24 +83,41 @@ export function parseOpenIoc(content: Buffer, where: Where): { intel: IntelBundl
   try {
     doc = parser.parse(g.text) as Node;
   } catch (e) {
-    return { intel, issues: [issue('parse-error', `not well-formed XML: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`, where)] };
+    return {
+      intel,
+      issues: [
+        issue(
+          'parse-error',
+          `not well-formed XML: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}`,
+          where,
+        ),
+      ],
+    };
   }
   const root = asNode(doc['ioc']) ?? asNode(doc['OpenIOC']);
   if (!root) return { intel, issues: [issue('parse-error', 'no <ioc> or <OpenIOC> root element', where)] };
   const issues: Issue[] = [];
   const author = text(root['authored_by']).trim() || text(asNode(root['metadata'])?.['authored_by']).trim();
   const iocId = typeof root['@id'] === 'string' ? root['@id'] : '';
-  const title = (text(root['short_description']) || text(asNode(root['metadata'])?.['short_description'])).trim();
-  const source: IntelSource = { id: author ? slugSourceId(author, 'openioc') : 'openioc', name: author ? `${author} (OpenIOC)` : `OpenIOC ${baseName(where.file)}` };
+  const title = (
+    text(root['short_description']) || text(asNode(root['metadata'])?.['short_description'])
+  ).trim();
+  const source: IntelSource = {
+    id: author ? slugSourceId(author, 'openioc') : 'openioc',
+    name: author ? `${author} (OpenIOC)` : `OpenIOC ${baseName(where.file)}`,
+  };
   const defn = asNode(root['definition']) ?? asNode(root['criteria']);
-  if (!defn) return { intel, issues: [issue('empty', 'OpenIOC document has no <definition> or <criteria>', where)] };
+  if (!defn)
+    return { intel, issues: [issue('empty', 'OpenIOC document has no <definition> or <criteria>', where)] };
   const raws: RawIndicator[] = [];
   const file = baseName(where.file);
   const unsupported = new Map<string, number>();
   let items = 0;
   const walk = (ind: Node, depth: number, inAnd: boolean): void => {
     if (depth > MAX_DEPTH) {
-      issues.push(issue('limit-exceeded', `Indicator nesting deeper than ${MAX_DEPTH}; the rest is ignored`, where));
+      issues.push(
+        issue('limit-exceeded', `Indicator nesting deeper than ${MAX_DEPTH}; the rest is ignored`, where),
+      );
       return;
     }
     const op = attr(ind, '@operator', 'OR').toUpperCase();
@@ -131,7 +152,14 @@ export function parseOpenIoc(content: Buffer, where: Where): { intel: IntelBundl
       }
       let raw = value;
       if (type === 'filename' && condition === 'contains') raw = `*${value}*`;
-      raws.push({ type, raw, sourceId: id, sourceRef: `${file}#${id ?? search}`, description: title || undefined, ...(type === 'filename' ? { patternSyntax: 'glob' as const } : {}) });
+      raws.push({
+        type,
+        raw,
+        sourceId: id,
+        sourceRef: `${file}#${id ?? search}`,
+        description: title || undefined,
+        ...(type === 'filename' ? { patternSyntax: 'glob' as const } : {}),
+      });
     }
     for (const s of subs) {
       const n = asNode(s);
@@ -142,11 +170,17 @@ export function parseOpenIoc(content: Buffer, where: Where): { intel: IntelBundl
     const n = asNode(top);
     if (n) walk(n, 1, false);
   }
-  if (items > MAX_ITEMS) issues.push(issue('limit-exceeded', `more than ${MAX_ITEMS} IndicatorItems; the rest is ignored`, where));
-  for (const [k, n] of unsupported) issues.push(issue('unsupported', `OpenIOC ${k} is not supported (${n} item${n === 1 ? '' : 's'} skipped)`, where));
+  if (items > MAX_ITEMS)
+    issues.push(issue('limit-exceeded', `more than ${MAX_ITEMS} IndicatorItems; the rest is ignored`, where));
+  for (const [k, n] of unsupported)
+    issues.push(
+      issue('unsupported', `OpenIOC ${k} is not supported (${n} item${n === 1 ? '' : 's'} skipped)`, where),
+    );
   const built = buildIndicators(raws, { ...where, source: source.id });
   issues.push(...built.issues);
   intel.sources.push(source);
-  intel.indicators.push(...built.indicators.map((i) => (iocId ? { ...i, sourceRef: i.sourceRef ?? iocId } : i)));
+  intel.indicators.push(
+    ...built.indicators.map((i) => (iocId ? { ...i, sourceRef: i.sourceRef ?? iocId } : i)),
+  );
   return { intel, issues };
 }

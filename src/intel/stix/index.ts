@@ -9,7 +9,8 @@ const ID = 'intel/stix';
 export const stixImporter = {
   id: ID,
   version: 1,
-  description: 'STIX 2.1 bundles: indicator patterns (hashes, domain, IP, URL, e-mail, file name), vulnerabilities, relationships',
+  description:
+    'STIX 2.1 bundles: indicator patterns (hashes, domain, IP, URL, e-mail, file name), vulnerabilities, relationships',
   matches: (file) => file.lowerName.endsWith('.stix.json') || file.lowerName.endsWith('.stix2'),
   sniff: (head) => sniffStix(headText(head)),
   import: ({ file, content }) => parseStixBundle(content, { file: file.path, pluginId: ID }),

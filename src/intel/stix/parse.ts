@@ -19,7 +19,10 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /** True when the head of a file looks like a STIX 2.x bundle. */
 export function sniffStix(head: string): boolean {
-  return /"type"\s*:\s*"bundle"/.test(head) && (/"objects"\s*:/.test(head) || /"spec_version"\s*:\s*"2\./.test(head));
+  return (
+    /"type"\s*:\s*"bundle"/.test(head) &&
+    (/"objects"\s*:/.test(head) || /"spec_version"\s*:\s*"2\./.test(head))
+  );
 }
 
 /** CVE id of a vulnerability object (name or external reference), if any. */
@@ -27,7 +30,8 @@ function cveOf(o: Obj): string | undefined {
   const name = str(o['name']);
   if (name && /^CVE-\d{4}-\d{4,}$/i.test(name)) return name.toUpperCase();
   for (const r of Array.isArray(o['external_references']) ? o['external_references'] : []) {
-    if (isObj(r) && str(r['source_name'])?.toLowerCase() === 'cve' && str(r['external_id'])) return (r['external_id'] as string).toUpperCase();
+    if (isObj(r) && str(r['source_name'])?.toLowerCase() === 'cve' && str(r['external_id']))
+      return (r['external_id'] as string).toUpperCase();
   }
   return undefined;
 }
@@ -41,11 +45,15 @@ export function parseStixBundle(content: Buffer, where: Where): { intel: IntelBu
   if (!j.ok) return { intel, issues: j.issues };
   const bundle = j.value;
   if (!isObj(bundle) || bundle['type'] !== 'bundle' || !Array.isArray(bundle['objects'])) {
-    return { intel, issues: [issue('parse-error', 'not a STIX bundle (no "type": "bundle" with "objects")', where)] };
+    return {
+      intel,
+      issues: [issue('parse-error', 'not a STIX bundle (no "type": "bundle" with "objects")', where)],
+    };
   }
   const issues: Issue[] = [];
   const objects = (bundle['objects'] as unknown[]).slice(0, MAX_OBJECTS);
-  if ((bundle['objects'] as unknown[]).length > MAX_OBJECTS) issues.push(issue('limit-exceeded', `more than ${MAX_OBJECTS} STIX objects; the rest is ignored`, where));
+  if ((bundle['objects'] as unknown[]).length > MAX_OBJECTS)
+    issues.push(issue('limit-exceeded', `more than ${MAX_OBJECTS} STIX objects; the rest is ignored`, where));
   const byId = new Map<string, Obj>();
   for (const o of objects) if (isObj(o) && str(o['id'])) byId.set(o['id'] as string, o);
 
@@ -120,7 +128,10 @@ export function parseStixBundle(content: Buffer, where: Where): { intel: IntelBu
     const patternType = str(o['pattern_type']) ?? 'stix';
     const pattern = str(o['pattern']);
     if (patternType !== 'stix') {
-      unsupported.set(`pattern_type ${patternType}`, (unsupported.get(`pattern_type ${patternType}`) ?? 0) + 1);
+      unsupported.set(
+        `pattern_type ${patternType}`,
+        (unsupported.get(`pattern_type ${patternType}`) ?? 0) + 1,
+      );
       continue;
     }
     if (!pattern) {
@@ -133,9 +144,14 @@ export function parseStixBundle(content: Buffer, where: Where): { intel: IntelBu
       issues.push(issue('unsupported', `indicator ${sid ?? '(no id)'}: ${read.reason}; skipped`, where));
       continue;
     }
-    const conf = typeof o['confidence'] === 'number' && o['confidence'] >= 0 && o['confidence'] <= 100 ? o['confidence'] / 100 : undefined;
+    const conf =
+      typeof o['confidence'] === 'number' && o['confidence'] >= 0 && o['confidence'] <= 100
+        ? o['confidence'] / 100
+        : undefined;
     const malware = sid ? malwareOf(sid) : undefined;
-    const desc = [str(o['name']), str(o['description']), malware ? `indicates ${malware}` : undefined].filter((x) => x).join(' — ');
+    const desc = [str(o['name']), str(o['description']), malware ? `indicates ${malware}` : undefined]
+      .filter((x) => x)
+      .join(' — ');
     const src = sourceFor(o);
     const list = rawsBySource.get(src) ?? [];
     for (const v of read.values) {
@@ -152,7 +168,10 @@ export function parseStixBundle(content: Buffer, where: Where): { intel: IntelBu
     }
     rawsBySource.set(src, list);
   }
-  for (const [k, n] of unsupported) issues.push(issue('unsupported', `STIX ${k} is not supported (${n} indicator${n === 1 ? '' : 's'} skipped)`, where));
+  for (const [k, n] of unsupported)
+    issues.push(
+      issue('unsupported', `STIX ${k} is not supported (${n} indicator${n === 1 ? '' : 's'} skipped)`, where),
+    );
   for (const [src, raws] of rawsBySource) {
     const built = buildIndicators(raws, { ...where, source: src });
     issues.push(...built.issues);

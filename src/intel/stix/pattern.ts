@@ -29,10 +29,26 @@ function tokenize(p: string): Tok[] | string {
       i++;
       continue;
     }
-    if (c === '[') { out.push({ k: 'lb' }); i++; continue; }
-    if (c === ']') { out.push({ k: 'rb' }); i++; continue; }
-    if (c === '(') { out.push({ k: 'lp' }); i++; continue; }
-    if (c === ')') { out.push({ k: 'rp' }); i++; continue; }
+    if (c === '[') {
+      out.push({ k: 'lb' });
+      i++;
+      continue;
+    }
+    if (c === ']') {
+      out.push({ k: 'rb' });
+      i++;
+      continue;
+    }
+    if (c === '(') {
+      out.push({ k: 'lp' });
+      i++;
+      continue;
+    }
+    if (c === ')') {
+      out.push({ k: 'rp' });
+      i++;
+      continue;
+    }
     if (c === "'") {
       let v = '';
       i++;
@@ -67,7 +83,18 @@ function tokenize(p: string): Tok[] | string {
         i = end + 1;
         continue;
       }
-      if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === '[' || d === ']' || d === '(' || d === ')' || d === "'") break;
+      if (
+        d === ' ' ||
+        d === '\t' ||
+        d === '\n' ||
+        d === '\r' ||
+        d === '[' ||
+        d === ']' ||
+        d === '(' ||
+        d === ')' ||
+        d === "'"
+      )
+        break;
       w += d;
       i++;
     }
@@ -109,7 +136,8 @@ export function typeOfPath(path: string): IndicatorType | 'ip-or-cidr' | undefin
 
 /** Reads a STIX 2.1 pattern. */
 export function readStixPattern(pattern: string): PatternRead {
-  if (pattern.length > MAX_PATTERN) return { ok: false, reason: `pattern longer than ${MAX_PATTERN} characters` };
+  if (pattern.length > MAX_PATTERN)
+    return { ok: false, reason: `pattern longer than ${MAX_PATTERN} characters` };
   const toks = tokenize(pattern);
   if (typeof toks === 'string') return { ok: false, reason: toks };
   const values: PatternValue[] = [];
@@ -134,7 +162,8 @@ export function readStixPattern(pattern: string): PatternRead {
         if (expectCmp) {
           const op = toks[i];
           const lit = toks[i + 1];
-          if (u.k !== 'word' || op?.k !== 'word' || lit === undefined) return { ok: false, reason: 'malformed comparison expression' };
+          if (u.k !== 'word' || op?.k !== 'word' || lit === undefined)
+            return { ok: false, reason: 'malformed comparison expression' };
           let negated = false;
           let opWord = op.v.toUpperCase();
           let litTok = lit;
@@ -147,17 +176,26 @@ export function readStixPattern(pattern: string): PatternRead {
             litTok = toks[i + 2] as Tok;
             step = 3;
           }
-          if (negated || opWord !== '=') return { ok: false, reason: `comparison operator ${negated ? 'NOT ' : ''}${opWord} is not supported (only =)` };
-          if (litTok?.k !== 'str') return { ok: false, reason: `comparison on ${u.v} has a non-string value` };
+          if (negated || opWord !== '=')
+            return {
+              ok: false,
+              reason: `comparison operator ${negated ? 'NOT ' : ''}${opWord} is not supported (only =)`,
+            };
+          if (litTok?.k !== 'str')
+            return { ok: false, reason: `comparison on ${u.v} has a non-string value` };
           const type = typeOfPath(u.v);
           if (type === undefined) return { ok: false, reason: `object path ${u.v} is not supported` };
-          values.push({ type: type === 'ip-or-cidr' ? (litTok.v.includes('/') ? 'cidr' : 'ip') : type, value: litTok.v });
+          values.push({
+            type: type === 'ip-or-cidr' ? (litTok.v.includes('/') ? 'cidr' : 'ip') : type,
+            value: litTok.v,
+          });
           i += step;
           expectCmp = false;
         } else {
           if (u.k !== 'word') return { ok: false, reason: 'expected OR between comparisons' };
           const w = u.v.toUpperCase();
-          if (w !== 'OR') return { ok: false, reason: `${w} inside an observation expression is not supported (only OR)` };
+          if (w !== 'OR')
+            return { ok: false, reason: `${w} inside an observation expression is not supported (only OR)` };
           expectCmp = true;
         }
       }
@@ -165,7 +203,8 @@ export function readStixPattern(pattern: string): PatternRead {
     } else {
       if (t.k !== 'word') return { ok: false, reason: 'expected OR between observation expressions' };
       const w = t.v.toUpperCase();
-      if (w !== 'OR') return { ok: false, reason: `${w} between observation expressions is not supported (only OR)` };
+      if (w !== 'OR')
+        return { ok: false, reason: `${w} between observation expressions is not supported (only OR)` };
       i++;
       expectObs = true;
     }

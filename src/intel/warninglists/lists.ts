@@ -52,12 +52,16 @@ export function warninglistReason(ind: Pick<Indicator, 'type' | 'value'>): strin
     }
     case 'domain': {
       const hit = domainHit(ind.value);
-      return hit === undefined ? undefined : `${ind.value} is a popular benign domain (${hit}, ${domains.name})`;
+      return hit === undefined
+        ? undefined
+        : `${ind.value} is a popular benign domain (${hit}, ${domains.name})`;
     }
     case 'ip': {
       const hit = ipHit(ind.value);
       if (hit === undefined) return undefined;
-      return hit === ind.value ? `${ind.value} is a listed public DNS resolver (${ips.name})` : `${ind.value} is in ${hit} (${ips.name})`;
+      return hit === ind.value
+        ? `${ind.value} is a listed public DNS resolver (${ips.name})`
+        : `${ind.value} is in ${hit} (${ips.name})`;
     }
     case 'cidr': {
       if (ips.ranges.includes(ind.value)) return `${ind.value} is a reserved range (${ips.name})`;

@@ -11,7 +11,9 @@ describe('warning lists', () => {
   });
 
   it('drops popular domains and their subdomains, but not look-alikes', () => {
-    expect(warninglistReason({ type: 'domain', value: 'download.windowsupdate.com' })).toMatch(/windowsupdate\.com/);
+    expect(warninglistReason({ type: 'domain', value: 'download.windowsupdate.com' })).toMatch(
+      /windowsupdate\.com/,
+    );
     expect(warninglistReason({ type: 'domain', value: 'raw.githubusercontent.com' })).toBeDefined();
     expect(warninglistReason({ type: 'domain', value: 'akamaicontainer.com' })).toBeUndefined();
     expect(warninglistReason({ type: 'domain', value: 'evil-github.com' })).toBeUndefined();
@@ -20,12 +22,28 @@ describe('warning lists', () => {
   });
 
   it('drops resolvers and non-routable addresses, keeps public ones', () => {
-    for (const ip of ['8.8.8.8', '1.1.1.1', '10.2.3.4', '192.168.1.1', '172.31.0.1', '127.0.0.1', '::1', 'fe80::1']) expect(warninglistReason({ type: 'ip', value: ip })).toBeDefined();
-    for (const ip of ['45.77.10.2', '172.32.0.1', '2a01:4f8::1']) expect(warninglistReason({ type: 'ip', value: ip })).toBeUndefined();
+    for (const ip of [
+      '8.8.8.8',
+      '1.1.1.1',
+      '10.2.3.4',
+      '192.168.1.1',
+      '172.31.0.1',
+      '127.0.0.1',
+      '::1',
+      'fe80::1',
+    ])
+      expect(warninglistReason({ type: 'ip', value: ip })).toBeDefined();
+    for (const ip of ['45.77.10.2', '172.32.0.1', '2a01:4f8::1'])
+      expect(warninglistReason({ type: 'ip', value: ip })).toBeUndefined();
   });
 
   it('keeps URLs with a path on popular hosts, drops bare ones', () => {
-    expect(warninglistReason({ type: 'url', value: 'https://raw.githubusercontent.com/IconStorages/images/main/' })).toBeUndefined();
+    expect(
+      warninglistReason({
+        type: 'url',
+        value: 'https://raw.githubusercontent.com/IconStorages/images/main/',
+      }),
+    ).toBeUndefined();
     expect(warninglistReason({ type: 'url', value: 'https://github.com/' })).toBeDefined();
   });
 });

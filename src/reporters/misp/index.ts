@@ -13,7 +13,9 @@ import { describeSubject } from '../subject.js';
 import { uuid5 } from '../uuid5.js';
 
 /** MISP attribute type and category of an indicator, or undefined when MISP has none. */
-export function mispTypeOf(i: Pick<IndicatorRef, 'type' | 'value'>): { type: string; category: string } | undefined {
+export function mispTypeOf(
+  i: Pick<IndicatorRef, 'type' | 'value'>,
+): { type: string; category: string } | undefined {
   switch (i.type) {
     case 'sha256':
     case 'sha1':
@@ -65,7 +67,12 @@ export function mispEvent(report: Report): Record<string, unknown> {
           attrs.set(key, a);
         }
         const sightings = a['Sighting'] as Record<string, unknown>[];
-        if (!sightings.some((s) => s['source'] === f.host)) sightings.push({ uuid: uuid5(`misp-sighting\u0000${key}\u0000${f.host}`), source: f.host, type: '0' });
+        if (!sightings.some((s) => s['source'] === f.host))
+          sightings.push({
+            uuid: uuid5(`misp-sighting\u0000${key}\u0000${f.host}`),
+            source: f.host,
+            type: '0',
+          });
         refs.push(a['uuid'] as string);
       }
     }
@@ -73,7 +80,14 @@ export function mispEvent(report: Report): Record<string, unknown> {
       const cve = /^CVE-\d{4}-\d+$/i.test(f.advisory.id);
       const key = `advisory\u0000${f.advisory.source}\u0000${f.advisory.id}`;
       if (!attrs.has(key)) {
-        attrs.set(key, { uuid: uuid5(`misp-attr\u0000${key}`), type: cve ? 'vulnerability' : 'text', category: cve ? 'External analysis' : 'Other', value: f.advisory.id, to_ids: false, comment: `source: ${f.advisory.source}` });
+        attrs.set(key, {
+          uuid: uuid5(`misp-attr\u0000${key}`),
+          type: cve ? 'vulnerability' : 'text',
+          category: cve ? 'External analysis' : 'Other',
+          value: f.advisory.id,
+          to_ids: false,
+          comment: `source: ${f.advisory.source}`,
+        });
       }
     }
     objects.push({
@@ -89,8 +103,21 @@ export function mispEvent(report: Report): Record<string, unknown> {
         { type: 'text', object_relation: 'subject', value: describeSubject(f) },
         { type: 'text', object_relation: 'finding-id', value: f.id },
         ...(f.tenant ? [{ type: 'text', object_relation: 'tenant', value: f.tenant }] : []),
-      ].map((a) => ({ ...a, uuid: uuid5(`misp-object-attr\u0000${f.id}\u0000${a.object_relation}`), category: 'Other', to_ids: false })),
-      ...(refs.length > 0 ? { ObjectReference: refs.map((r) => ({ uuid: uuid5(`misp-ref\u0000${f.id}\u0000${r}`), referenced_uuid: r, relationship_type: 'matched' })) } : {}),
+      ].map((a) => ({
+        ...a,
+        uuid: uuid5(`misp-object-attr\u0000${f.id}\u0000${a.object_relation}`),
+        category: 'Other',
+        to_ids: false,
+      })),
+      ...(refs.length > 0
+        ? {
+            ObjectReference: refs.map((r) => ({
+              uuid: uuid5(`misp-ref\u0000${f.id}\u0000${r}`),
+              referenced_uuid: r,
+              relationship_type: 'matched',
+            })),
+          }
+        : {}),
     });
   }
   // MISP threat levels: 1 high, 2 medium, 3 low, 4 undefined.

@@ -43,7 +43,15 @@ const indicatorKey = (i: IndicatorRef): string => `${i.type}\u0000${i.value}\u00
 /** Renders the bundle object (exported for tests). */
 export function stixBundle(report: Report): Record<string, unknown> {
   const time = report.generatedAt;
-  const tool = { type: 'identity', spec_version: '2.1', id: `identity--${uuid5('chainhunt-tool')}`, created: time, modified: time, name: `${report.tool.name} ${report.tool.version}`, identity_class: 'system' };
+  const tool = {
+    type: 'identity',
+    spec_version: '2.1',
+    id: `identity--${uuid5('chainhunt-tool')}`,
+    created: time,
+    modified: time,
+    name: `${report.tool.name} ${report.tool.version}`,
+    identity_class: 'system',
+  };
   const objects: Record<string, unknown>[] = [tool];
   const seen = new Set<string>();
   const add = (o: Record<string, unknown>): void => {
@@ -53,7 +61,17 @@ export function stixBundle(report: Report): Record<string, unknown> {
   };
   const hostId = (h: string): string => `identity--${uuid5(`host\u0000${h}`)}`;
   for (const f of report.findings) {
-    add({ type: 'identity', spec_version: '2.1', id: hostId(f.host), created: time, modified: time, name: f.host, identity_class: 'system', created_by_ref: tool.id, ...(f.tenant ? { x_chainhunt_tenant: f.tenant } : {}) });
+    add({
+      type: 'identity',
+      spec_version: '2.1',
+      id: hostId(f.host),
+      created: time,
+      modified: time,
+      name: f.host,
+      identity_class: 'system',
+      created_by_ref: tool.id,
+      ...(f.tenant ? { x_chainhunt_tenant: f.tenant } : {}),
+    });
   }
   const sightingOf = (f: Finding, ref: string): void => {
     add({
@@ -110,12 +128,23 @@ export function stixBundle(report: Report): Record<string, unknown> {
         ...(summary ? { description: summary.summary } : {}),
         external_references: [
           ...(cve ? [{ source_name: 'cve', external_id: cve.toUpperCase() }] : []),
-          ...(summary?.references ?? []).slice(0, 20).map((url) => ({ source_name: f.advisory?.source ?? 'reference', url })),
+          ...(summary?.references ?? [])
+            .slice(0, 20)
+            .map((url) => ({ source_name: f.advisory?.source ?? 'reference', url })),
         ],
         x_chainhunt_source: f.advisory.source,
       });
       if (ref) {
-        add({ type: 'relationship', spec_version: '2.1', id: `relationship--${uuid5(`rel\u0000${ref}\u0000${vid}`)}`, created: time, modified: time, relationship_type: 'indicates', source_ref: ref, target_ref: vid });
+        add({
+          type: 'relationship',
+          spec_version: '2.1',
+          id: `relationship--${uuid5(`rel\u0000${ref}\u0000${vid}`)}`,
+          created: time,
+          modified: time,
+          relationship_type: 'indicates',
+          source_ref: ref,
+          target_ref: vid,
+        });
       }
       ref ??= vid;
     }
@@ -135,7 +164,11 @@ export function stixBundle(report: Report): Record<string, unknown> {
       });
     }
   }
-  return { type: 'bundle', id: `bundle--${uuid5(`bundle\u0000${report.findings.map((f) => f.id).join(',')}`)}`, objects };
+  return {
+    type: 'bundle',
+    id: `bundle--${uuid5(`bundle\u0000${report.findings.map((f) => f.id).join(',')}`)}`,
+    objects,
+  };
 }
 
 /** STIX 2.1 bundle of the findings and the indicators and advisories they matched. */

@@ -19,7 +19,11 @@ const stixReporter: Reporter = stix;
 const mispReporter: Reporter = misp;
 
 const inds: { type: IndicatorType; value: string; source: string }[] = [
-  { type: 'sha256', value: 'aa124a4b4df12b34e74ee7f6c683b2ebec4ce9a8edcf9be345823b4fdcf5d868', source: 'sophos' },
+  {
+    type: 'sha256',
+    value: 'aa124a4b4df12b34e74ee7f6c683b2ebec4ce9a8edcf9be345823b4fdcf5d868',
+    source: 'sophos',
+  },
   { type: 'sha1', value: 'bfecb8ce89a312d2ef4afc64a63847ae11c6f69e', source: 'volexity' },
   { type: 'md5', value: '0eeb1c0133eb4d571178b2d9d14ce3e9', source: 'volexity' },
   { type: 'domain', value: 'akamaicontainer.com', source: 'sigbase' },
@@ -33,7 +37,8 @@ const inds: { type: IndicatorType; value: string; source: string }[] = [
 function finding(i: (typeof inds)[number], n: number, host: string): Finding {
   return {
     id: `f${n}${host}`.padEnd(16, '0'),
-    kind: i.type === 'domain' || i.type === 'ip' || i.type === 'url' || i.type === 'email' ? 'network' : 'file',
+    kind:
+      i.type === 'domain' || i.type === 'ip' || i.type === 'url' || i.type === 'email' ? 'network' : 'file',
     severity: 'high',
     host,
     title: `${i.type} ${i.value} matched`,
@@ -61,12 +66,30 @@ const report: Report = {
       advisory: { id: 'CVE-2023-29059', aliases: [], source: '3cx' },
       evidence: [],
     },
-    { id: 'rule000000000000', kind: 'sigma', severity: 'medium', host: 'win-01', title: 'Sigma rule hit', subject: { type: 'event', eventId: 1 }, rule: { id: 'r1', title: 'x' }, evidence: [] },
+    {
+      id: 'rule000000000000',
+      kind: 'sigma',
+      severity: 'medium',
+      host: 'win-01',
+      title: 'Sigma rule hit',
+      subject: { type: 'event', eventId: 1 },
+      rule: { id: 'r1', title: 'x' },
+      evidence: [],
+    },
   ],
   issues: [],
   plugins: [],
   intel: { sources: [], advisories: 1, indicators: inds.length, rules: 1 },
-  advisories: [{ id: 'CVE-2023-29059', aliases: [], source: '3cx', summary: '3CX DesktopApp compromise', severity: 'critical', references: ['https://nvd.nist.gov/vuln/detail/CVE-2023-29059'] }],
+  advisories: [
+    {
+      id: 'CVE-2023-29059',
+      aliases: [],
+      source: '3cx',
+      summary: '3CX DesktopApp compromise',
+      severity: 'critical',
+      references: ['https://nvd.nist.gov/vuln/detail/CVE-2023-29059'],
+    },
+  ],
 };
 const key = (i: { type: string; value: string; source: string }) => `${i.type}|${i.value}|${i.source}`;
 const want = inds.map(key).sort();
@@ -92,7 +115,11 @@ describe('STIX export', () => {
     expect(b.type).toBe('bundle');
     for (const o of b.objects) {
       expect(o['spec_version']).toBe('2.1');
-      expect(String(o['id'])).toMatch(new RegExp(`^${String(o['type'])}--[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`));
+      expect(String(o['id'])).toMatch(
+        new RegExp(
+          `^${String(o['type'])}--[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`,
+        ),
+      );
       if (o['type'] === 'indicator') expect(readStixPattern(String(o['pattern'])).ok).toBe(true);
     }
     const sightings = b.objects.filter((o) => o['type'] === 'sighting');
@@ -113,12 +140,18 @@ describe('MISP export', () => {
     const back = parseMispEvent(Buffer.from(text), { file: 'export.json', pluginId: 'intel/misp' });
     expect(back.issues).toEqual([]);
     expect(back.intel.indicators.map(key).sort()).toEqual(want);
-    expect(back.intel.indicators.every((i) => i.confidence === 1 && /^[0-9a-f-]{36}$/.test(i.sourceId ?? ''))).toBe(true);
+    expect(
+      back.intel.indicators.every((i) => i.confidence === 1 && /^[0-9a-f-]{36}$/.test(i.sourceId ?? '')),
+    ).toBe(true);
     expect(back.intel.advisories.map((a) => a.id)).toEqual(['CVE-2023-29059']);
   });
 
   it('records one sighting per host and one object per finding', () => {
-    const ev = (JSON.parse(text) as { Event: { Attribute: { value: string; Sighting?: { source: string }[] }[]; Object: unknown[] } }).Event;
+    const ev = (
+      JSON.parse(text) as {
+        Event: { Attribute: { value: string; Sighting?: { source: string }[] }[]; Object: unknown[] };
+      }
+    ).Event;
     const sha = ev.Attribute.find((a) => a.value === inds[0]!.value)!;
     expect(sha.Sighting!.map((s) => s.source).sort()).toEqual(['mac-02', 'win-01']);
     expect(ev.Object).toHaveLength(report.findings.length);
