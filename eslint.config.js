@@ -3,7 +3,21 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'scratch-*/**', '.chainhunt-tmp/**', 'node_modules/**', 'bench/results/**', 'coverage/**', '**/__fixtures__/**', 'demo/**', 'bench/**/*.mjs', 'scripts/**/*.mjs', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'scratch-*/**',
+      '.chainhunt-tmp/**',
+      'node_modules/**',
+      'bench/results/**',
+      'coverage/**',
+      '**/__fixtures__/**',
+      'demo/**',
+      'bench/**/*.mjs',
+      'scripts/**/*.mjs',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,7 +30,10 @@ export default tseslint.config(
       'no-eval': 'error',
       'no-new-func': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
     },
   },
   {

@@ -26,7 +26,9 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const DATA = path.resolve(opt('--data', process.env.CHAINHUNT_SHARED_DATA ?? path.join(repo, '..', 'shared', 'data')));
+const DATA = path.resolve(
+  opt('--data', process.env.CHAINHUNT_SHARED_DATA ?? path.join(repo, '..', 'shared', 'data')),
+);
 const OUT = path.resolve(opt('--out', path.join(repo, 'intel', '3cx', '3cx.chainhunt.json')));
 const CHECK = args.includes('--check');
 if (!existsSync(path.join(DATA, '3cx', 'iocs.json'))) {
@@ -50,7 +52,9 @@ const SOURCES = [
     name: 'NIST NVD: CVE-2023-29059 (API 2.0 record via fkie-cad/nvd-json-data-feeds)',
     url: 'https://github.com/fkie-cad/nvd-json-data-feeds/blob/644f9fc5bd0a10688470dc004d55d76098d99f56/CVE-2023/CVE-2023-290xx/CVE-2023-29059.json',
     license: 'Public domain (NVD data, U.S. government work)',
-    files: { 'CVE-2023/CVE-2023-290xx/CVE-2023-29059.json': 'cve/CVE-2023-29059/CVE-2023-29059.nvd-api2.json' },
+    files: {
+      'CVE-2023/CVE-2023-290xx/CVE-2023-29059.json': 'cve/CVE-2023-29059/CVE-2023-29059.nvd-api2.json',
+    },
   },
   {
     id: 'sophos',
@@ -86,7 +90,10 @@ const SOURCES = [
       readdirSync(path.join(DATA, 'sigma/rules-emerging-threats/2023/TA/3CX-Supply-Chain'))
         .filter((f) => f.endsWith('.yml'))
         .sort()
-        .map((f) => [`rules-emerging-threats/2023/TA/3CX-Supply-Chain/${f}`, `sigma/rules-emerging-threats/2023/TA/3CX-Supply-Chain/${f}`]),
+        .map((f) => [
+          `rules-emerging-threats/2023/TA/3CX-Supply-Chain/${f}`,
+          `sigma/rules-emerging-threats/2023/TA/3CX-Supply-Chain/${f}`,
+        ]),
     ),
   },
   {
@@ -107,7 +114,9 @@ const fileLines = new Map();
 function linesOf(local) {
   let l = fileLines.get(local);
   if (!l) {
-    l = readFileSync(path.join(DATA, local), 'utf8').split(/\r\n|\n|\r/).map((x) => refang(x).toLowerCase());
+    l = readFileSync(path.join(DATA, local), 'utf8')
+      .split(/\r\n|\n|\r/)
+      .map((x) => refang(x).toLowerCase());
     fileLines.set(local, l);
   }
   return l;
@@ -149,7 +158,8 @@ function cite(value, candidates) {
     const loc = locate(sid, value);
     if (loc) found.push({ sid, loc });
   }
-  if (found.length === 0) throw new Error(`value ${value} not found in any raw file of ${candidates.join(', ')}`);
+  if (found.length === 0)
+    throw new Error(`value ${value} not found in any raw file of ${candidates.join(', ')}`);
   const [primary, ...others] = found;
   return { primary, others: others.map((o) => o.sid) };
 }
@@ -171,7 +181,8 @@ function attribution(c) {
     // c2/filename lists: the reference is the # comment heading the block.
     const all = readFileSync(path.join(DATA, loc.local), 'utf8').split(/\r\n|\n|\r/);
     for (let i = loc.line - 2; i >= 0; i--) {
-      if (all[i].startsWith('#')) return `signature-base (Florian Roth, Nextron Systems): "${all[i].replace(/^#\s*/, '')}"`;
+      if (all[i].startsWith('#'))
+        return `signature-base (Florian Roth, Nextron Systems): "${all[i].replace(/^#\s*/, '')}"`;
     }
     return 'signature-base (Florian Roth, Nextron Systems)';
   }
@@ -190,7 +201,9 @@ function describe(text, c) {
 // Inputs.
 
 const iocs = JSON.parse(readFileSync(path.join(DATA, '3cx', 'iocs.json'), 'utf8'));
-const cveRecord = JSON.parse(readFileSync(path.join(DATA, 'cve/CVE-2023-29059/CVE-2023-29059.cvelistV5.json'), 'utf8'));
+const cveRecord = JSON.parse(
+  readFileSync(path.join(DATA, 'cve/CVE-2023-29059/CVE-2023-29059.cvelistV5.json'), 'utf8'),
+);
 const cveDescription = cveRecord.containers.cna.descriptions.find((d) => d.lang === 'en').value;
 const cveRefs = cveRecord.containers.cna.references.map((r) => r.url);
 
@@ -236,7 +249,10 @@ for (const h of iocs.other_hashes) {
       value: h[type].toLowerCase(),
       source: c.primary.sid,
       sourceRef: ref(c.primary.loc),
-      description: describe(rel ? `Related campaign (not the trojanized app itself): ${h.description}` : h.description, c),
+      description: describe(
+        rel ? `Related campaign (not the trojanized app itself): ${h.description}` : h.description,
+        c,
+      ),
       severity: rel ? 'high' : 'critical',
     };
     if (!rel) ind.advisoryId = ADVISORY_ID;
@@ -247,10 +263,21 @@ for (const h of iocs.other_hashes) {
 for (const [sha1, what] of [
   ['14075c5c8c373be373e51dbea7f6e5cd8087ab0a', '3CXDesktopApp.exe (SHA-1 in the README hash table)'],
   ['cad1120d91b812acafef7175f949dd1b09c6c21a', 'Stealer (SHA-1 in the README hash table)'],
-  ['9e9a5f8d86356796162cee881c843cde9eaedfb3', 'UpdateAgent (macOS update agent; SHA-1 in the README hash table)'],
+  [
+    '9e9a5f8d86356796162cee881c843cde9eaedfb3',
+    'UpdateAgent (macOS update agent; SHA-1 in the README hash table)',
+  ],
 ]) {
   const c = cite(sha1, ['ozer']);
-  push({ type: 'sha1', value: sha1, source: c.primary.sid, sourceRef: ref(c.primary.loc), description: describe(what, c), severity: 'critical', advisoryId: ADVISORY_ID });
+  push({
+    type: 'sha1',
+    value: sha1,
+    source: c.primary.sid,
+    sourceRef: ref(c.primary.loc),
+    description: describe(what, c),
+    severity: 'critical',
+    advisoryId: ADVISORY_ID,
+  });
 }
 
 // C2 domains.
@@ -272,32 +299,83 @@ for (const d of iocs.domains_detail) {
 // Volexity also lists the www. hosts of two C2 domains.
 for (const host of ['www.azuredeploystore.com', 'www.journalide.org']) {
   const c = cite(host, ['volexity']);
-  push({ type: 'domain', value: host, source: 'volexity', sourceRef: ref(c.primary.loc), description: describe('C2 host (www. name of a first-stage C2 domain)', c), severity: 'critical', advisoryId: ADVISORY_ID });
+  push({
+    type: 'domain',
+    value: host,
+    source: 'volexity',
+    sourceRef: ref(c.primary.loc),
+    description: describe('C2 host (www. name of a first-stage C2 domain)', c),
+    severity: 'critical',
+    advisoryId: ADVISORY_ID,
+  });
 }
 
 // URLs and URL patterns (IconStorages GitHub repository used to stage the C2 addresses).
 {
   const url = 'http://raw.githubusercontent.com/IconStorages/images/main/icon13.ico';
   const c = cite(url, ['sophos']);
-  push({ type: 'url', value: url, source: 'sophos', sourceRef: ref(c.primary.loc), description: describe('ICO file carrying the encrypted C2 address, fetched by the backdoored ffmpeg.dll (defanged in the source)', c), severity: 'critical', advisoryId: ADVISORY_ID });
+  push({
+    type: 'url',
+    value: url,
+    source: 'sophos',
+    sourceRef: ref(c.primary.loc),
+    description: describe(
+      'ICO file carrying the encrypted C2 address, fetched by the backdoored ffmpeg.dll (defanged in the source)',
+      c,
+    ),
+    severity: 'critical',
+    advisoryId: ADVISORY_ID,
+  });
 }
 {
   const literal = 'raw.githubusercontent.com/IconStorages/images/main/';
   const c = cite(literal, ['sophos']);
-  push({ type: 'url-pattern', value: `*${literal}*`, patternSyntax: 'glob', source: 'sophos', sourceRef: ref(c.primary.loc), description: describe('Any file under the IconStorages staging repository ("Used for staging encoded malware")', c), severity: 'critical', advisoryId: ADVISORY_ID });
+  push({
+    type: 'url-pattern',
+    value: `*${literal}*`,
+    patternSyntax: 'glob',
+    source: 'sophos',
+    sourceRef: ref(c.primary.loc),
+    description: describe(
+      'Any file under the IconStorages staging repository ("Used for staging encoded malware")',
+      c,
+    ),
+    severity: 'critical',
+    advisoryId: ADVISORY_ID,
+  });
 }
 {
   // The rule lists both parts (contains|all) on two consecutive lines: cite the range.
   const c = cite('IconStorages/images/main/icon', ['sigma']);
   const next = linesOf(c.primary.loc.local)[c.primary.loc.line];
   if (!next.includes("'.ico'")) throw new Error('Sigma ICO rule layout changed');
-  push({ type: 'url-pattern', value: '*IconStorages/images/main/icon*.ico*', patternSyntax: 'glob', source: 'sigma', sourceRef: `${ref(c.primary.loc)}-L${c.primary.loc.line + 1}`, description: describe('ICO C2 file download (c-uri contains "IconStorages/images/main/icon" and ".ico")', c), severity: 'high', advisoryId: ADVISORY_ID });
+  push({
+    type: 'url-pattern',
+    value: '*IconStorages/images/main/icon*.ico*',
+    patternSyntax: 'glob',
+    source: 'sigma',
+    sourceRef: `${ref(c.primary.loc)}-L${c.primary.loc.line + 1}`,
+    description: describe(
+      'ICO C2 file download (c-uri contains "IconStorages/images/main/icon" and ".ico")',
+      c,
+    ),
+    severity: 'high',
+    advisoryId: ADVISORY_ID,
+  });
 }
 
 // Registrant e-mail addresses of the C2 domains.
 for (const e of iocs.emails) {
   const c = cite(e.email, e.sources);
-  push({ type: 'email', value: e.email.toLowerCase(), source: c.primary.sid, sourceRef: ref(c.primary.loc), description: describe('WHOIS registrant e-mail of 3CX C2 infrastructure', c), severity: 'medium', advisoryId: ADVISORY_ID });
+  push({
+    type: 'email',
+    value: e.email.toLowerCase(),
+    source: c.primary.sid,
+    sourceRef: ref(c.primary.loc),
+    description: describe('WHOIS registrant e-mail of 3CX C2 infrastructure', c),
+    severity: 'medium',
+    advisoryId: ADVISORY_ID,
+  });
 }
 
 // File name IOCs (signature-base filename-iocs.txt, 3CX and related blocks): regex;score.
@@ -337,7 +415,15 @@ for (const e of iocs.emails) {
 const PRODUCT = {
   names: ['3CX Desktop App', '3CXDesktopApp', '3CX DesktopApp'],
   bundleIds: ['com.electron.3cx-desktop-app'],
-  excludeNames: ['3CX Phone System*', '3CX PBX*', '3CXPhone*', '3CX Phone for *', '3CX Management Console*', '3CX Call Flow Designer*', '3CX Session Border Controller*'],
+  excludeNames: [
+    '3CX Phone System*',
+    '3CX PBX*',
+    '3CXPhone*',
+    '3CX Phone for *',
+    '3CX Management Console*',
+    '3CX Call Flow Designer*',
+    '3CX Session Border Controller*',
+  ],
 };
 const winAffected = iocs.affected.find((a) => a.platform === 'windows').versions;
 const macAffected = iocs.affected.find((a) => a.platform === 'macos').versions;
@@ -347,7 +433,8 @@ for (const v of [...winAffected, ...macAffected]) {
 const fixedFor = (platform) => iocs.fixed.filter((f) => f.platform === platform).map((f) => f.version);
 const fixed = [...new Set(iocs.fixed.map((f) => f.version))];
 const ozerReadme = linesOf('3cx/raw/Ozer0x777-3CX-Iocs/README.md').join('\n');
-for (const v of fixed) if (!ozerReadme.includes(v)) throw new Error(`fixed version ${v} is not in the Ozer0x777 README`);
+for (const v of fixed)
+  if (!ozerReadme.includes(v)) throw new Error(`fixed version ${v} is not in the Ozer0x777 README`);
 
 const advisory = {
   id: ADVISORY_ID,
@@ -407,5 +494,7 @@ if (CHECK) {
   writeFileSync(OUT, text);
   const byType = {};
   for (const i of indicators) byType[i.type] = (byType[i.type] ?? 0) + 1;
-  console.log(`wrote ${OUT}: 1 advisory, ${indicators.length} indicators ${JSON.stringify(byType)}, ${sealed.checksum}`);
+  console.log(
+    `wrote ${OUT}: 1 advisory, ${indicators.length} indicators ${JSON.stringify(byType)}, ${sealed.checksum}`,
+  );
 }

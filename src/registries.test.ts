@@ -41,8 +41,8 @@ describe.each([
     for (const p of registry) {
       expect(Number.isInteger(p.version) && p.version >= 1, p.id).toBe(true);
       expect(p.description.length, p.id).toBeGreaterThan(5);
-      for (const m of methods) expect(typeof (p as unknown as Record<string, unknown>)[m], `${p.id}.${m}`).toBe('function');
+      for (const m of methods)
+        expect(typeof (p as unknown as Record<string, unknown>)[m], `${p.id}.${m}`).toBe('function');
     }
   });
 });
-

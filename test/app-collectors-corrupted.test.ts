@@ -11,7 +11,15 @@ import { collectors } from '../src/collectors/index.js';
 import { runScan } from '../src/scan/runner.js';
 import { repoRoot } from './fixtures.js';
 
-const APP_COLLECTORS = ['windows-reg', 'windows-uninstall-json', 'osquery-programs', 'osquery-apps', 'macos-info-plist', 'dpkg-status', 'rpm-qa'];
+const APP_COLLECTORS = [
+  'windows-reg',
+  'windows-uninstall-json',
+  'osquery-programs',
+  'osquery-apps',
+  'macos-info-plist',
+  'dpkg-status',
+  'rpm-qa',
+];
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -26,14 +34,21 @@ describe('corrupted application evidence through the scan pipeline', () => {
       const dir = path.join(repoRoot, 'src', 'collectors', id, '__fixtures__', 'corrupted');
       const files = walk(dir);
       expect(files.length).toBeGreaterThanOrEqual(4);
-      const out = await runScan({ paths: [dir], collectors, match: false, defaultIntel: false, keepObservations: true });
+      const out = await runScan({
+        paths: [dir],
+        collectors,
+        match: false,
+        defaultIntel: false,
+        keepObservations: true,
+      });
       for (const f of files) {
         const rel = path.relative(dir, f).split(path.sep).join('/');
         const mine = out.issues.filter((i) => (i.file ?? '').replace(/\\/g, '/').endsWith(rel));
         expect(mine.length, `no issue for ${id}/${rel}`).toBeGreaterThan(0);
       }
       // Only a truncated file may still yield the complete records before its cut.
-      for (const o of out.observations) if (o.kind === 'app' || o.kind === 'package') expect(o.source.file).toMatch(/truncated/);
+      for (const o of out.observations)
+        if (o.kind === 'app' || o.kind === 'package') expect(o.source.file).toMatch(/truncated/);
     });
   }
 });

@@ -13,7 +13,8 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first (npm test does it)`);
+  if (!existsSync(cliPath))
+    throw new Error(`${cliPath} is missing: run \`npm run build\` first (npm test does it)`);
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
@@ -24,13 +25,18 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
 }
 
 /** Runs the CLI and parses stdout as JSON. */
-export function runJson<T = Record<string, unknown>>(args: string[], opts: { cwd?: string } = {}): { code: number; doc: T; stderr: string } {
+export function runJson<T = Record<string, unknown>>(
+  args: string[],
+  opts: { cwd?: string } = {},
+): { code: number; doc: T; stderr: string } {
   const r = runCli(args, opts);
   let doc: T;
   try {
     doc = JSON.parse(r.stdout) as T;
   } catch {
-    throw new Error(`CLI did not print JSON (exit ${r.code}): ${r.stderr.slice(0, 2000)}\n${r.stdout.slice(0, 2000)}`);
+    throw new Error(
+      `CLI did not print JSON (exit ${r.code}): ${r.stderr.slice(0, 2000)}\n${r.stdout.slice(0, 2000)}`,
+    );
   }
   return { code: r.code, doc, stderr: r.stderr };
 }

@@ -13,5 +13,6 @@ export function validatorFor(rel: string): (doc: unknown) => string[] {
   addFormats(ajv);
   const schema = JSON.parse(readFileSync(path.join(repoRoot, rel), 'utf8')) as object;
   const validate = ajv.compile(schema);
-  return (doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
+  return (doc) =>
+    validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 }

@@ -17,13 +17,24 @@ import { collectRegUninstall } from '../../dist/collectors/windows-reg/index.js'
 const fx = (...p) => path.join(repoRoot, 'src', 'collectors', ...p);
 const rows = [];
 const row = (format, tool, items, bytes, ms, note = '') =>
-  rows.push({ format, tool, items, MB: Math.round((bytes / 1e6) * 100) / 100, ms: Math.round(ms), 'items/s': Math.round(items / (ms / 1000)), note });
+  rows.push({
+    format,
+    tool,
+    items,
+    MB: Math.round((bytes / 1e6) * 100) / 100,
+    ms: Math.round(ms),
+    'items/s': Math.round(items / (ms / 1000)),
+    note,
+  });
 
 // ---- dpkg status ----------------------------------------------------------------------------
-const stanzas = readFileSync(fx('dpkg-status', '__fixtures__', 'status'), 'utf8').trimEnd().split('\n\n');
+const stanzas = readFileSync(fx('dpkg-status', '__fixtures__', 'status'), 'utf8')
+  .trimEnd()
+  .split('\n\n');
 const COPIES = 600;
 let big = '';
-for (let i = 0; i < COPIES; i++) big += stanzas.map((s) => s.replace(/^Package: (.*)$/m, `Package: $1-c${i}`)).join('\n\n') + '\n\n';
+for (let i = 0; i < COPIES; i++)
+  big += stanzas.map((s) => s.replace(/^Package: (.*)$/m, `Package: $1-c${i}`)).join('\n\n') + '\n\n';
 const bigBuf = Buffer.from(big);
 const dir = mkdtempSync(path.join(tmpdir(), 'chainhunt-bench-dpkg-'));
 writeFileSync(path.join(dir, 'status'), bigBuf);
@@ -34,10 +45,21 @@ row('dpkg status', 'chainhunt', installed, bigBuf.length, ours.ms, `${COPIES * s
 const dq = spawnSync('dpkg-query', ['--version'], { stdio: 'ignore' });
 if (dq.status === 0) {
   const peer = await timeIt(() =>
-    execFileSync('dpkg-query', ['--admindir', dir, '-W', '-f', '${db:Status-Abbrev}\\t${Package}\\t${Version}\\n'], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }),
+    execFileSync(
+      'dpkg-query',
+      ['--admindir', dir, '-W', '-f', '${db:Status-Abbrev}\\t${Package}\\t${Version}\\n'],
+      { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] },
+    ),
   );
   const peerInstalled = peer.value.split('\n').filter((l) => /^[ih]i/.test(l)).length;
-  row('dpkg status', 'dpkg-query', peerInstalled, bigBuf.length, peer.ms, peerInstalled === installed ? 'same installed set size' : `MISMATCH: chainhunt ${installed}`);
+  row(
+    'dpkg status',
+    'dpkg-query',
+    peerInstalled,
+    bigBuf.length,
+    peer.ms,
+    peerInstalled === installed ? 'same installed set size' : `MISMATCH: chainhunt ${installed}`,
+  );
 } else row('dpkg status', 'dpkg-query', 0, bigBuf.length, NaN, 'not installed (apt-get install dpkg)');
 
 // ---- binary plist ---------------------------------------------------------------------------
@@ -48,7 +70,8 @@ const host = { root: '/e' };
 for (let i = 0; i < 500; i++) collectInfoPlist(plist, '/e/X.app/Contents/Info.plist', host);
 const pl = await timeIt(() => {
   let n = 0;
-  for (let i = 0; i < N; i++) n += collectInfoPlist(plist, '/e/X.app/Contents/Info.plist', host).observations.length;
+  for (let i = 0; i < N; i++)
+    n += collectInfoPlist(plist, '/e/X.app/Contents/Info.plist', host).observations.length;
   return n;
 });
 row('binary plist', 'chainhunt', pl.value, plist.length * N, pl.ms, `${plist.length} B × ${N}`);
@@ -68,6 +91,13 @@ for (let i = 0; i < REPS; i++) regText += body.replace(/Uninstall\\([^\]\r\n]+)\
 const regBuf = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(regText, 'utf16le')]);
 collectRegUninstall(regBuf, 'x.reg');
 const rg = await timeIt(() => collectRegUninstall(regBuf, 'x.reg'));
-row('.reg (UTF-16LE)', 'chainhunt', rg.value.observations.length, regBuf.length, rg.ms, `${REPS} copies, ${rg.value.issues.length} issues`);
+row(
+  '.reg (UTF-16LE)',
+  'chainhunt',
+  rg.value.observations.length,
+  regBuf.length,
+  rg.ms,
+  `${REPS} copies, ${rg.value.issues.length} issues`,
+);
 
 writeResults('app-inventory', rows, { peakRssMiB: peakRssMiB() });

@@ -32,7 +32,12 @@ if (process.argv[2] === '--child') {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const yara = out.findings.filter((f) => f.kind === 'yara');
   process.stdout.write(
-    JSON.stringify({ ms, findings: yara.length, matches: yara.map((f) => `${f.rule.title} ${path.basename(f.subject.path)}`), peakMiB: Math.round(process.resourceUsage().maxRSS / 1024) }),
+    JSON.stringify({
+      ms,
+      findings: yara.length,
+      matches: yara.map((f) => `${f.rule.title} ${path.basename(f.subject.path)}`),
+      peakMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
   );
   process.exit(0);
 }
@@ -55,7 +60,10 @@ writeFileSync(list, files.join('\n') + '\n');
 
 function timed(cmd, args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const peakKiB = Number(/(\d+)\s*$/.exec(r.stderr ?? '')?.[1] ?? 0);
   return { ms, stdout: r.stdout ?? '', status: r.status, peakMiB: Math.round(peakKiB / 1024) };
@@ -110,11 +118,19 @@ for (const [label, rules, mode] of [
   const y = timed('yara', ['-w', '-N', '-p', '2', ...defs, ...rules, '--scan-list', list]);
   if (y.status !== 0) throw new Error(`yara failed with status ${y.status}`);
   const yMatches = y.stdout.split('\n').filter(Boolean);
-  const a = row(`yara: ${label}`, `yara ${yaraVersion} -p 2`, 2, y.ms, y.peakMiB, { matches: yMatches.length });
+  const a = row(`yara: ${label}`, `yara ${yaraVersion} -p 2`, 2, y.ms, y.peakMiB, {
+    matches: yMatches.length,
+  });
   const cy = chainhunt(mode);
-  const b = row(`yara: ${label}`, 'chainhunt scan (yara-x threads, incl. compile)', 2, cy.ms, cy.peakMiB, { matches: cy.findings });
+  const b = row(`yara: ${label}`, 'chainhunt scan (yara-x threads, incl. compile)', 2, cy.ms, cy.peakMiB, {
+    matches: cy.findings,
+  });
   rows.push(a, b);
-  yaraRows[mode] = { ratio: Math.round((b['MiB/s'] / a['MiB/s']) * 100) / 100, yaraCli: yMatches.sort(), chainhunt: cy.matches.sort() };
+  yaraRows[mode] = {
+    ratio: Math.round((b['MiB/s'] / a['MiB/s']) * 100) / 100,
+    yaraCli: yMatches.sort(),
+    chainhunt: cy.matches.sort(),
+  };
 }
 rmSync(tmp, { recursive: true, force: true });
 
@@ -125,4 +141,6 @@ writeResults('files', rows, {
   hashVsSha256sum: Math.round(hashRatio * 100) / 100,
   yara: yaraRows,
 });
-console.log(`hashing: ${Math.round(hashRatio * 100)}% of sha256sum x2; YARA 3CX: ${yaraRows['yara-3cx'].ratio}x, signature-base: ${yaraRows['yara'].ratio}x yara -p 2`);
+console.log(
+  `hashing: ${Math.round(hashRatio * 100)}% of sha256sum x2; YARA 3CX: ${yaraRows['yara-3cx'].ratio}x, signature-base: ${yaraRows['yara'].ratio}x yara -p 2`,
+);

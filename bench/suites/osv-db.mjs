@@ -13,7 +13,11 @@ const db = mkdtempSync(path.join(tmpdir(), 'ch-bench-db-'));
 const osvTree = path.join(sharedData, 'malicious-packages', 'ossf-osv');
 const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
 
-const imp = await timeIt(() => spawnSync(process.execPath, [cli, 'intel', 'import', osvTree, '--db', db, '--format', 'json'], { encoding: 'utf8' }));
+const imp = await timeIt(() =>
+  spawnSync(process.execPath, [cli, 'intel', 'import', osvTree, '--db', db, '--format', 'json'], {
+    encoding: 'utf8',
+  }),
+);
 if (imp.value.status !== 0) throw new Error(`import failed: ${imp.value.stderr}`);
 const imported = JSON.parse(imp.value.stdout).imports[0];
 
@@ -57,7 +61,11 @@ writeResults(
   [
     { step: 'import shared OSV tree (CLI, incl. start-up)', records: imported.added, ms: Math.round(imp.ms) },
     { step: 'open database (first)', records: opened.intel.advisories.length, ms: Math.round(opens[0]) },
-    { step: 'open database (best of 5)', records: opened.intel.advisories.length, ms: Math.round(Math.min(...opens)) },
+    {
+      step: 'open database (best of 5)',
+      records: opened.intel.advisories.length,
+      ms: Math.round(Math.min(...opens)),
+    },
     { step: 'build package index', records: opened.intel.advisories.length, ms: Math.round(prep.ms) },
     { step: 'match 100,000 packages', records: m.value, ms: Math.round(m.ms) },
   ],

@@ -18,7 +18,9 @@ import { peakRssMiB, sharedData, writeResults } from '../lib.mjs';
 import { SigmaEngine, eventFromLog, loadSigmaRules } from '../../dist/matchers/sigma/index.js';
 import { parseEvtx } from '../../dist/logs/evtx/index.js';
 
-const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => path.join(sharedData, 'sigma', d));
+const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) =>
+  path.join(sharedData, 'sigma', d),
+);
 const CORPUS = [path.join(sharedData, 'evtx'), path.join(sharedData, 'sigma', 'regression_data')];
 const PASSES = 3;
 
@@ -36,7 +38,14 @@ function readEvents(files) {
   let issues = 0;
   for (const f of files) {
     for (const e of parseEvtx(readFileSync(f), { file: f, onIssue: () => issues++ })) {
-      obs.push({ kind: 'log-event', host: 'bench', collectorId: 'bench', source: { file: f, offset: e.offset }, event: e.event, recordId: e.recordId });
+      obs.push({
+        kind: 'log-event',
+        host: 'bench',
+        collectorId: 'bench',
+        source: { file: f, offset: e.offset },
+        event: e.event,
+        recordId: e.recordId,
+      });
     }
   }
   return { obs, issues };
@@ -88,7 +97,13 @@ if (!isMainThread) {
   const fullHits = matchAll(full, obs);
   const counts = full.rules
     .filter((r) => r.hits > 0)
-    .map((r) => ({ ruleId: r.rule.id, title: r.rule.title, level: r.ref.level ?? '', detections: r.hits, file: path.relative(path.join(sharedData, 'sigma'), r.rule.file ?? '') }))
+    .map((r) => ({
+      ruleId: r.rule.id,
+      title: r.rule.title,
+      level: r.ref.level ?? '',
+      detections: r.hits,
+      file: path.relative(path.join(sharedData, 'sigma'), r.rule.file ?? ''),
+    }))
     .sort((a, b) => b.detections - a.detections || (a.ruleId < b.ruleId ? -1 : 1));
   writeResults('sigma-detections', counts, {
     rules: full.stats.total,
@@ -100,7 +115,11 @@ if (!isMainThread) {
     detections: fullHits,
     correlationFindings: full.finish().length,
   });
-  const fullStats = { rules: full.stats.total, compiled: full.stats.compiled, compileMs: Math.round(fullCompileMs) };
+  const fullStats = {
+    rules: full.stats.total,
+    compiled: full.stats.compiled,
+    compileMs: Math.round(fullCompileMs),
+  };
   full = null; // release before timing: a smaller heap means cheaper GC
   globalThis.gc?.();
 
@@ -133,8 +152,20 @@ if (!isMainThread) {
   const events = obs.length;
   obs = null;
   globalThis.gc?.();
-  const workers = [0, 1].map((index) => new Worker(new URL(import.meta.url), { workerData: { files, index, of: 2 }, resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
-  const ready = workers.map((w) => new Promise((res, rej) => { w.once('message', res); w.once('error', rej); }));
+  const workers = [0, 1].map(
+    (index) =>
+      new Worker(new URL(import.meta.url), {
+        workerData: { files, index, of: 2 },
+        resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      }),
+  );
+  const ready = workers.map(
+    (w) =>
+      new Promise((res, rej) => {
+        w.once('message', res);
+        w.once('error', rej);
+      }),
+  );
   await Promise.all(ready);
   const done = workers.map((w) => new Promise((res) => w.on('message', (m) => m.type === 'done' && res(m))));
   c0 = process.cpuUsage(); // process-wide: covers both worker threads
@@ -173,7 +204,8 @@ if (!isMainThread) {
     fullRuleSet: fullStats,
     peakRssMiB: peakRssMiB(),
     target: '>= 20,000 events/s on both cores',
-    peers: 'Hayabusa/Chainsaw/Zircolite not installable here (no Debian packages, no downloads); Hayabusa figure is its published one',
+    peers:
+      'Hayabusa/Chainsaw/Zircolite not installable here (no Debian packages, no downloads); Hayabusa figure is its published one',
     loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
   });
 }

@@ -15,7 +15,10 @@ const root = mkdtempSync(path.join(tmpdir(), 'ch-bench-store-'));
 const N = 200_000;
 const ev = path.join(root, 'ev', 'host-1');
 mkdirSync(ev, { recursive: true });
-writeFileSync(path.join(ev, 'chainhunt-host.json'), JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-1' }));
+writeFileSync(
+  path.join(ev, 'chainhunt-host.json'),
+  JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-1' }),
+);
 const lines = [
   '#separator \\x09',
   '#set_separator\t,',
@@ -25,10 +28,19 @@ const lines = [
   '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state',
   '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring',
 ];
-for (let i = 0; i < N; i++) lines.push(`${1700000000 + i}.000000\tC${i}\t10.0.${(i >> 8) & 255}.${i & 255}\t${40000 + (i % 20000)}\t93.184.${(i >> 4) & 255}.${i & 15}\t443\ttcp\tssl\t1.0\t100\t200\tSF`);
+for (let i = 0; i < N; i++)
+  lines.push(
+    `${1700000000 + i}.000000\tC${i}\t10.0.${(i >> 8) & 255}.${i & 255}\t${40000 + (i % 20000)}\t93.184.${(i >> 4) & 255}.${i & 15}\t443\ttcp\tssl\t1.0\t100\t200\tSF`,
+  );
 writeFileSync(path.join(ev, 'conn.log'), `${lines.join('\n')}\n`);
 const store1 = path.join(root, 'store1');
-const ing = await timeIt(() => spawnSync(process.execPath, [cli, 'ingest', path.join(root, 'ev'), '--store', store1, '--format', 'json', '-q'], { encoding: 'utf8' }));
+const ing = await timeIt(() =>
+  spawnSync(
+    process.execPath,
+    [cli, 'ingest', path.join(root, 'ev'), '--store', store1, '--format', 'json', '-q'],
+    { encoding: 'utf8' },
+  ),
+);
 if (ing.value.status !== 0) throw new Error(`ingest failed: ${ing.value.stderr}`);
 const ingested = JSON.parse(ing.value.stdout).bundles.reduce((n, b) => n + b.observations, 0);
 
@@ -41,7 +53,9 @@ const gen = await timeIt(async () => {
            'www.d' || (i % 200000) || '.com', 'd' || (i % 200000) || '.com', NULL,
            '{"kind":"net-contact","host":"h' || (i % 1000) || '","collectorId":"bench","source":{"file":"bench"},"time":"2024-01-01T00:00:00Z","src":"10.0.0.' || (i % 250) || '","dst":"198.51.100.' || (i % 250) || '","fqdn":"www.d' || (i % 200000) || '.com","logType":"bench"}'
     FROM range(5000000) t(i)`);
-  await s.conn.run(`INSERT INTO bundles SELECT 'b' || i, 'bench', '', 'h' || i, NULL, NULL, 'bench', NULL, '2024-01-01T00:00:00Z', 0, 5000, '{"net-contact":5000}' FROM range(1000) t(i)`);
+  await s.conn.run(
+    `INSERT INTO bundles SELECT 'b' || i, 'bench', '', 'h' || i, NULL, NULL, 'bench', NULL, '2024-01-01T00:00:00Z', 0, 5000, '{"net-contact":5000}' FROM range(1000) t(i)`,
+  );
 });
 const indicators = [];
 for (let k = 0; k < 50_000; k++) {
@@ -62,10 +76,25 @@ rmSync(root, { recursive: true, force: true });
 writeResults(
   'store',
   [
-    { step: 'ingest 200,000 Zeek conn records (CLI, incl. start-up)', items: ingested, ms: Math.round(ing.ms), per_s: Math.round((ingested / ing.ms) * 1000) },
-    { step: 'generate 5,000,000 stored contacts (DuckDB)', items: 5_000_000, ms: Math.round(gen.ms), per_s: Math.round(5e9 / gen.ms) },
+    {
+      step: 'ingest 200,000 Zeek conn records (CLI, incl. start-up)',
+      items: ingested,
+      ms: Math.round(ing.ms),
+      per_s: Math.round((ingested / ing.ms) * 1000),
+    },
+    {
+      step: 'generate 5,000,000 stored contacts (DuckDB)',
+      items: 5_000_000,
+      ms: Math.round(gen.ms),
+      per_s: Math.round(5e9 / gen.ms),
+    },
     { step: 'hunt 50,000 domain indicators (first)', items: found, ms: Math.round(runs[0]), per_s: '' },
-    { step: 'hunt 50,000 domain indicators (best of 3)', items: found, ms: Math.round(Math.min(...runs)), per_s: '' },
+    {
+      step: 'hunt 50,000 domain indicators (best of 3)',
+      items: found,
+      ms: Math.round(Math.min(...runs)),
+      per_s: '',
+    },
   ],
   { target: { huntMs: 1000 }, peakRssMiB: peakRssMiB() },
 );

@@ -24,7 +24,14 @@ export function pickFormat(explicit: string | undefined, output: string | undefi
   if (explicit) return explicit;
   if (output) {
     const ext = path.extname(output).toLowerCase();
-    const byExt: Record<string, string> = { '.json': 'json', '.sarif': 'sarif', '.csv': 'csv', '.html': 'html', '.txt': 'table', '.jsonl': 'jsonl' };
+    const byExt: Record<string, string> = {
+      '.json': 'json',
+      '.sarif': 'sarif',
+      '.csv': 'csv',
+      '.html': 'html',
+      '.txt': 'table',
+      '.jsonl': 'jsonl',
+    };
     return byExt[ext] ?? 'json';
   }
   return tty ? 'table' : 'json';

@@ -17,7 +17,8 @@ export function severityOption(value: string): Severity | 'none' {
   const v = value.toLowerCase();
   if (v === 'none' || v === 'never') return 'none';
   if (v === 'informational') return 'info';
-  if (!isSeverity(v)) throw new InvalidArgumentError(`not a severity: ${value} (critical, high, medium, low, info, none)`);
+  if (!isSeverity(v))
+    throw new InvalidArgumentError(`not a severity: ${value} (critical, high, medium, low, info, none)`);
   return v;
 }
 

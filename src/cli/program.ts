@@ -15,7 +15,9 @@ import { registerScanCommand } from './commands/scan.js';
 import { registerStoreCommands } from './commands/store.js';
 
 export function buildProgram(): Command {
-  setBomWriter((packages) => writeCycloneDxJson(packages, { toolName: TOOL_NAME, toolVersion: TOOL_VERSION }));
+  setBomWriter((packages) =>
+    writeCycloneDxJson(packages, { toolName: TOOL_NAME, toolVersion: TOOL_VERSION }),
+  );
   const program = new Command('chainhunt')
     .description('Find supply-chain compromises across a fleet and track them until every host is clean.')
     .version(TOOL_VERSION)

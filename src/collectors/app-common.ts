@@ -31,12 +31,23 @@ export class IssueSink {
   ) {}
 
   /** Records one issue at a line and/or byte offset. */
-  add(code: IssueCode, message: string, where: { line?: number | undefined; offset?: number | undefined } = {}): void {
+  add(
+    code: IssueCode,
+    message: string,
+    where: { line?: number | undefined; offset?: number | undefined } = {},
+  ): void {
     if (this.issues.length >= this.max) {
       this.dropped++;
       return;
     }
-    this.issues.push(issue(code, message, { file: this.file, line: where.line, offset: where.offset, pluginId: this.pluginId }));
+    this.issues.push(
+      issue(code, message, {
+        file: this.file,
+        line: where.line,
+        offset: where.offset,
+        pluginId: this.pluginId,
+      }),
+    );
   }
 
   private stoppedAt: { line?: number | undefined; offset?: number | undefined } | undefined;
@@ -55,7 +66,12 @@ export class IssueSink {
   done(): Issue[] {
     const out = [...this.issues];
     if (this.dropped > 0) {
-      out.push(issue('limit-exceeded', `${this.dropped} further issue(s) in this file not listed`, { file: this.file, pluginId: this.pluginId }));
+      out.push(
+        issue('limit-exceeded', `${this.dropped} further issue(s) in this file not listed`, {
+          file: this.file,
+          pluginId: this.pluginId,
+        }),
+      );
     }
     if (this.stoppedAt !== undefined) {
       out.push(
@@ -88,9 +104,13 @@ export function decodeEvidenceText(buf: Uint8Array, sink: IssueSink): DecodedEvi
     return null;
   }
   let bytes = buf;
-  const bom16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  const bom16 =
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   if (bom16 && bytes.length % 2 === 1) {
-    sink.add('truncated', 'UTF-16 text has an odd number of bytes (cut in the middle of a character)', { offset: bytes.length - 1 });
+    sink.add('truncated', 'UTF-16 text has an odd number of bytes (cut in the middle of a character)', {
+      offset: bytes.length - 1,
+    });
     bytes = bytes.subarray(0, bytes.length - 1);
   }
   const decoded = decodeText(bytes);
@@ -183,7 +203,9 @@ export function parseJsonWithIssue(text: string, sink: IssueSink): unknown {
     const msg = e instanceof Error ? e.message : String(e);
     const m = /position (\d+)/.exec(msg);
     const pos = m ? Number(m[1]) : undefined;
-    const truncated = /Unexpected end of JSON input|Unterminated string/.test(msg) || (pos !== undefined && pos >= text.trimEnd().length);
+    const truncated =
+      /Unexpected end of JSON input|Unterminated string/.test(msg) ||
+      (pos !== undefined && pos >= text.trimEnd().length);
     sink.add(truncated ? 'truncated' : 'parse-error', `invalid JSON: ${msg}`, {
       line: lineOf(text, pos ?? text.length),
     });
@@ -198,7 +220,8 @@ export interface ScopeGuess {
 }
 
 const WIN_USER_PROFILE = /^(?:[a-z]:|\\\\\?\\[a-z]:)?[\\/]+users[\\/]+([^\\/]+)[\\/]/i;
-const WIN_MACHINE_DIRS = /^(?:[a-z]:)[\\/]+(?:program files|program files \(x86\)|programdata|windows)(?:[\\/]|$)/i;
+const WIN_MACHINE_DIRS =
+  /^(?:[a-z]:)[\\/]+(?:program files|program files \(x86\)|programdata|windows)(?:[\\/]|$)/i;
 const WIN_NOT_USERS = new Set(['public', 'default', 'default user', 'all users']);
 
 /**

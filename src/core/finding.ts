@@ -7,7 +7,8 @@ import type { IndicatorType } from './intel.js';
 import type { SourceLocation } from './observation.js';
 import type { Severity } from './severity.js';
 
-export type FindingKind = 'app' | 'package' | 'file' | 'filename' | 'network' | 'sigma' | 'yara' | 'pe-anomaly';
+export type FindingKind =
+  'app' | 'package' | 'file' | 'filename' | 'network' | 'sigma' | 'yara' | 'pe-anomaly';
 
 export interface AppSubject {
   type: 'app';

@@ -41,7 +41,12 @@ export interface Issue {
 export function issue(
   code: IssueCode,
   message: string,
-  where: { file?: string | undefined; line?: number | undefined; offset?: number | undefined; pluginId?: string | undefined } = {},
+  where: {
+    file?: string | undefined;
+    line?: number | undefined;
+    offset?: number | undefined;
+    pluginId?: string | undefined;
+  } = {},
 ): Issue {
   const out: Issue = { code, message };
   if (where.file !== undefined) out.file = where.file;

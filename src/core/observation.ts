@@ -105,11 +105,7 @@ export interface NetContactObservation extends ObservationBase {
 }
 
 export type Observation =
-  | PackageObservation
-  | AppObservation
-  | FileObservation
-  | LogEventObservation
-  | NetContactObservation;
+  PackageObservation | AppObservation | FileObservation | LogEventObservation | NetContactObservation;
 
 export type ObservationKind = Observation['kind'];
 

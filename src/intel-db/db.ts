@@ -8,7 +8,17 @@
  * last), and a lock file keeps a second writer out. Updates are incremental: an advisory replaces
  * the stored one only when its `modified` is newer.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ScanError } from '../core/errors.js';
@@ -42,7 +52,11 @@ export function defaultDbDir(): string {
   const env = process.env['CHAINHUNT_DB'];
   if (env) return path.resolve(env);
   const xdg = process.env['XDG_DATA_HOME'];
-  return path.join(xdg ? path.resolve(xdg) : path.join(homedir(), '.local', 'share'), 'chainhunt', 'intel-db');
+  return path.join(
+    xdg ? path.resolve(xdg) : path.join(homedir(), '.local', 'share'),
+    'chainhunt',
+    'intel-db',
+  );
 }
 
 export interface OpenedDb {
@@ -61,7 +75,10 @@ export function openDb(dir: string): OpenedDb | null {
     const intel = JSON.parse(readFileSync(path.join(dir, 'intel.json'), 'utf8')) as IntelBundle;
     return { dir, manifest, intel };
   } catch (err) {
-    throw new ScanError('config', `intel database at ${dir} is unreadable (${(err as Error).message}); remove it and import again`);
+    throw new ScanError(
+      'config',
+      `intel database at ${dir} is unreadable (${(err as Error).message}); remove it and import again`,
+    );
   }
 }
 
@@ -91,7 +108,10 @@ export function lockDb(dir: string): () => void {
     } catch {
       /* unreadable lock: report without holder */
     }
-    throw new ScanError('config', `intel database ${dir} is being written by another process${holder ? ` (${holder})` : ''}; if none is running, remove ${lock}`);
+    throw new ScanError(
+      'config',
+      `intel database ${dir} is being written by another process${holder ? ` (${holder})` : ''}; if none is running, remove ${lock}`,
+    );
   }
   writeSync(fd, `pid ${process.pid} since ${new Date().toISOString()}`);
   closeSync(fd);
@@ -138,7 +158,9 @@ export function mergeInto(stored: IntelBundle, incoming: IntelBundle): MergeStat
     sources.add(s.id);
     stored.sources.push(s);
   }
-  const ind = new Set(stored.indicators.map((x) => `${x.type}\u0000${x.value}\u0000${x.source}\u0000${x.sourceRef ?? ''}`));
+  const ind = new Set(
+    stored.indicators.map((x) => `${x.type}\u0000${x.value}\u0000${x.source}\u0000${x.sourceRef ?? ''}`),
+  );
   for (const x of incoming.indicators) {
     const k = `${x.type}\u0000${x.value}\u0000${x.source}\u0000${x.sourceRef ?? ''}`;
     if (ind.has(k)) continue;
@@ -169,7 +191,10 @@ export interface AdvisoryDetails {
 }
 
 /** Splits what matching reads from what it never does. */
-function split(intel: IntelBundle, previous: Record<string, AdvisoryDetails>): { hot: IntelBundle; details: Record<string, AdvisoryDetails> } {
+function split(
+  intel: IntelBundle,
+  previous: Record<string, AdvisoryDetails>,
+): { hot: IntelBundle; details: Record<string, AdvisoryDetails> } {
   const details: Record<string, AdvisoryDetails> = {};
   const advisories = intel.advisories.map((a) => {
     const { details: text, databaseSpecific, ...rest } = a;
@@ -177,8 +202,12 @@ function split(intel: IntelBundle, previous: Record<string, AdvisoryDetails>): {
     if (text !== undefined) d.details = text;
     if (databaseSpecific !== undefined) d.databaseSpecific = databaseSpecific;
     if (rest.packages) {
-      const pk = rest.packages.map(({ database_specific, ecosystem_specific, ...p }) => ({ p, ds: { database_specific, ecosystem_specific } }));
-      if (pk.some((x) => x.ds.database_specific !== undefined || x.ds.ecosystem_specific !== undefined)) d.packages = pk.map((x) => x.ds);
+      const pk = rest.packages.map(({ database_specific, ecosystem_specific, ...p }) => ({
+        p,
+        ds: { database_specific, ecosystem_specific },
+      }));
+      if (pk.some((x) => x.ds.database_specific !== undefined || x.ds.ecosystem_specific !== undefined))
+        d.packages = pk.map((x) => x.ds);
       rest.packages = pk.map((x) => x.p);
     }
     if (Object.keys(d).length) details[a.id] = d;
@@ -190,7 +219,10 @@ function split(intel: IntelBundle, previous: Record<string, AdvisoryDetails>): {
 /** Details of advisories (prose, database_specific), read on demand. */
 export function readDetails(dir: string): Record<string, AdvisoryDetails> {
   try {
-    return JSON.parse(readFileSync(path.join(dir, 'details.json'), 'utf8')) as Record<string, AdvisoryDetails>;
+    return JSON.parse(readFileSync(path.join(dir, 'details.json'), 'utf8')) as Record<
+      string,
+      AdvisoryDetails
+    >;
   } catch {
     return {};
   }
@@ -209,5 +241,8 @@ export function saveDb(dir: string, manifest: DbManifest, intel: IntelBundle): v
 }
 
 export function emptyDb(): { manifest: DbManifest; intel: IntelBundle } {
-  return { manifest: { schema: DB_SCHEMA, updatedAt: new Date(0).toISOString(), sources: [] }, intel: emptyIntel() };
+  return {
+    manifest: { schema: DB_SCHEMA, updatedAt: new Date(0).toISOString(), sources: [] },
+    intel: emptyIntel(),
+  };
 }

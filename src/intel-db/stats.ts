@@ -3,7 +3,13 @@ import type { IntelBundle } from '../core/intel.js';
 import { cmp, type Issue } from '../core/issue.js';
 
 export interface IntelStats {
-  advisories: { total: number; withdrawn: number; malicious: number; byEcosystem: Record<string, number>; byKind: Record<string, number> };
+  advisories: {
+    total: number;
+    withdrawn: number;
+    malicious: number;
+    byEcosystem: Record<string, number>;
+    byKind: Record<string, number>;
+  };
   indicators: { total: number; byType: Record<string, number>; bySource: Record<string, number> };
   rules: { total: number; byFormat: Record<string, number>; rejected: { file: string; reason: string }[] };
   sources: string[];
@@ -51,7 +57,8 @@ export function intelStats(bundles: readonly IntelBundle[], issues: readonly Iss
   }
   for (const i of issues) {
     if (i.code === 'unsupported' || i.code === 'invalid-value' || i.code === 'parse-error') {
-      if (i.pluginId?.includes('sigma') || i.pluginId?.includes('yara')) s.rules.rejected.push({ file: i.file ?? '', reason: i.message });
+      if (i.pluginId?.includes('sigma') || i.pluginId?.includes('yara'))
+        s.rules.rejected.push({ file: i.file ?? '', reason: i.message });
     }
   }
   s.advisories.byEcosystem = sorted(s.advisories.byEcosystem);

@@ -31,15 +31,31 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { importer: chainhuntPackImporter, name: 'x.chainhunt.json', good: pack, truncated: pack.slice(0, pack.indexOf('evil') + 2) },
+  {
+    importer: chainhuntPackImporter,
+    name: 'x.chainhunt.json',
+    good: pack,
+    truncated: pack.slice(0, pack.indexOf('evil') + 2),
+  },
   {
     importer: sigbaseHashIocsImporter,
     name: 'hash-iocs.txt',
     good: '# c\naa124a4b4df12b34e74ee7f6c683b2ebec4ce9a8edcf9be345823b4fdcf5d868;3CX msi\n',
-    truncated: '# c\naa124a4b4df12b34e74ee7f6c683b2ebec4ce9a8edcf9be345823b4fdcf5d868;3CX msi\n59e1edf4d82fae4978e97512b0331b',
+    truncated:
+      '# c\naa124a4b4df12b34e74ee7f6c683b2ebec4ce9a8edcf9be345823b4fdcf5d868;3CX msi\n59e1edf4d82fae4978e97512b0331b',
   },
-  { importer: sigbaseC2IocsImporter, name: 'c2-iocs.txt', good: '# c\nakamaicontainer.com\n198.51.100.7\n', truncated: '# c\nakamaicontainer.com\n198.51.100.' },
-  { importer: sigbaseFilenameIocsImporter, name: 'filename-iocs.txt', good: '# c\n\\\\evil\\.exe;80\n', truncated: '# c\n\\\\evil\\.exe;80\n\\\\other(\\.' },
+  {
+    importer: sigbaseC2IocsImporter,
+    name: 'c2-iocs.txt',
+    good: '# c\nakamaicontainer.com\n198.51.100.7\n',
+    truncated: '# c\nakamaicontainer.com\n198.51.100.',
+  },
+  {
+    importer: sigbaseFilenameIocsImporter,
+    name: 'filename-iocs.txt',
+    good: '# c\n\\\\evil\\.exe;80\n',
+    truncated: '# c\n\\\\evil\\.exe;80\n\\\\other(\\.',
+  },
 ];
 
 /** Deterministic pseudo-random bytes with NULs and invalid UTF-8 (an LCG; no Math.random). */
@@ -54,7 +70,11 @@ function garbage(n: number): Buffer {
 }
 
 async function run(c: Case, content: Buffer) {
-  return c.importer.import({ file: fileRef(`intel/${c.name}`, content.length), content, signal: new AbortController().signal });
+  return c.importer.import({
+    file: fileRef(`intel/${c.name}`, content.length),
+    content,
+    signal: new AbortController().signal,
+  });
 }
 
 describe.each(cases)('$importer.id on corrupted input', (c) => {
@@ -92,7 +112,9 @@ describe.each(cases)('$importer.id on corrupted input', (c) => {
   it('truncated inside a value → an issue for it, earlier values kept', async () => {
     const r = await run(c, Buffer.from(c.truncated));
     expect(r.issues.length).toBeGreaterThan(0);
-    expect(r.issues.some((i) => ['truncated', 'invalid-value', 'unsupported', 'parse-error'].includes(i.code))).toBe(true);
+    expect(
+      r.issues.some((i) => ['truncated', 'invalid-value', 'unsupported', 'parse-error'].includes(i.code)),
+    ).toBe(true);
     if (c.importer !== chainhuntPackImporter) {
       expect(r.intel.indicators.length).toBeGreaterThan(0);
       expect(r.issues.at(-1)!.line).toBe(c.truncated.split('\n').length);

@@ -31,17 +31,26 @@ export interface ListRead {
  */
 export function readListLines(content: Buffer, file: string, pluginId: string): ListRead {
   const where = { file, pluginId };
-  if (content.length === 0) return { lines: [], totalLines: 0, issues: [issue('empty', 'file is empty', where)] };
+  if (content.length === 0)
+    return { lines: [], totalLines: 0, issues: [issue('empty', 'file is empty', where)] };
   if (hasNul(content)) {
     // UTF-16 text has NULs too; decodeText recognises it (BOM or pattern), binary garbage does not.
     const utf16 = decodeText(content);
     if (utf16 === null || utf16.encoding === 'utf-8') {
-      return { lines: [], totalLines: 0, issues: [issue('encoding', 'file is binary (NUL bytes), not a text IOC list', where)] };
+      return {
+        lines: [],
+        totalLines: 0,
+        issues: [issue('encoding', 'file is binary (NUL bytes), not a text IOC list', where)],
+      };
     }
   }
   const decoded = decodeText(content);
   if (decoded === null) {
-    return { lines: [], totalLines: 0, issues: [issue('encoding', 'file is not valid UTF-8 or UTF-16 text', where)] };
+    return {
+      lines: [],
+      totalLines: 0,
+      issues: [issue('encoding', 'file is not valid UTF-8 or UTF-16 text', where)],
+    };
   }
   const physical = decoded.text.split(/\r\n|\n|\r/);
   if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();

@@ -8,7 +8,11 @@ import { domainToASCII } from 'node:url';
 import type { IndicatorType } from '../core/intel.js';
 
 /** Hash indicator types, keyed by hex length. */
-const HASH_BY_LENGTH: Readonly<Record<number, 'md5' | 'sha1' | 'sha256'>> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
+const HASH_BY_LENGTH: Readonly<Record<number, 'md5' | 'sha1' | 'sha256'>> = {
+  32: 'md5',
+  40: 'sha1',
+  64: 'sha256',
+};
 
 /** Hex length of each hash type. */
 export const HASH_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const;
@@ -17,7 +21,6 @@ export const HASH_LENGTH = { md5: 32, sha1: 40, sha256: 64 } as const;
 import { refang } from './defang.js';
 
 export { refang };
-
 
 /** True when `s` is non-empty and only hex digits. */
 export function isHex(s: string): boolean {
@@ -125,7 +128,10 @@ export function normalizeUrl(raw: string): Normalized {
       const slash = rest.indexOf('/');
       const authority = slash < 0 ? rest : rest.slice(0, slash);
       const path = slash < 0 ? '' : rest.slice(slash);
-      return { ok: true, value: `${v.slice(0, schemeEnd).toLowerCase()}://${authority.toLowerCase()}${path}` };
+      return {
+        ok: true,
+        value: `${v.slice(0, schemeEnd).toLowerCase()}://${authority.toLowerCase()}${path}`,
+      };
     } catch {
       return { ok: false, reason: 'not a valid URL' };
     }

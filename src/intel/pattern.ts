@@ -14,7 +14,8 @@ export type PatternCheck = { ok: true } | { ok: false; reason: string };
 /** Whether `pattern` is usable in `syntax`. Globs (`*`, `?`) are always usable when non-empty. */
 export function checkPattern(syntax: 'glob' | 'regex', pattern: string): PatternCheck {
   if (pattern.length === 0) return { ok: false, reason: 'empty pattern' };
-  if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, reason: `pattern longer than ${MAX_PATTERN_LENGTH} characters` };
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    return { ok: false, reason: `pattern longer than ${MAX_PATTERN_LENGTH} characters` };
   if (syntax === 'glob') return { ok: true };
   try {
     RE2JS.compile(pattern);

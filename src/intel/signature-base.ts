@@ -16,7 +16,10 @@ export const SIGBASE_SOURCE: IntelSource = {
 };
 
 /** True when the lower-cased base name is `<kind>.txt` or contains `<kind>` and ends in `.txt`. */
-export function isSigbaseListName(lowerName: string, kind: 'hash-iocs' | 'c2-iocs' | 'filename-iocs'): boolean {
+export function isSigbaseListName(
+  lowerName: string,
+  kind: 'hash-iocs' | 'c2-iocs' | 'filename-iocs',
+): boolean {
   return lowerName.endsWith('.txt') && lowerName.includes(kind);
 }
 

@@ -36,7 +36,12 @@ export function maxSeverity(list: readonly Severity[]): Severity {
 
 /** Indicators sorted so the cited (first) source is deterministic: non-test first, then by source. */
 export function sortIndicators(list: readonly Indicator[]): Indicator[] {
-  return [...list].sort((a, b) => Number(a.test ?? false) - Number(b.test ?? false) || cmp(a.source, b.source) || cmp(a.sourceRef ?? '', b.sourceRef ?? ''));
+  return [...list].sort(
+    (a, b) =>
+      Number(a.test ?? false) - Number(b.test ?? false) ||
+      cmp(a.source, b.source) ||
+      cmp(a.sourceRef ?? '', b.sourceRef ?? ''),
+  );
 }
 
 /** The `indicator` reference of a finding built from the first of `list`. */
@@ -47,7 +52,12 @@ export function indicatorRef(first: Indicator): IndicatorRef {
 }
 
 /** One evidence entry per listing source. */
-export function indicatorEvidence(list: readonly Indicator[], matcherId: string, found: Record<string, unknown>, type: string): Evidence[] {
+export function indicatorEvidence(
+  list: readonly Indicator[],
+  matcherId: string,
+  found: Record<string, unknown>,
+  type: string,
+): Evidence[] {
   return list.map((ind) => {
     const searchedBy: Record<string, unknown> = { type: ind.type, value: ind.value, source: ind.source };
     if (ind.sourceRef !== undefined) searchedBy['sourceRef'] = ind.sourceRef;

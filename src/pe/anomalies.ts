@@ -15,7 +15,11 @@ import type { PeInfo } from './parse.js';
 
 /** One anomaly. */
 export interface PeAnomaly {
-  id: 'authenticode-appended-data' | 'data-after-certificate-table' | 'authenticode-digest-mismatch' | 'overlay';
+  id:
+    | 'authenticode-appended-data'
+    | 'data-after-certificate-table'
+    | 'authenticode-digest-mismatch'
+    | 'overlay';
   title: string;
   severity: Severity;
   offset: number;
@@ -41,7 +45,13 @@ export function peAnomalies(pe: PeInfo, buf: Buffer): PeAnomaly[] {
         severity: 'high',
         offset: e.offset + e.length - e.appendedBytes,
         size: e.appendedBytes,
-        details: { winCertificateOffset: e.offset, winCertificateLength: e.length, appendedBytes: e.appendedBytes, nonZero: e.appendedNonZero, signer: e.signature.signer },
+        details: {
+          winCertificateOffset: e.offset,
+          winCertificateLength: e.length,
+          appendedBytes: e.appendedBytes,
+          nonZero: e.appendedNonZero,
+          signer: e.signature.signer,
+        },
       });
     }
   }
@@ -52,7 +62,12 @@ export function peAnomalies(pe: PeInfo, buf: Buffer): PeAnomaly[] {
       title: 'Authenticode digest does not match the signed digest (file modified after signing)',
       severity: 'high',
       offset: auth.offset,
-      details: { algorithm: sig?.digestAlgorithm, signed: sig?.signedDigest, computed: auth.computedDigest, signer: sig?.signer },
+      details: {
+        algorithm: sig?.digestAlgorithm,
+        signed: sig?.signedDigest,
+        computed: auth.computedDigest,
+        signer: sig?.signer,
+      },
     });
   }
   if (pe.afterCertificate && !isPadding(buf, pe.afterCertificate.offset, pe.afterCertificate.size)) {

@@ -69,23 +69,30 @@ function child(buf: Buffer, n: Der | undefined, i: number): Der | undefined {
 }
 
 /** Reads SignedData from a PKCS#7 ContentInfo DER at `[start, end)`. */
-export function parsePkcs7(buf: Buffer, start: number, end: number): { der: Der; signature: AuthenticodeSignature } | string {
+export function parsePkcs7(
+  buf: Buffer,
+  start: number,
+  end: number,
+): { der: Der; signature: AuthenticodeSignature } | string {
   const ci = readDer(buf, start, end);
   if (!ci || ci.tag !== TAG.SEQUENCE) return 'PKCS#7 ContentInfo is not a DER SEQUENCE';
   const ciKids = children(buf, ci);
-  if (!ciKids || ciKids.length < 2 || oidText(buf, ciKids[0]!) !== OID.signedData) return 'not a PKCS#7 SignedData';
+  if (!ciKids || ciKids.length < 2 || oidText(buf, ciKids[0]!) !== OID.signedData)
+    return 'not a PKCS#7 SignedData';
   const sd = child(buf, ciKids[1], 0);
   const sdKids = sd && sd.tag === TAG.SEQUENCE ? children(buf, sd) : null;
   if (!sdKids || sdKids.length < 4) return 'malformed SignedData';
   const content = sdKids[2]!;
   const contentKids = children(buf, content);
-  if (!contentKids || contentKids.length < 2 || oidText(buf, contentKids[0]!) !== OID.spcIndirectData) return 'SignedData content is not SpcIndirectDataContent';
+  if (!contentKids || contentKids.length < 2 || oidText(buf, contentKids[0]!) !== OID.spcIndirectData)
+    return 'SignedData content is not SpcIndirectDataContent';
   const spc = child(buf, contentKids[1], 0);
   const digestInfo = child(buf, spc, 1);
   const algId = child(buf, digestInfo, 0);
   const algOid = algId ? oidText(buf, child(buf, algId, 0) ?? algId) : null;
   const digest = child(buf, digestInfo, 1);
-  if (!algOid || !digest || digest.tag !== TAG.OCTET_STRING) return 'SpcIndirectDataContent has no message digest';
+  if (!algOid || !digest || digest.tag !== TAG.OCTET_STRING)
+    return 'SpcIndirectDataContent has no message digest';
   const signature: AuthenticodeSignature = {
     digestAlgorithm: DIGESTS[algOid] ?? algOid,
     signedDigest: buf.subarray(digest.start, digest.end).toString('hex'),
@@ -152,7 +159,11 @@ export function parsePkcs7(buf: Buffer, start: number, end: number): { der: Der;
 }
 
 /** Reads the WIN_CERTIFICATE entries of a certificate table at `[offset, offset+size)`. */
-export function parseCertificateTable(buf: Buffer, offset: number, size: number): { entries: WinCertificate[]; error?: string } {
+export function parseCertificateTable(
+  buf: Buffer,
+  offset: number,
+  size: number,
+): { entries: WinCertificate[]; error?: string } {
   const entries: WinCertificate[] = [];
   const end = offset + size;
   let p = offset;
@@ -160,7 +171,8 @@ export function parseCertificateTable(buf: Buffer, offset: number, size: number)
     const length = buf.readUInt32LE(p);
     const revision = buf.readUInt16LE(p + 4);
     const type = buf.readUInt16LE(p + 6);
-    if (length < 8 || p + length > end) return { entries, error: `WIN_CERTIFICATE at ${p} has length ${length}, beyond the certificate table` };
+    if (length < 8 || p + length > end)
+      return { entries, error: `WIN_CERTIFICATE at ${p} has length ${length}, beyond the certificate table` };
     const e: WinCertificate = { offset: p, length, revision, type, appendedBytes: 0, appendedNonZero: false };
     if (type === 2) {
       const r = parsePkcs7(buf, p + 8, p + length);
@@ -186,7 +198,14 @@ export function parseCertificateTable(buf: Buffer, offset: number, size: number)
  * The Authenticode image digest: the file hashed without the checksum field, the certificate-table
  * directory entry and the certificate table itself (in file order).
  */
-export function authenticodeDigest(buf: Buffer, algorithm: string, checksumOffset: number, certDirOffset: number, certOffset: number, certSize: number): string | null {
+export function authenticodeDigest(
+  buf: Buffer,
+  algorithm: string,
+  checksumOffset: number,
+  certDirOffset: number,
+  certOffset: number,
+  certSize: number,
+): string | null {
   let h;
   try {
     h = createHash(algorithm);

@@ -82,7 +82,8 @@ class Reader {
     readonly file: string,
   ) {}
   add(code: IssueCode, message: string, offset?: number): void {
-    if (this.issues.length < 50) this.issues.push(issue(code, message, { file: this.file, offset, pluginId: PE_READER_ID }));
+    if (this.issues.length < 50)
+      this.issues.push(issue(code, message, { file: this.file, offset, pluginId: PE_READER_ID }));
   }
   u16(o: number): number | null {
     return o >= 0 && o + 2 <= this.buf.length ? this.buf.readUInt16LE(o) : null;
@@ -100,7 +101,12 @@ class Reader {
 }
 
 /** File offset of an RVA, via the section table (or the headers); null when unmapped. */
-function rvaToOffset(sections: readonly PeSection[], rva: number, headerSize: number, fileLen: number): number | null {
+function rvaToOffset(
+  sections: readonly PeSection[],
+  rva: number,
+  headerSize: number,
+  fileLen: number,
+): number | null {
   if (rva < headerSize) return rva < fileLen ? rva : null;
   for (const s of sections) {
     const span = Math.max(s.virtualSize, s.rawSize);
@@ -118,7 +124,11 @@ export interface ParsePeOptions {
 }
 
 /** Parses a PE image. Returns null (with issues) when it is not a PE at all or the headers are cut. */
-export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {}): { pe: PeInfo | null; issues: Issue[] } {
+export function parsePe(
+  buf: Buffer,
+  file: string,
+  options: ParsePeOptions = {},
+): { pe: PeInfo | null; issues: Issue[] } {
   const r = new Reader(buf, file);
   if (buf.length < 0x40 || buf[0] !== 0x4d || buf[1] !== 0x5a) {
     r.add('parse-error', 'not a PE: no MZ header');
@@ -126,7 +136,11 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
   }
   const lfanew = r.u32(0x3c)!;
   if (lfanew + 24 > buf.length || r.u32(lfanew) !== 0x00004550) {
-    r.add(lfanew + 24 > buf.length ? 'truncated' : 'parse-error', `no PE signature at e_lfanew ${lfanew}`, 0x3c);
+    r.add(
+      lfanew + 24 > buf.length ? 'truncated' : 'parse-error',
+      `no PE signature at e_lfanew ${lfanew}`,
+      0x3c,
+    );
     return { pe: null, issues: r.issues };
   }
   const coff = lfanew + 4;
@@ -154,11 +168,15 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
   const nDirsOff = opt + (is64 ? 108 : 92);
   const dirBase = nDirsOff + 4;
   const nDirs = Math.min(r.u32(nDirsOff) ?? 0, 16, Math.max(0, Math.floor((opt + optSize - dirBase) / 8)));
-  const dir = (i: number): { rva: number; size: number } => (i < nDirs ? { rva: r.u32(dirBase + i * 8) ?? 0, size: r.u32(dirBase + i * 8 + 4) ?? 0 } : { rva: 0, size: 0 });
+  const dir = (i: number): { rva: number; size: number } =>
+    i < nDirs
+      ? { rva: r.u32(dirBase + i * 8) ?? 0, size: r.u32(dirBase + i * 8 + 4) ?? 0 }
+      : { rva: 0, size: 0 };
 
   const sections: PeSection[] = [];
   const secTable = opt + optSize;
-  if (nSections > MAX_SECTIONS) r.add('limit-exceeded', `${nSections} sections; the first ${MAX_SECTIONS} are read`, coff + 2);
+  if (nSections > MAX_SECTIONS)
+    r.add('limit-exceeded', `${nSections} sections; the first ${MAX_SECTIONS} are read`, coff + 2);
   for (let i = 0; i < Math.min(nSections, MAX_SECTIONS); i++) {
     const o = secTable + i * 40;
     if (o + 40 > buf.length) {
@@ -180,7 +198,12 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
   for (const s of sections) {
     if (s.rawSize === 0) continue;
     const end = s.rawOffset + s.rawSize;
-    if (end > buf.length) r.add('truncated', `section ${JSON.stringify(s.name)} extends past the end of the file (${end} > ${buf.length})`, s.rawOffset);
+    if (end > buf.length)
+      r.add(
+        'truncated',
+        `section ${JSON.stringify(s.name)} extends past the end of the file (${end} > ${buf.length})`,
+        s.rawOffset,
+      );
     imageEnd = Math.max(imageEnd, Math.min(end, buf.length));
   }
   const pe: PeInfo = {
@@ -211,7 +234,8 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
   const imp = dir(1);
   if (imp.rva !== 0 && imp.size !== 0) {
     let p = off(imp.rva);
-    if (p === null) r.add('parse-error', `import directory RVA 0x${imp.rva.toString(16)} is not in any section`);
+    if (p === null)
+      r.add('parse-error', `import directory RVA 0x${imp.rva.toString(16)} is not in any section`);
     let funcs = 0;
     while (p !== null && pe.imports.length < MAX_IMPORT_DLLS) {
       if (p + 20 > buf.length) {
@@ -255,7 +279,8 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
   const exp = dir(0);
   if (exp.rva !== 0 && exp.size !== 0) {
     const p = off(exp.rva);
-    if (p === null || p + 40 > buf.length) r.add('parse-error', `export directory RVA 0x${exp.rva.toString(16)} cannot be read`);
+    if (p === null || p + 40 > buf.length)
+      r.add('parse-error', `export directory RVA 0x${exp.rva.toString(16)} cannot be read`);
     else {
       const nameOff = off(buf.readUInt32LE(p + 12));
       const dllName = nameOff === null ? null : r.cstr(nameOff);
@@ -279,7 +304,8 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
   const res = dir(2);
   if (res.rva !== 0 && res.size !== 0) {
     const base = off(res.rva);
-    if (base === null) r.add('parse-error', `resource directory RVA 0x${res.rva.toString(16)} is not in any section`);
+    if (base === null)
+      r.add('parse-error', `resource directory RVA 0x${res.rva.toString(16)} is not in any section`);
     else {
       const v = readVersionResource(r, base, off);
       if (v) pe.version = v;
@@ -291,16 +317,33 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
   let certEnd = 0;
   if (cert.rva !== 0 && cert.size !== 0) {
     if (cert.rva + cert.size > buf.length || cert.rva < imageEnd - 8) {
-      r.add('parse-error', `certificate table [${cert.rva}, +${cert.size}) is outside the file or overlaps the image`, dirBase + 32);
+      r.add(
+        'parse-error',
+        `certificate table [${cert.rva}, +${cert.size}) is outside the file or overlaps the image`,
+        dirBase + 32,
+      );
     } else {
       const t = parseCertificateTable(buf, cert.rva, cert.size);
       if (t.error) r.add('parse-error', t.error, cert.rva);
       const auth: PeAuthenticode = { offset: cert.rva, size: cert.size, entries: t.entries };
-      for (const e of t.entries) if (e.error) r.add('parse-error', `Authenticode signature: ${e.error}`, e.offset);
+      for (const e of t.entries)
+        if (e.error) r.add('parse-error', `Authenticode signature: ${e.error}`, e.offset);
       const sig = t.entries.find((e) => e.signature)?.signature;
       if (sig && options.authenticodeDigest !== false) {
-        const d = authenticodeDigest(buf, sig.digestAlgorithm, checksumOffset, dirBase + 32, cert.rva, cert.size);
-        if (d === null) r.add('unsupported', `Authenticode digest algorithm ${sig.digestAlgorithm} is not supported`, cert.rva);
+        const d = authenticodeDigest(
+          buf,
+          sig.digestAlgorithm,
+          checksumOffset,
+          dirBase + 32,
+          cert.rva,
+          cert.size,
+        );
+        if (d === null)
+          r.add(
+            'unsupported',
+            `Authenticode digest algorithm ${sig.digestAlgorithm} is not supported`,
+            cert.rva,
+          );
         else {
           auth.computedDigest = d;
           auth.digestMatches = d === sig.signedDigest;
@@ -312,12 +355,17 @@ export function parsePe(buf: Buffer, file: string, options: ParsePeOptions = {})
       if (certEnd < buf.length) pe.afterCertificate = { offset: certEnd, size: buf.length - certEnd };
     }
   }
-  if (!pe.authenticode && imageEnd < buf.length) pe.overlay = { offset: imageEnd, size: buf.length - imageEnd };
+  if (!pe.authenticode && imageEnd < buf.length)
+    pe.overlay = { offset: imageEnd, size: buf.length - imageEnd };
   return { pe, issues: r.issues };
 }
 
 /** Walks resource type 16 (RT_VERSION) → first name → first language → VS_VERSIONINFO strings. */
-function readVersionResource(r: Reader, base: number, off: (rva: number) => number | null): Record<string, string> | undefined {
+function readVersionResource(
+  r: Reader,
+  base: number,
+  off: (rva: number) => number | null,
+): Record<string, string> | undefined {
   const buf = r.buf;
   const entryFor = (dirOff: number, id: number | null): number | null => {
     const named = r.u16(dirOff + 12);
@@ -329,7 +377,7 @@ function readVersionResource(r: Reader, base: number, off: (rva: number) => numb
       const nameOrId = r.u32(e);
       const target = r.u32(e + 4);
       if (nameOrId === null || target === null) return null;
-      if (id === null || (nameOrId & 0x80000000) === 0 && nameOrId === id) return target;
+      if (id === null || ((nameOrId & 0x80000000) === 0 && nameOrId === id)) return target;
     }
     return null;
   };
@@ -353,7 +401,13 @@ function readVersionResource(r: Reader, base: number, off: (rva: number) => numb
 }
 
 /** Reads one VS_VERSIONINFO-style block (wLength, wValueLength, wType, szKey, Value, Children). */
-function readVersionBlock(buf: Buffer, p: number, limit: number, depth: number, out: Record<string, string>): number {
+function readVersionBlock(
+  buf: Buffer,
+  p: number,
+  limit: number,
+  depth: number,
+  out: Record<string, string>,
+): number {
   if (depth > 4 || p + 6 > limit) return limit;
   const len = buf.readUInt16LE(p);
   const valueLen = buf.readUInt16LE(p + 2);

@@ -39,9 +39,17 @@ describe('PE reader', () => {
   it('reads sections, imports, exports and the version resource of a built image', () => {
     const { image } = buildPe({
       dll: true,
-      imports: [{ dll: 'KERNEL32.dll', functions: ['ExitProcess', 'GetTickCount'] }, { dll: 'USER32.dll', functions: ['MessageBoxW'] }],
+      imports: [
+        { dll: 'KERNEL32.dll', functions: ['ExitProcess', 'GetTickCount'] },
+        { dll: 'USER32.dll', functions: ['MessageBoxW'] },
+      ],
       exports: { dllName: 'probe.dll', names: ['Alpha', 'Beta'] },
-      version: { CompanyName: '3CX Ltd', ProductName: '3CX Desktop App', ProductVersion: '18.12.416', OriginalFilename: '3CXDesktopApp.exe' },
+      version: {
+        CompanyName: '3CX Ltd',
+        ProductName: '3CX Desktop App',
+        ProductVersion: '18.12.416',
+        OriginalFilename: '3CXDesktopApp.exe',
+      },
     });
     const { pe, issues } = parsePe(image, 'probe.dll');
     expect(issues).toEqual([]);
@@ -53,7 +61,12 @@ describe('PE reader', () => {
       { dll: 'USER32.dll', functions: ['MessageBoxW'] },
     ]);
     expect(pe!.exports).toEqual({ dllName: 'probe.dll', names: ['Alpha', 'Beta'] });
-    expect(pe!.version).toEqual({ CompanyName: '3CX Ltd', ProductName: '3CX Desktop App', ProductVersion: '18.12.416', OriginalFilename: '3CXDesktopApp.exe' });
+    expect(pe!.version).toEqual({
+      CompanyName: '3CX Ltd',
+      ProductName: '3CX Desktop App',
+      ProductVersion: '18.12.416',
+      OriginalFilename: '3CXDesktopApp.exe',
+    });
     expect(pe!.overlay).toBeUndefined();
     expect(peAnomalies(pe!, image)).toEqual([]);
   });
@@ -76,7 +89,10 @@ describe('PE reader', () => {
   });
 
   it('truncated and malformed PEs give issues, never throw', () => {
-    const { image } = buildPe({ imports: [{ dll: 'KERNEL32.dll', functions: ['ExitProcess'] }], version: { ProductName: 'x' } });
+    const { image } = buildPe({
+      imports: [{ dll: 'KERNEL32.dll', functions: ['ExitProcess'] }],
+      version: { ProductName: 'x' },
+    });
     for (const cut of [2, 0x3c, 0x41, 0x60, 0x100, 0x200, 0x300, image.length - 1]) {
       const r = parsePe(image.subarray(0, cut), 'cut.exe');
       if (cut < 0x200) expect(r.issues.length, `cut at ${cut}`).toBeGreaterThan(0);
@@ -86,19 +102,22 @@ describe('PE reader', () => {
     badLfanew.writeUInt32LE(0x7fffffff, 0x3c);
     expect(parsePe(badLfanew, 'x.exe')).toMatchObject({ pe: null, issues: [{ code: 'truncated' }] });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(image.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 40 }), (edits) => {
-        const b = Buffer.from(image);
-        for (const [o, v] of edits) b[o] = v;
-        const r = parsePe(b, 'fuzz.exe');
-        if (r.pe) peAnomalies(r.pe, b);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(image.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 40 }),
+        (edits) => {
+          const b = Buffer.from(image);
+          for (const [o, v] of edits) b[o] = v;
+          const r = parsePe(b, 'fuzz.exe');
+          if (r.pe) peAnomalies(r.pe, b);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 });
 
 describe('Authenticode (osslsigncode as the oracle)', () => {
-  it('reads signer, issuer, serial, signing time and digest algorithm; the digest matches osslsigncode\'s', () => {
+  it("reads signer, issuer, serial, signing time and digest algorithm; the digest matches osslsigncode's", () => {
     const built = buildPe({ text: Buffer.from('harmless code') });
     const signed = sign(built.image, 'plain');
     const { pe, issues } = parsePe(signed, 'signed.exe');
@@ -138,8 +157,14 @@ describe('Authenticode (osslsigncode as the oracle)', () => {
     // Bytes after the certificate table are hashed (only the table itself is skipped), so the digest breaks too.
     expect(pa.authenticode!.digestMatches).toBe(false);
     writeFileSync(path.join(tmp, 'after.exe'), after);
-    expect(tool('osslsigncode', ['verify', '-in', path.join(tmp, 'after.exe')])).toMatch(/not at the end of the file/); // independent: it rejects the layout
-    expect(peAnomalies(pa, after).map((x) => x.id).sort()).toEqual(['authenticode-digest-mismatch', 'data-after-certificate-table']);
+    expect(tool('osslsigncode', ['verify', '-in', path.join(tmp, 'after.exe')])).toMatch(
+      /not at the end of the file/,
+    ); // independent: it rejects the layout
+    expect(
+      peAnomalies(pa, after)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['authenticode-digest-mismatch', 'data-after-certificate-table']);
     const modified = Buffer.from(signed);
     modified[0x200 + 3] = 0x90; // inside .text
     const { pe } = parsePe(modified, 'm.exe');

@@ -23,7 +23,16 @@ const app: Finding = {
   title: '3CX Desktop App 18.12.416 is affected by CVE-2023-29059',
   subject: { type: 'app', name: '3CX Desktop App', version: '18.12.416', platform: 'windows', scope: 'user' },
   advisory: { id: 'CVE-2023-29059', aliases: [], source: '3cx-pack' },
-  evidence: [{ type: 'exact-version', searchedBy: { versions: ['18.12.416'] }, found: { version: '18.12.416' }, matcherId: 'matchers/vendor-app', confidence: 0.9, location: { file: 'ev/win 01/reg#1.reg', line: 12 } }],
+  evidence: [
+    {
+      type: 'exact-version',
+      searchedBy: { versions: ['18.12.416'] },
+      found: { version: '18.12.416' },
+      matcherId: 'matchers/vendor-app',
+      confidence: 0.9,
+      location: { file: 'ev/win 01/reg#1.reg', line: 12 },
+    },
+  ],
   fixedVersions: ['18.12.422'],
   remediation: 'Uninstall, then install 18.12.422 or later.',
 };
@@ -44,14 +53,42 @@ const report: Report = {
   tool: { name: 'chainhunt', version: '0.1.0' },
   generatedAt: '2026-01-01T00:00:00.000Z',
   hosts: [
-    { id: 'win-01', tenant: 'acme', root: 'ev/win-01', status: 'affected', highestSeverity: 'critical', findings: 2, observations: { app: 3, file: 10 } },
+    {
+      id: 'win-01',
+      tenant: 'acme',
+      root: 'ev/win-01',
+      status: 'affected',
+      highestSeverity: 'critical',
+      findings: 2,
+      observations: { app: 3, file: 10 },
+    },
     { id: 'clean-02', root: 'ev/clean-02', status: 'clean', findings: 0, observations: {} },
   ],
   findings: [app, file],
-  issues: [{ code: 'parse-error', file: 'ev/x.reg', line: 3, message: 'bad value', pluginId: 'collectors/windows-reg' }],
-  plugins: [{ id: 'collectors/windows-reg', kind: 'collector', version: 1, status: 'partial', handled: 2, issues: 1 }],
+  issues: [
+    {
+      code: 'parse-error',
+      file: 'ev/x.reg',
+      line: 3,
+      message: 'bad value',
+      pluginId: 'collectors/windows-reg',
+    },
+  ],
+  plugins: [
+    { id: 'collectors/windows-reg', kind: 'collector', version: 1, status: 'partial', handled: 2, issues: 1 },
+  ],
   intel: { sources: [{ id: '3cx-pack', name: '3CX' }], advisories: 1, indicators: 2, rules: 0 },
-  advisories: [{ id: 'CVE-2023-29059', aliases: [], source: '3cx-pack', summary: '3CX DesktopApp trojanized', severity: 'critical', references: ['https://nvd.nist.gov/vuln/detail/CVE-2023-29059'], remediation: 'Uninstall.' }],
+  advisories: [
+    {
+      id: 'CVE-2023-29059',
+      aliases: [],
+      source: '3cx-pack',
+      summary: '3CX DesktopApp trojanized',
+      severity: 'critical',
+      references: ['https://nvd.nist.gov/vuln/detail/CVE-2023-29059'],
+      remediation: 'Uninstall.',
+    },
+  ],
 };
 
 describe('reporters', () => {
@@ -71,7 +108,9 @@ describe('reporters', () => {
 
   it('SARIF validates against the SARIF 2.1.0 schema', () => {
     const validate = validatorFor('schemas/vendor/sarif-2.1.0.json');
-    const sarif = JSON.parse(sarifReporter.render(report, { color: false })) as { runs: { results: { ruleId: string; level: string; locations?: unknown[] }[] }[] };
+    const sarif = JSON.parse(sarifReporter.render(report, { color: false })) as {
+      runs: { results: { ruleId: string; level: string; locations?: unknown[] }[] }[];
+    };
     expect(validate(sarif)).toEqual([]);
     const results = sarif.runs[0]!.results;
     expect(results.map((r) => [r.ruleId, r.level])).toEqual([
@@ -91,7 +130,9 @@ describe('reporters', () => {
     expect(csvCell('=1+1')).toBe("'=1+1");
     const lines = csvReporter.render(report, { color: false }).trimEnd().split('\r\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('tenant,host,severity,kind,subject,matched,source,fixed_versions,title,remediation,finding_id');
+    expect(lines[0]).toBe(
+      'tenant,host,severity,kind,subject,matched,source,fixed_versions,title,remediation,finding_id',
+    );
     expect(lines[2]).toContain(`'=cmd|x ffmpeg.dll`);
   });
 

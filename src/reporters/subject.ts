@@ -14,7 +14,9 @@ export function describeSubject(f: Finding): string {
     case 'network':
       return [s.time, s.src && `${s.src} →`, s.fqdn ?? s.url ?? s.dst].filter(Boolean).join(' ');
     case 'event':
-      return [s.time, s.channel, s.eventId !== undefined ? `EventID ${s.eventId}` : undefined, s.computer].filter(Boolean).join(' ');
+      return [s.time, s.channel, s.eventId !== undefined ? `EventID ${s.eventId}` : undefined, s.computer]
+        .filter(Boolean)
+        .join(' ');
   }
 }
 

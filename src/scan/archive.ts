@@ -48,57 +48,67 @@ export function visitZip(
   wantStream: (entry: ArchiveEntry) => boolean = () => true,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false }, (err, zip) => {
-      if (err || !zip) {
-        reject(new ArchiveError(`not a readable zip archive: ${err?.message ?? 'unknown error'}`));
-        return;
-      }
-      let done = false;
-      const fail = (e: unknown): void => {
-        if (done) return;
-        done = true;
-        zip.close();
-        reject(e instanceof Error ? e : new ArchiveError(String(e)));
-      };
-      zip.on('error', fail);
-      zip.on('end', () => {
-        if (!done) {
+    yauzl.open(
+      file,
+      { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false },
+      (err, zip) => {
+        if (err || !zip) {
+          reject(new ArchiveError(`not a readable zip archive: ${err?.message ?? 'unknown error'}`));
+          return;
+        }
+        let done = false;
+        const fail = (e: unknown): void => {
+          if (done) return;
           done = true;
-          resolve();
-        }
-      });
-      zip.on('entry', (e: yauzl.Entry) => {
-        if (signal.aborted) {
-          fail(new ArchiveError('aborted'));
-          return;
-        }
-        // Names are decoded here (not by yauzl, which rejects a whole archive for one hostile name).
-        const rawName = e.fileName as unknown as Buffer;
-        const fileName = (e.generalPurposeBitFlag & 0x800) !== 0 ? rawName.toString('utf8') : rawName.toString('latin1');
-        const isDir = fileName.endsWith('/');
-        const mode = (e.externalFileAttributes >>> 16) & 0o170000;
-        const type: ArchiveEntry['type'] = isDir ? 'dir' : mode === 0o120000 ? 'symlink' : 'file';
-        const entry: ArchiveEntry = { name: fileName, size: e.uncompressedSize, type };
-        if (type !== 'file' || !wantStream(entry)) {
-          visit(entry, null).then(() => zip.readEntry(), fail);
-          return;
-        }
-        zip.openReadStream(e, (err2, stream) => {
-          if (err2 || !stream) {
-            // An unreadable member (bad compression method, encryption) is reported by the visitor.
-            visit({ ...entry, type: 'other' }, null).then(() => zip.readEntry(), fail);
+          zip.close();
+          reject(e instanceof Error ? e : new ArchiveError(String(e)));
+        };
+        zip.on('error', fail);
+        zip.on('end', () => {
+          if (!done) {
+            done = true;
+            resolve();
+          }
+        });
+        zip.on('entry', (e: yauzl.Entry) => {
+          if (signal.aborted) {
+            fail(new ArchiveError('aborted'));
             return;
           }
-          visit(entry, stream).then(() => zip.readEntry(), fail);
+          // Names are decoded here (not by yauzl, which rejects a whole archive for one hostile name).
+          const rawName = e.fileName as unknown as Buffer;
+          const fileName =
+            (e.generalPurposeBitFlag & 0x800) !== 0 ? rawName.toString('utf8') : rawName.toString('latin1');
+          const isDir = fileName.endsWith('/');
+          const mode = (e.externalFileAttributes >>> 16) & 0o170000;
+          const type: ArchiveEntry['type'] = isDir ? 'dir' : mode === 0o120000 ? 'symlink' : 'file';
+          const entry: ArchiveEntry = { name: fileName, size: e.uncompressedSize, type };
+          if (type !== 'file' || !wantStream(entry)) {
+            visit(entry, null).then(() => zip.readEntry(), fail);
+            return;
+          }
+          zip.openReadStream(e, (err2, stream) => {
+            if (err2 || !stream) {
+              // An unreadable member (bad compression method, encryption) is reported by the visitor.
+              visit({ ...entry, type: 'other' }, null).then(() => zip.readEntry(), fail);
+              return;
+            }
+            visit(entry, stream).then(() => zip.readEntry(), fail);
+          });
         });
-      });
-      zip.readEntry();
-    });
+        zip.readEntry();
+      },
+    );
   });
 }
 
 /** Visits every entry of a tar (optionally gzip-compressed) archive in order. */
-export function visitTar(file: string, gzip: boolean, visit: EntryVisitor, signal: AbortSignal): Promise<void> {
+export function visitTar(
+  file: string,
+  gzip: boolean,
+  visit: EntryVisitor,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const extract = tarStream.extract();
     const src = createReadStream(file);
@@ -117,7 +127,13 @@ export function visitTar(file: string, gzip: boolean, visit: EntryVisitor, signa
       }
       const t = header.type;
       const type: ArchiveEntry['type'] =
-        t === 'file' || t === 'contiguous-file' ? 'file' : t === 'directory' ? 'dir' : t === 'symlink' || t === 'link' ? 'symlink' : 'other';
+        t === 'file' || t === 'contiguous-file'
+          ? 'file'
+          : t === 'directory'
+            ? 'dir'
+            : t === 'symlink' || t === 'link'
+              ? 'symlink'
+              : 'other';
       const entry: ArchiveEntry = { name: header.name, size: header.size ?? 0, type };
       let ended = false;
       let proceeded = false;

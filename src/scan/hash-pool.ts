@@ -59,7 +59,10 @@ export function defaultHashThreads(): number {
 /** A pool of hashing threads. Call {@link HashPool.close} when done. */
 export class HashPool {
   private readonly workers: { w: Worker; inFlight: number }[] = [];
-  private readonly pending = new Map<number, { resolve: (r: HashedFile) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: HashedFile) => void; reject: (e: Error) => void }
+  >();
   private nextId = 0;
 
   constructor(threads = defaultHashThreads()) {
@@ -71,8 +74,14 @@ export class HashPool {
         const p = this.pending.get(res.id);
         if (!p) return;
         this.pending.delete(res.id);
-        if (res.error !== undefined || !res.digests || res.size === undefined) p.reject(new Error(res.error ?? 'hash worker returned no digests'));
-        else p.resolve({ digests: res.digests, size: res.size, content: res.content ? Buffer.from(res.content, 0, res.contentLength ?? res.size) : null });
+        if (res.error !== undefined || !res.digests || res.size === undefined)
+          p.reject(new Error(res.error ?? 'hash worker returned no digests'));
+        else
+          p.resolve({
+            digests: res.digests,
+            size: res.size,
+            content: res.content ? Buffer.from(res.content, 0, res.contentLength ?? res.size) : null,
+          });
       });
       w.on('error', (err) => {
         for (const [id, p] of this.pending) {

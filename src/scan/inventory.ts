@@ -1,5 +1,11 @@
 /** The inventory document (`chainhunt inventory --format json`): observations only, no matching. */
-import type { AppObservation, FileObservation, NetContactObservation, PackageObservation, SourceLocation } from '../core/observation.js';
+import type {
+  AppObservation,
+  FileObservation,
+  NetContactObservation,
+  PackageObservation,
+  SourceLocation,
+} from '../core/observation.js';
 import type { Issue } from '../core/issue.js';
 import { cmp } from '../core/issue.js';
 import type { PluginStatus } from '../core/plugin.js';
@@ -92,7 +98,12 @@ export function buildInventory(outcome: ScanOutcome, opts: InventoryOptions, now
         const e = events.get(k);
         if (e) e.count++;
         else {
-          const c: LogEventCount = { host: o.host, channel: o.channel ?? '', eventId: o.eventId ?? null, count: 1 };
+          const c: LogEventCount = {
+            host: o.host,
+            channel: o.channel ?? '',
+            eventId: o.eventId ?? null,
+            count: 1,
+          };
           if (o.tenant !== undefined) c.tenant = o.tenant;
           events.set(k, c);
         }
@@ -109,7 +120,9 @@ export function buildInventory(outcome: ScanOutcome, opts: InventoryOptions, now
     apps,
     files,
     netContacts,
-    logEvents: [...events.values()].sort((a, b) => cmp(a.host, b.host) || cmp(a.channel, b.channel) || (a.eventId ?? -1) - (b.eventId ?? -1)),
+    logEvents: [...events.values()].sort(
+      (a, b) => cmp(a.host, b.host) || cmp(a.channel, b.channel) || (a.eventId ?? -1) - (b.eventId ?? -1),
+    ),
     issues: outcome.issues,
     plugins: outcome.plugins,
   };

@@ -26,7 +26,8 @@ export const DEFAULT_LIMITS: WalkLimits = {
 export function parseSize(s: string): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(s.trim());
   if (!m?.[1]) return null;
-  const mult = { '': 1, k: 1024, m: MiB, g: 1024 * MiB, t: 1024 * 1024 * MiB }[(m[2] ?? '').toLowerCase()] ?? 1;
+  const mult =
+    { '': 1, k: 1024, m: MiB, g: 1024 * MiB, t: 1024 * 1024 * MiB }[(m[2] ?? '').toLowerCase()] ?? 1;
   const v = Math.floor(Number(m[1]) * mult);
   return Number.isFinite(v) ? v : null;
 }

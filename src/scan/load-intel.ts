@@ -48,7 +48,13 @@ export interface LoadedIntel {
 /** Loads and merges intel from `paths` (plus shipped packs when `withDefaults`). */
 export async function loadIntel(
   paths: readonly string[],
-  opts: { withDefaults: boolean; importers: readonly Importer[]; limits: WalkLimits; signal: AbortSignal; status: StatusBook },
+  opts: {
+    withDefaults: boolean;
+    importers: readonly Importer[];
+    limits: WalkLimits;
+    signal: AbortSignal;
+    status: StatusBook;
+  },
 ): Promise<LoadedIntel> {
   const issues: Issue[] = [];
   const bundles: IntelBundle[] = [];
@@ -72,26 +78,45 @@ export async function loadIntel(
         const ref = f.entry.ref;
         digests.push(`${f.entry.rel}\u0000${f.digests.sha256}`);
         if (!f.content) {
-          issues.push(issue('too-large', `intel file larger than the ${opts.limits.maxFileSize}-byte limit; not imported`, { file: ref.path }));
+          issues.push(
+            issue(
+              'too-large',
+              `intel file larger than the ${opts.limits.maxFileSize}-byte limit; not imported`,
+              { file: ref.path },
+            ),
+          );
           return;
         }
         const claim = importersFor(opts.importers, ref, f.content);
         if (claim.length === 0) {
           if (single || !QUIET.test(f.entry.rel)) {
-            if (!root.shipped) issues.push(issue('unsupported', 'no importer recognises this file; not used as intel', { file: ref.path, pluginId: 'scan/intel' }));
+            if (!root.shipped)
+              issues.push(
+                issue('unsupported', 'no importer recognises this file; not used as intel', {
+                  file: ref.path,
+                  pluginId: 'scan/intel',
+                }),
+              );
           }
           return;
         }
         for (const imp of claim) {
           try {
             const r = await imp.import({ file: ref, content: f.content, signal: opts.signal });
-            const stamped = r.issues.map((i) => ({ ...i, file: i.file ?? ref.path, pluginId: i.pluginId ?? imp.id }));
+            const stamped = r.issues.map((i) => ({
+              ...i,
+              file: i.file ?? ref.path,
+              pluginId: i.pluginId ?? imp.id,
+            }));
             issues.push(...stamped);
             bundles.push(r.intel);
             const produced = r.intel.advisories.length + r.intel.indicators.length + r.intel.rules.length;
             opts.status.record(imp, 'importer', { produced, issues: stamped });
           } catch (err) {
-            const i = issue('internal-error', `importer failed: ${errorMessage(err)}`, { file: ref.path, pluginId: imp.id });
+            const i = issue('internal-error', `importer failed: ${errorMessage(err)}`, {
+              file: ref.path,
+              pluginId: imp.id,
+            });
             issues.push(i);
             opts.status.record(imp, 'importer', { produced: 0, issues: [i], failed: true });
           }
@@ -122,7 +147,13 @@ export function mergeIntel(bundles: readonly IntelBundle[], issues: Issue[]): In
       const prev = advisories.get(a.id);
       if (prev !== undefined) {
         if (prev !== a.source || a.kind !== 'package') {
-          issues.push(issue('duplicate', `advisory ${a.id} loaded twice (sources ${prev} and ${a.source}); the first is used`, { pluginId: 'scan/intel' }));
+          issues.push(
+            issue(
+              'duplicate',
+              `advisory ${a.id} loaded twice (sources ${prev} and ${a.source}); the first is used`,
+              { pluginId: 'scan/intel' },
+            ),
+          );
         }
         continue;
       }
@@ -138,7 +169,12 @@ export function mergeIntel(bundles: readonly IntelBundle[], issues: Issue[]): In
     for (const r of b.rules) {
       const k = `${r.format}\u0000${r.id}`;
       if (rules.has(k)) {
-        issues.push(issue('duplicate', `${r.format} rule ${r.id} loaded twice; the first is used`, { file: r.file ?? r.source, pluginId: 'scan/intel' }));
+        issues.push(
+          issue('duplicate', `${r.format} rule ${r.id} loaded twice; the first is used`, {
+            file: r.file ?? r.source,
+            pluginId: 'scan/intel',
+          }),
+        );
         continue;
       }
       rules.add(k);

@@ -24,20 +24,33 @@ export const HostManifest = z
 export type HostManifest = z.infer<typeof HostManifest>;
 
 /** Parses a manifest; on failure returns issues and null (the bundle is then treated as unnamed). */
-export function parseManifest(content: Buffer, file: string): { manifest: HostManifest | null; issues: Issue[] } {
+export function parseManifest(
+  content: Buffer,
+  file: string,
+): { manifest: HostManifest | null; issues: Issue[] } {
   const text = decodeText(content);
-  if (!text) return { manifest: null, issues: [issue('encoding', 'host manifest is not valid UTF-8/UTF-16 text', { file })] };
+  if (!text)
+    return {
+      manifest: null,
+      issues: [issue('encoding', 'host manifest is not valid UTF-8/UTF-16 text', { file })],
+    };
   let raw: unknown;
   try {
     raw = JSON.parse(text.text);
   } catch (err) {
-    return { manifest: null, issues: [issue('parse-error', `host manifest is not JSON: ${(err as Error).message}`, { file })] };
+    return {
+      manifest: null,
+      issues: [issue('parse-error', `host manifest is not JSON: ${(err as Error).message}`, { file })],
+    };
   }
   const parsed = HostManifest.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid';
-    return { manifest: null, issues: [issue('invalid-value', `host manifest invalid at ${where}`, { file })] };
+    return {
+      manifest: null,
+      issues: [issue('invalid-value', `host manifest invalid at ${where}`, { file })],
+    };
   }
   return { manifest: parsed.data, issues: [] };
 }

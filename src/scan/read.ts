@@ -22,7 +22,10 @@ export interface ReadFile {
 
 const READ_ID = 'scan/read';
 
-async function consume(stream: Readable, maxKeep: number): Promise<{ content: Buffer | null; digests: Digests; size: number }> {
+async function consume(
+  stream: Readable,
+  maxKeep: number,
+): Promise<{ content: Buffer | null; digests: Digests; size: number }> {
   const hasher = new MultiHasher();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -44,7 +47,10 @@ async function consume(stream: Readable, maxKeep: number): Promise<{ content: Bu
 }
 
 /** Reads and hashes one plain file (e.g. `HashPool.hash`, on worker threads). */
-export type FsFileReader = (path: string, maxKeep: number) => Promise<{ content: Buffer | null; digests: Digests; size: number }>;
+export type FsFileReader = (
+  path: string,
+  maxKeep: number,
+) => Promise<{ content: Buffer | null; digests: Digests; size: number }>;
 
 /**
  * Reads every entry and calls `onFile` for each, in listing order within each container.
@@ -76,9 +82,16 @@ export async function readEntries(
       const e = fsEntries[next++]!;
       let read;
       try {
-        read = readFs ? await readFs(e.location, limits.maxFileSize) : await consume(createReadStream(e.location, { highWaterMark: 1 << 20 }), limits.maxFileSize);
+        read = readFs
+          ? await readFs(e.location, limits.maxFileSize)
+          : await consume(createReadStream(e.location, { highWaterMark: 1 << 20 }), limits.maxFileSize);
       } catch (err) {
-        issues.push(issue('unreadable', `cannot read file: ${errorMessage(err)}`, { file: e.ref.path, pluginId: READ_ID }));
+        issues.push(
+          issue('unreadable', `cannot read file: ${errorMessage(err)}`, {
+            file: e.ref.path,
+            pluginId: READ_ID,
+          }),
+        );
         continue;
       }
       await onFile({ entry: e, ...read });
@@ -106,7 +119,12 @@ export async function readEntries(
       try {
         read = await consume(stream, limits.maxFileSize);
       } catch (err) {
-        issues.push(issue('archive-error', `cannot read archive member: ${errorMessage(err)}`, { file: e.ref.path, pluginId: READ_ID }));
+        issues.push(
+          issue('archive-error', `cannot read archive member: ${errorMessage(err)}`, {
+            file: e.ref.path,
+            pluginId: READ_ID,
+          }),
+        );
         return;
       }
       await onFile({ entry: e, ...read });
@@ -121,7 +139,12 @@ export async function readEntries(
         await visitTar(archive, c.kind === 'tgz', visit, signal);
       }
     } catch (err) {
-      issues.push(issue('archive-error', `archive read stopped: ${errorMessage(err)}`, { file: c.archiveDisplay, pluginId: READ_ID }));
+      issues.push(
+        issue('archive-error', `archive read stopped: ${errorMessage(err)}`, {
+          file: c.archiveDisplay,
+          pluginId: READ_ID,
+        }),
+      );
     }
   }
 }

@@ -35,11 +35,20 @@ export function buildReport(outcome: ScanOutcome, now: Date = new Date()): Repor
     })
     .sort((a, b) => cmp(a.tenant ?? '', b.tenant ?? '') || cmp(a.id, b.id));
 
-  const cited = new Set(outcome.findings.map((f) => f.advisory?.id).filter((x): x is string => x !== undefined));
+  const cited = new Set(
+    outcome.findings.map((f) => f.advisory?.id).filter((x): x is string => x !== undefined),
+  );
   const advisories: AdvisorySummary[] = outcome.intel.advisories
     .filter((a) => cited.has(a.id))
     .map((a) => {
-      const s: AdvisorySummary = { id: a.id, aliases: a.aliases, source: a.source, summary: a.summary, severity: a.severity, references: a.references };
+      const s: AdvisorySummary = {
+        id: a.id,
+        aliases: a.aliases,
+        source: a.source,
+        summary: a.summary,
+        severity: a.severity,
+        references: a.references,
+      };
       if (a.remediation !== undefined) s.remediation = a.remediation;
       return s;
     })

@@ -30,7 +30,14 @@ const toyApps: Collector = {
         issues.push(issue('parse-error', 'bad line', { file: file.path, line: i + 1 }));
         continue;
       }
-      observations.push({ kind: 'app' as const, name, version, platform: platform, scope: 'user' as const, source: { file: file.path, line: i + 1 } });
+      observations.push({
+        kind: 'app' as const,
+        name,
+        version,
+        platform: platform,
+        scope: 'user' as const,
+        source: { file: file.path, line: i + 1 },
+      });
     }
     return { observations, issues };
   },
@@ -58,10 +65,19 @@ const intel: IntelBundle = {
       severity: 'critical',
       references: [],
       remediation: 'upgrade',
-      affected: [{ product: { names: ['Acme App'] }, platform: 'windows', versions: ['1.2.3'], fixed: ['1.2.4'] }],
+      affected: [
+        { product: { names: ['Acme App'] }, platform: 'windows', versions: ['1.2.3'], fixed: ['1.2.4'] },
+      ],
     },
   ],
-  indicators: [{ type: 'sha256', value: '7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed', source: 'test', description: 'the word one' }],
+  indicators: [
+    {
+      type: 'sha256',
+      value: '7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed',
+      source: 'test',
+      description: 'the word one',
+    },
+  ],
   rules: [],
 };
 
@@ -71,12 +87,24 @@ function fleet(): string {
     mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     writeFileSync(path.join(root, rel), content);
   };
-  put('h1/chainhunt-host.json', JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-1', tenant: 't1', os: 'windows' }));
+  put(
+    'h1/chainhunt-host.json',
+    JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-1', tenant: 't1', os: 'windows' }),
+  );
   put('h1/apps.txt', 'Acme App;1.2.3;windows\nAcme App;1.2.3;macos\ngarbage\n');
-  put('h1/nested/h2/chainhunt-host.json', JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-2', tenant: 't1' }));
+  put(
+    'h1/nested/h2/chainhunt-host.json',
+    JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-2', tenant: 't1' }),
+  );
   put('h1/nested/h2/apps.txt', 'Acme App;1.2.4;windows\n');
   put('h1/nested/h2/one.txt', 'one');
-  put('bundle.zip', makeZip({ 'chainhunt-host.json': JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-3' }), 'x/apps.txt': 'Acme App;1.2.3;windows\n' }));
+  put(
+    'bundle.zip',
+    makeZip({
+      'chainhunt-host.json': JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'host-3' }),
+      'x/apps.txt': 'Acme App;1.2.3;windows\n',
+    }),
+  );
   put('loose/boom.txt', 'x');
   put('bad/chainhunt-host.json', '{"schema":"nope"}');
   return root;
@@ -85,14 +113,26 @@ function fleet(): string {
 describe('runScan', () => {
   it('assigns files to the nearest manifest, matches, and reports bad input as issues', async () => {
     const root = fleet();
-    const out = await runScan({ paths: [root], intel, collectors: [toyApps, throwing], matchers: [vendorAppMatcher, fileHashMatcher] });
+    const out = await runScan({
+      paths: [root],
+      intel,
+      collectors: [toyApps, throwing],
+      matchers: [vendorAppMatcher, fileHashMatcher],
+    });
     const hosts = out.hosts.map((h) => `${h.host.tenant ?? '-'}/${h.host.id}`).sort();
     expect(hosts).toEqual(['-/host-3', `-/${path.basename(root)}`, 't1/host-1', 't1/host-2'].sort());
-    const found = out.findings.map((f) => `${f.host}:${f.kind}:${f.advisory?.id ?? f.indicator?.value.slice(0, 8)}`);
+    const found = out.findings.map(
+      (f) => `${f.host}:${f.kind}:${f.advisory?.id ?? f.indicator?.value.slice(0, 8)}`,
+    );
     // sorted by tenant, then host
     expect(found).toEqual(['host-3:app:ADV-1', 'host-1:app:ADV-1', 'host-2:file:7692c3ad']);
     const app = out.findings[1]!;
-    expect(app.subject).toMatchObject({ type: 'app', name: 'Acme App', version: '1.2.3', platform: 'windows' });
+    expect(app.subject).toMatchObject({
+      type: 'app',
+      name: 'Acme App',
+      version: '1.2.3',
+      platform: 'windows',
+    });
     expect(app.fixedVersions).toEqual(['1.2.4']);
     expect(app.remediation).toBe('upgrade');
     expect(app.tenant).toBe('t1');

@@ -30,7 +30,11 @@ export class StatusBook {
     this.get(plugin, kind);
   }
 
-  record(plugin: Plugin, kind: PluginKind, r: { produced: number; issues: readonly Issue[]; failed?: boolean }): void {
+  record(
+    plugin: Plugin,
+    kind: PluginKind,
+    r: { produced: number; issues: readonly Issue[]; failed?: boolean },
+  ): void {
     const t = this.get(plugin, kind);
     t.handled++;
     t.produced += r.produced;
@@ -53,7 +57,12 @@ export class StatusBook {
         id: t.plugin.id,
         kind: t.kind,
         version: t.plugin.version,
-        status: t.handled > 0 && t.failures === t.handled ? ('failed' as const) : t.issues > 0 ? ('partial' as const) : ('ok' as const),
+        status:
+          t.handled > 0 && t.failures === t.handled
+            ? ('failed' as const)
+            : t.issues > 0
+              ? ('partial' as const)
+              : ('ok' as const),
         handled: t.handled,
         issues: t.issues,
       }))

@@ -19,14 +19,23 @@ function tree(files: Record<string, string | Buffer>): string {
   return root;
 }
 
-async function readAll(root: string, limits = DEFAULT_LIMITS): Promise<{ files: ReadFile[]; issues: string[] }> {
+async function readAll(
+  root: string,
+  limits = DEFAULT_LIMITS,
+): Promise<{ files: ReadFile[]; issues: string[] }> {
   const listed = await listEvidence(root, limits, signal);
   const files: ReadFile[] = [];
   const issues = [...listed.issues];
-  await readEntries(listed.entries, limits, signal, (f) => {
-    files.push(f);
-    return Promise.resolve();
-  }, issues);
+  await readEntries(
+    listed.entries,
+    limits,
+    signal,
+    (f) => {
+      files.push(f);
+      return Promise.resolve();
+    },
+    issues,
+  );
   return { files, issues: issues.map((i) => `${i.code}:${path.basename(i.file ?? '')}:${i.message}`) };
 }
 
@@ -74,9 +83,15 @@ describe('evidence walking', () => {
     });
     const { files, issues } = await readAll(root);
     const byPath = Object.fromEntries(files.map((f) => [f.entry.rel, f.content?.toString()]));
-    expect(byPath).toEqual({ 'a.zip!/dir/in-zip.txt': 'z', 'b.tar.gz!/in-tgz.txt': 't', 'c.tar!/d/in-tar.txt': 'tt' });
+    expect(byPath).toEqual({
+      'a.zip!/dir/in-zip.txt': 'z',
+      'b.tar.gz!/in-tgz.txt': 't',
+      'c.tar!/d/in-tar.txt': 'tt',
+    });
     expect(issues).toEqual([]);
-    expect(files.find((f) => f.entry.rel.startsWith('a.zip'))!.entry.ref.path).toBe(`${root}/a.zip!/dir/in-zip.txt`);
+    expect(files.find((f) => f.entry.rel.startsWith('a.zip'))!.entry.ref.path).toBe(
+      `${root}/a.zip!/dir/in-zip.txt`,
+    );
   });
 
   it('refuses archive members that escape the archive and survives corrupt archives', async () => {

@@ -33,7 +33,8 @@ export interface ListResult {
 const WALK_ID = 'scan/walk';
 
 function makeRef(display: string, size: number): FileRef {
-  const name = display.slice(Math.max(display.lastIndexOf('/'), display.lastIndexOf('!/') + 1) + 1) || display;
+  const name =
+    display.slice(Math.max(display.lastIndexOf('/'), display.lastIndexOf('!/') + 1) + 1) || display;
   return { path: display, name, lowerName: name.toLowerCase(), size };
 }
 
@@ -45,7 +46,11 @@ function excluded(rel: string, limits: WalkLimits): boolean {
  * Lists the evidence under one scan root. `display` is how paths are shown (the root as the user
  * gave it); archives found inside directories are listed member by member.
  */
-export async function listEvidence(root: string, limits: WalkLimits, signal: AbortSignal): Promise<ListResult> {
+export async function listEvidence(
+  root: string,
+  limits: WalkLimits,
+  signal: AbortSignal,
+): Promise<ListResult> {
   const entries: EvidenceEntry[] = [];
   const issues: Issue[] = [];
   const display = root.replace(/\/+$/, '') || root;
@@ -53,7 +58,12 @@ export async function listEvidence(root: string, limits: WalkLimits, signal: Abo
   try {
     st = await lstat(root);
   } catch (err) {
-    issues.push(issue('unreadable', `cannot read scan path: ${errorMessage(err)}`, { file: display, pluginId: WALK_ID }));
+    issues.push(
+      issue('unreadable', `cannot read scan path: ${errorMessage(err)}`, {
+        file: display,
+        pluginId: WALK_ID,
+      }),
+    );
     return { entries, issues };
   }
   const addFile = async (abs: string, shown: string, rel: string, size: number): Promise<void> => {
@@ -66,7 +76,9 @@ export async function listEvidence(root: string, limits: WalkLimits, signal: Abo
     }
   };
   if (st.isSymbolicLink()) {
-    issues.push(issue('symlink', 'scan path is a symbolic link; not followed', { file: display, pluginId: WALK_ID }));
+    issues.push(
+      issue('symlink', 'scan path is a symbolic link; not followed', { file: display, pluginId: WALK_ID }),
+    );
   } else if (st.isFile()) {
     await addFile(path.resolve(root), display, path.basename(root), st.size);
   } else if (st.isDirectory()) {
@@ -75,7 +87,12 @@ export async function listEvidence(root: string, limits: WalkLimits, signal: Abo
     issues.push(issue('unsupported', 'special file skipped', { file: display, pluginId: WALK_ID }));
   }
   if (entries.length >= limits.maxFiles) {
-    issues.push(issue('limit-exceeded', `file limit of ${limits.maxFiles} reached; the rest was not scanned`, { file: display, pluginId: WALK_ID }));
+    issues.push(
+      issue('limit-exceeded', `file limit of ${limits.maxFiles} reached; the rest was not scanned`, {
+        file: display,
+        pluginId: WALK_ID,
+      }),
+    );
   }
   return { entries, issues };
 }
@@ -96,7 +113,9 @@ async function walkDir(
     names = [];
     for await (const d of dir) names.push(d.name);
   } catch (err) {
-    issues.push(issue('unreadable', `cannot list directory: ${errorMessage(err)}`, { file: shown, pluginId: WALK_ID }));
+    issues.push(
+      issue('unreadable', `cannot list directory: ${errorMessage(err)}`, { file: shown, pluginId: WALK_ID }),
+    );
     return;
   }
   names.sort();
@@ -110,7 +129,9 @@ async function walkDir(
     try {
       st = await lstat(childAbs);
     } catch (err) {
-      issues.push(issue('unreadable', `cannot stat: ${errorMessage(err)}`, { file: childShown, pluginId: WALK_ID }));
+      issues.push(
+        issue('unreadable', `cannot stat: ${errorMessage(err)}`, { file: childShown, pluginId: WALK_ID }),
+      );
       continue;
     }
     if (st.isSymbolicLink()) {
@@ -120,7 +141,12 @@ async function walkDir(
     } else if (st.isFile()) {
       await addFile(childAbs, childShown, childRel, st.size);
     } else {
-      issues.push(issue('unsupported', 'special file (device, FIFO or socket) skipped', { file: childShown, pluginId: WALK_ID }));
+      issues.push(
+        issue('unsupported', 'special file (device, FIFO or socket) skipped', {
+          file: childShown,
+          pluginId: WALK_ID,
+        }),
+      );
     }
   }
 }
@@ -150,39 +176,70 @@ async function listArchive(
     const member = safeMemberName(e.name);
     const memberShown = `${shown}!/${member ?? e.name}`;
     if (member === null) {
-      issues.push(issue('archive-error', `archive member name escapes the archive: ${JSON.stringify(e.name)}`, { file: shown, pluginId: WALK_ID }));
+      issues.push(
+        issue('archive-error', `archive member name escapes the archive: ${JSON.stringify(e.name)}`, {
+          file: shown,
+          pluginId: WALK_ID,
+        }),
+      );
       return;
     }
     if (e.type === 'dir' || member === '') return;
     if (e.type === 'symlink') {
-      issues.push(issue('symlink', 'symbolic link in archive not followed', { file: memberShown, pluginId: WALK_ID }));
+      issues.push(
+        issue('symlink', 'symbolic link in archive not followed', { file: memberShown, pluginId: WALK_ID }),
+      );
       return;
     }
     if (e.type !== 'file') {
-      issues.push(issue('unsupported', 'archive member is not a regular file or cannot be read (encrypted or unknown compression)', { file: memberShown, pluginId: WALK_ID }));
+      issues.push(
+        issue(
+          'unsupported',
+          'archive member is not a regular file or cannot be read (encrypted or unknown compression)',
+          { file: memberShown, pluginId: WALK_ID },
+        ),
+      );
       return;
     }
     count++;
     declared += e.size;
     if (count > limits.maxArchiveEntries || declared > limits.maxArchiveBytes) {
-      issues.push(issue('limit-exceeded', `archive exceeds limits (${limits.maxArchiveEntries} entries or ${limits.maxArchiveBytes} bytes uncompressed); the rest was skipped`, { file: shown, pluginId: WALK_ID }));
+      issues.push(
+        issue(
+          'limit-exceeded',
+          `archive exceeds limits (${limits.maxArchiveEntries} entries or ${limits.maxArchiveBytes} bytes uncompressed); the rest was skipped`,
+          { file: shown, pluginId: WALK_ID },
+        ),
+      );
       throw new LimitStop();
     }
     const memberRel = `${rel}!/${member}`;
     if (excluded(member, limits) || excluded(memberRel, limits)) return;
     if (archiveKind(member.toLowerCase())) {
-      issues.push(issue('unsupported', 'nested archive not expanded (hashed only)', { file: memberShown, pluginId: WALK_ID }));
+      issues.push(
+        issue('unsupported', 'nested archive not expanded (hashed only)', {
+          file: memberShown,
+          pluginId: WALK_ID,
+        }),
+      );
     }
     entries.push({ ref: makeRef(memberShown, e.size), container, location: member, rel: memberRel });
   };
   try {
     if (kind === 'zip') {
-      await visitZip(abs, async (e) => visit(e), signal, () => false);
+      await visitZip(
+        abs,
+        async (e) => visit(e),
+        signal,
+        () => false,
+      );
     } else {
       await visitTar(abs, kind === 'tgz', async (e) => visit(e), signal);
     }
   } catch (err) {
     if (err instanceof LimitStop || (err instanceof Error && err.message === LIMIT_STOP)) return;
-    issues.push(issue('archive-error', `cannot read archive: ${errorMessage(err)}`, { file: shown, pluginId: WALK_ID }));
+    issues.push(
+      issue('archive-error', `cannot read archive: ${errorMessage(err)}`, { file: shown, pluginId: WALK_ID }),
+    );
   }
 }

@@ -55,7 +55,12 @@ function sqlList(values: Iterable<string>): string {
 }
 
 /** Runs a hunt over the store with `intel`. */
-export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: HuntFilters = {}, matcherList: readonly Matcher[] = defaultMatchers): Promise<HuntOutcome> {
+export async function hunt(
+  store: EvidenceStore,
+  intel: IntelBundle,
+  filters: HuntFilters = {},
+  matcherList: readonly Matcher[] = defaultMatchers,
+): Promise<HuntOutcome> {
   const conn = store.conn;
   const issues: Issue[] = [];
   const status = new StatusBook();
@@ -74,19 +79,27 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
       try {
         for (const f of pm.match(o)) if (!findings.has(f.id)) findings.set(f.id, f);
       } catch (err) {
-        issues.push(issue('internal-error', `matcher failed on a stored observation: ${(err as Error).message}`, { pluginId: m.id, file: o.source.file }));
+        issues.push(
+          issue('internal-error', `matcher failed on a stored observation: ${(err as Error).message}`, {
+            pluginId: m.id,
+            file: o.source.file,
+          }),
+        );
       }
     }
   };
   const stream = async (sql: string, params: string[]): Promise<void> => {
     const result = await conn.stream(sql, params);
-    for await (const rows of result.yieldRows()) for (const r of rows) feed(JSON.parse(String(r[0])) as Observation);
+    for await (const rows of result.yieldRows())
+      for (const r of rows) feed(JSON.parse(String(r[0])) as Observation);
   };
   const accepts = (kind: Observation['kind']): boolean => prepared.some(({ m }) => m.accepts.includes(kind));
 
   // What the intel can be judged on decides which rows are read.
   const inds = intel.indicators;
-  const hashes = inds.filter((i) => i.type === 'sha256' || i.type === 'sha1' || i.type === 'md5').map((i) => i.value.toLowerCase());
+  const hashes = inds
+    .filter((i) => i.type === 'sha256' || i.type === 'sha1' || i.type === 'md5')
+    .map((i) => i.value.toLowerCase());
   const wholeFiles = inds.some((i) => i.type === 'filename');
   const domains = new Set<string>();
   const ips = new Set<string>();
@@ -127,7 +140,10 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
     if (wholeFiles) await stream(`SELECT obs FROM obs_file WHERE ${w.sql}`, w.params);
     else {
       const h = keySet('hash');
-      await stream(`SELECT obs FROM obs_file WHERE ${w.sql} AND (sha256 IN ${h} OR sha1 IN ${h} OR md5 IN ${h})`, w.params);
+      await stream(
+        `SELECT obs FROM obs_file WHERE ${w.sql} AND (sha256 IN ${h} OR sha1 IN ${h} OR md5 IN ${h})`,
+        w.params,
+      );
     }
   }
   const wt = where(filters, true);
@@ -136,7 +152,8 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
     if (wholeContacts) await stream(`SELECT obs FROM obs_contact WHERE ${wt.sql}`, wt.params);
     else {
       const parts: string[] = [];
-      if (domains.size) parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND reg_domain IN ${keySet('domain')}`);
+      if (domains.size)
+        parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND reg_domain IN ${keySet('domain')}`);
       if (ips.size) {
         parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND dst IN ${keySet('ip')}`);
         parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND src IN ${keySet('ip')}`);
@@ -147,8 +164,13 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
   if (accepts('log-event')) {
     if (sigma) await stream(`SELECT obs FROM obs_event WHERE ${wt.sql}`, wt.params);
     else if (domains.size || ips.size || wholeContacts) {
-      const cond = wholeContacts ? 'TRUE' : `(reg_domain IN ${keySet('domain')} OR obs LIKE '%DestinationIp%')`;
-      await stream(`SELECT obs FROM obs_event WHERE ${wt.sql} AND event_id IN (3, 22) AND ${cond}`, wt.params);
+      const cond = wholeContacts
+        ? 'TRUE'
+        : `(reg_domain IN ${keySet('domain')} OR obs LIKE '%DestinationIp%')`;
+      await stream(
+        `SELECT obs FROM obs_event WHERE ${wt.sql} AND event_id IN (3, 22) AND ${cond}`,
+        wt.params,
+      );
     }
   }
   for (const { m, pm } of prepared) {
@@ -161,15 +183,31 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
   const list = sortFindings([...findings.values()]);
   const seen = new Set<string>();
   if (list.length) {
-    const r = await conn.runAndReadAll(`SELECT finding_id FROM hunt_findings WHERE finding_id IN (${sqlList(list.map((f) => f.id))})`);
+    const r = await conn.runAndReadAll(
+      `SELECT finding_id FROM hunt_findings WHERE finding_id IN (${sqlList(list.map((f) => f.id))})`,
+    );
     for (const row of r.getRows()) seen.add(String(row[0]));
   }
   const out: HuntFinding[] = list.map((f) => ({ ...f, new: !seen.has(f.id) }));
-  const checksum = createHash('sha256').update(JSON.stringify([intel.advisories.map((a) => [a.id, a.modified]), intel.indicators.length, intel.rules.length])).digest('hex');
+  const checksum = createHash('sha256')
+    .update(
+      JSON.stringify([
+        intel.advisories.map((a) => [a.id, a.modified]),
+        intel.indicators.length,
+        intel.rules.length,
+      ]),
+    )
+    .digest('hex');
   await conn.run('BEGIN TRANSACTION');
   const next = await conn.runAndReadAll('SELECT coalesce(max(hunt_id), 0) + 1 FROM hunts');
   const huntId = Number(next.getRows()[0]?.[0] ?? 1);
-  await conn.run('INSERT INTO hunts VALUES ($1, $2, $3, $4, $5)', [huntId, new Date().toISOString(), checksum, out.length, out.filter((f) => f.new).length]);
+  await conn.run('INSERT INTO hunts VALUES ($1, $2, $3, $4, $5)', [
+    huntId,
+    new Date().toISOString(),
+    checksum,
+    out.length,
+    out.filter((f) => f.new).length,
+  ]);
   const ap = await conn.createAppender('hunt_findings');
   for (const f of out) {
     if (!f.new) continue;
@@ -184,16 +222,30 @@ export async function hunt(store: EvidenceStore, intel: IntelBundle, filters: Hu
     ap.endRow();
   }
   ap.closeSync();
-  if (seen.size) await conn.run(`UPDATE hunt_findings SET last_hunt = ${huntId} WHERE finding_id IN (${sqlList(seen)})`);
+  if (seen.size)
+    await conn.run(`UPDATE hunt_findings SET last_hunt = ${huntId} WHERE finding_id IN (${sqlList(seen)})`);
   await conn.run('COMMIT');
 
-  return { hosts: await storedHosts(store, filters), findings: out, issues: issues.sort(compareIssues), plugins: status.statuses(), intel, observations: [], huntId };
+  return {
+    hosts: await storedHosts(store, filters),
+    findings: out,
+    issues: issues.sort(compareIssues),
+    plugins: status.statuses(),
+    intel,
+    observations: [],
+    huntId,
+  };
 }
 
 /** Hosts in the store (latest bundle's context), with observation counts. */
 export async function storedHosts(store: EvidenceStore, filters: HuntFilters = {}): Promise<HostState[]> {
   const w = where(filters, false);
-  const rows = (await store.conn.runAndReadAll(`SELECT tenant, host, arg_max(hostname, ingested_at), arg_max(os, ingested_at), arg_max(root, ingested_at), max(collected_at), list(kind_counts) FROM bundles WHERE ${w.sql} GROUP BY tenant, host ORDER BY tenant, host`, w.params)).getRows();
+  const rows = (
+    await store.conn.runAndReadAll(
+      `SELECT tenant, host, arg_max(hostname, ingested_at), arg_max(os, ingested_at), arg_max(root, ingested_at), max(collected_at), list(kind_counts) FROM bundles WHERE ${w.sql} GROUP BY tenant, host ORDER BY tenant, host`,
+      w.params,
+    )
+  ).getRows();
   const states = new Map<string, HostState>();
   for (const r of rows) {
     const host: HostContext = { id: String(r[1]), root: String(r[4] ?? ''), fromManifest: true };
@@ -207,7 +259,8 @@ export async function storedHosts(store: EvidenceStore, filters: HuntFilters = {
     for (const item of lists?.items ?? []) {
       if (typeof item !== 'string') continue;
       const counts = JSON.parse(item) as Record<Observation['kind'], number>;
-      for (const [k, n] of Object.entries(counts) as [Observation['kind'], number][]) observations[k] = (observations[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(counts) as [Observation['kind'], number][])
+        observations[k] = (observations[k] ?? 0) + n;
     }
     states.set(hostKey(host), { host, observations });
   }

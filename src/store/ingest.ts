@@ -71,7 +71,11 @@ export function eventFields(event: Record<string, unknown>): Record<string, stri
   };
 }
 
-function writeRow(aps: Record<(typeof OBS_TABLES)[number], DuckDBAppender>, ingestId: string, o: Observation): void {
+function writeRow(
+  aps: Record<(typeof OBS_TABLES)[number], DuckDBAppender>,
+  ingestId: string,
+  o: Observation,
+): void {
   const base: Cell[] = [ingestId, o.tenant ?? '', o.host];
   const json = JSON.stringify(o);
   switch (o.kind) {
@@ -85,11 +89,33 @@ function writeRow(aps: Record<(typeof OBS_TABLES)[number], DuckDBAppender>, inge
       put(aps.obs_file, [...base, o.path, o.size, o.sha256, o.sha1, o.md5, json]);
       break;
     case 'net-contact':
-      put(aps.obs_contact, [...base, o.time, o.src, o.dst, o.fqdn ?? o.sni, registrable(o.fqdn ?? o.sni ?? urlHost(o.url)), o.url, json]);
+      put(aps.obs_contact, [
+        ...base,
+        o.time,
+        o.src,
+        o.dst,
+        o.fqdn ?? o.sni,
+        registrable(o.fqdn ?? o.sni ?? urlHost(o.url)),
+        o.url,
+        json,
+      ]);
       break;
     case 'log-event': {
       const f = eventFields(o.event);
-      put(aps.obs_event, [...base, o.time, o.channel, o.eventId, f['image'], f['commandLine'], f['parentImage'], f['user'], f['hashes'], f['query'], registrable(f['query'] ?? undefined), json]);
+      put(aps.obs_event, [
+        ...base,
+        o.time,
+        o.channel,
+        o.eventId,
+        f['image'],
+        f['commandLine'],
+        f['parentImage'],
+        f['user'],
+        f['hashes'],
+        f['query'],
+        registrable(f['query'] ?? undefined),
+        json,
+      ]);
       break;
     }
   }
@@ -105,14 +131,27 @@ export function urlHost(url: string | undefined): string | undefined {
 }
 
 /** Ingests `paths` into the store in one transaction. */
-export async function ingest(store: EvidenceStore, paths: readonly string[], opts: { limits?: Partial<WalkLimits>; onProgress?: (m: string) => void } = {}): Promise<IngestResult> {
+export async function ingest(
+  store: EvidenceStore,
+  paths: readonly string[],
+  opts: { limits?: Partial<WalkLimits>; onProgress?: (m: string) => void } = {},
+): Promise<IngestResult> {
   const ingestId = randomUUID();
   const conn = store.conn;
   await conn.run('BEGIN TRANSACTION');
   try {
     const aps = {} as Record<(typeof OBS_TABLES)[number], DuckDBAppender>;
     for (const t of OBS_TABLES) aps[t] = await conn.createAppender(t);
-    const perHost = new Map<string, { host: HostContext; digests: string[]; files: number; observations: number; kinds: Record<string, number> }>();
+    const perHost = new Map<
+      string,
+      {
+        host: HostContext;
+        digests: string[];
+        files: number;
+        observations: number;
+        kinds: Record<string, number>;
+      }
+    >();
     const outcome = await runScan({
       paths,
       match: false,
@@ -134,12 +173,23 @@ export async function ingest(store: EvidenceStore, paths: readonly string[], opt
     });
     for (const t of OBS_TABLES) aps[t].closeSync();
     const bundles: IngestedBundle[] = [];
-    for (const { host, digests, files, observations, kinds } of [...perHost.values()].sort((a, b) => (hostKey(a.host) < hostKey(b.host) ? -1 : 1))) {
+    for (const { host, digests, files, observations, kinds } of [...perHost.values()].sort((a, b) =>
+      hostKey(a.host) < hostKey(b.host) ? -1 : 1,
+    )) {
       const tenant = host.tenant ?? '';
-      const bundleId = createHash('sha256').update([tenant, host.id, ...digests.sort()].join('\n')).digest('hex');
-      const exists = await conn.runAndReadAll('SELECT count(*) FROM bundles WHERE bundle_id = $1', [bundleId]);
+      const bundleId = createHash('sha256')
+        .update([tenant, host.id, ...digests.sort()].join('\n'))
+        .digest('hex');
+      const exists = await conn.runAndReadAll('SELECT count(*) FROM bundles WHERE bundle_id = $1', [
+        bundleId,
+      ]);
       if (Number(exists.getRows()[0]?.[0] ?? 0) > 0) {
-        for (const t of OBS_TABLES) await conn.run(`DELETE FROM ${t} WHERE ingest_id = $1 AND tenant = $2 AND host = $3`, [ingestId, tenant, host.id]);
+        for (const t of OBS_TABLES)
+          await conn.run(`DELETE FROM ${t} WHERE ingest_id = $1 AND tenant = $2 AND host = $3`, [
+            ingestId,
+            tenant,
+            host.id,
+          ]);
         bundles.push({ bundleId, tenant, host: host.id, status: 'duplicate', files, observations });
         continue;
       }

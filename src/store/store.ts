@@ -23,7 +23,8 @@ export class EvidenceStore {
   /** Opens (creating when `write`) the store in `dir`, migrating the schema when writing. */
   static async open(dir: string, opts: { write: boolean }): Promise<EvidenceStore> {
     const file = path.join(dir, DB_FILE);
-    if (!opts.write && !existsSync(file)) throw new ScanError('usage', `no evidence store at ${dir} (chainhunt ingest PATH --store ${dir})`);
+    if (!opts.write && !existsSync(file))
+      throw new ScanError('usage', `no evidence store at ${dir} (chainhunt ingest PATH --store ${dir})`);
     let unlock: (() => void) | null = null;
     if (opts.write) {
       mkdirSync(dir, { recursive: true });
@@ -40,13 +41,19 @@ export class EvidenceStore {
       unlock?.();
       if (err instanceof ScanError) throw err;
       const msg = (err as Error).message;
-      if (/lock/i.test(msg)) throw new ScanError('config', `evidence store ${dir} is in use by another process (${msg.split('\n')[0]})`);
+      if (/lock/i.test(msg))
+        throw new ScanError(
+          'config',
+          `evidence store ${dir} is in use by another process (${msg.split('\n')[0]})`,
+        );
       throw new ScanError('io', `cannot open evidence store ${dir}: ${msg.split('\n')[0]}`);
     }
   }
 
   private async version(): Promise<number> {
-    const t = await this.conn.runAndReadAll(`SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'`);
+    const t = await this.conn.runAndReadAll(
+      `SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'`,
+    );
     if (Number(t.getRows()[0]?.[0] ?? 0) === 0) return 0;
     const r = await this.conn.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`);
     return Number(r.getRows()[0]?.[0] ?? 0);
@@ -54,13 +61,21 @@ export class EvidenceStore {
 
   private async checkVersion(): Promise<void> {
     const v = await this.version();
-    if (v !== SCHEMA_VERSION) throw new ScanError('config', `evidence store ${this.dir} has schema ${v}, this chainhunt expects ${SCHEMA_VERSION}; run an ingest to migrate`);
+    if (v !== SCHEMA_VERSION)
+      throw new ScanError(
+        'config',
+        `evidence store ${this.dir} has schema ${v}, this chainhunt expects ${SCHEMA_VERSION}; run an ingest to migrate`,
+      );
   }
 
   /** Applies pending migrations, each in its own transaction. */
   private async migrate(): Promise<void> {
     let v = await this.version();
-    if (v > SCHEMA_VERSION) throw new ScanError('config', `evidence store ${this.dir} has schema ${v}, newer than this chainhunt (${SCHEMA_VERSION})`);
+    if (v > SCHEMA_VERSION)
+      throw new ScanError(
+        'config',
+        `evidence store ${this.dir} has schema ${v}, newer than this chainhunt (${SCHEMA_VERSION})`,
+      );
     while (v < SCHEMA_VERSION) {
       await this.conn.run('BEGIN TRANSACTION');
       for (const sql of MIGRATIONS[v]!) await this.conn.run(sql);
@@ -99,7 +114,11 @@ function takeLock(dir: string): () => void {
       rmSync(lock, { force: true });
       fd = tryTake();
     }
-    if (fd === null) throw new ScanError('config', `evidence store ${dir} is being written by another process (${holder || 'unknown'}); one writer at a time`);
+    if (fd === null)
+      throw new ScanError(
+        'config',
+        `evidence store ${dir} is being written by another process (${holder || 'unknown'}); one writer at a time`,
+      );
   }
   writeSync(fd, `pid ${process.pid} since ${new Date().toISOString()}`);
   closeSync(fd);

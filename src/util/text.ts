@@ -41,7 +41,11 @@ export function decodeText(buf: Uint8Array): DecodedText | null {
 function decode16(buf: Uint8Array, enc: 'utf-16le' | 'utf-16be', hadBom: boolean): DecodedText | null {
   if (buf.length % 2 !== 0) return null;
   try {
-    return { text: new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(buf), encoding: enc, hadBom };
+    return {
+      text: new TextDecoder(enc, { fatal: true, ignoreBOM: true }).decode(buf),
+      encoding: enc,
+      hadBom,
+    };
   } catch {
     return null;
   }

@@ -180,7 +180,10 @@ export function runCollectorContract(collector: Collector, options: CollectorCon
     });
 
     test('matches', 'matches() is a pure path test: stable answers, no mutation of the FileRef', () => {
-      const accept = [...(options.validSampleSniffOnly === true ? [] : [validSample.path]), ...(options.matchingPaths ?? [])];
+      const accept = [
+        ...(options.validSampleSniffOnly === true ? [] : [validSample.path]),
+        ...(options.matchingPaths ?? []),
+      ];
       for (const p of accept) {
         const ref = Object.freeze(fileRef(p, 123));
         expect(collector.matches(ref), `should match ${p}`).toBe(true);
@@ -234,13 +237,17 @@ export function runCollectorContract(collector: Collector, options: CollectorCon
       expect(r.observations.length).toBeGreaterThan(0);
     });
 
-    test('deterministic', 'two runs give identical output, and the input buffer is not modified', async () => {
-      const copy = Buffer.from(validSample.content);
-      const a = await run(collector, validSample.path, validSample.content);
-      const b = await run(collector, validSample.path, Buffer.from(validSample.content));
-      expect(stableJson(a)).toBe(stableJson(b));
-      expect(validSample.content.equals(copy)).toBe(true);
-    });
+    test(
+      'deterministic',
+      'two runs give identical output, and the input buffer is not modified',
+      async () => {
+        const copy = Buffer.from(validSample.content);
+        const a = await run(collector, validSample.path, validSample.content);
+        const b = await run(collector, validSample.path, Buffer.from(validSample.content));
+        expect(stableJson(a)).toBe(stableJson(b));
+        expect(validSample.content.equals(copy)).toBe(true);
+      },
+    );
 
     test('sorted', 'observations come out sorted', async () => {
       if (compare === null) return;
@@ -260,7 +267,11 @@ export function runCollectorContract(collector: Collector, options: CollectorCon
 
     test('truncated', 'truncated input never throws; issues carry the file', async () => {
       const n = validSample.content.length;
-      const cuts = [...new Set([1, 2, 3, 7, Math.floor(n / 3), Math.floor(n / 2), n - 3, n - 1].filter((c) => c > 0 && c < n))];
+      const cuts = [
+        ...new Set(
+          [1, 2, 3, 7, Math.floor(n / 3), Math.floor(n / 2), n - 3, n - 1].filter((c) => c > 0 && c < n),
+        ),
+      ];
       for (const c of cuts) {
         const content = validSample.content.subarray(0, c);
         const r = await run(collector, validSample.path, content);
@@ -275,7 +286,11 @@ export function runCollectorContract(collector: Collector, options: CollectorCon
 
     test('garbage', 'binary garbage (alone and after the valid header) → issues, no throw', async () => {
       const head = validSample.content.subarray(0, 16);
-      const inputs = [garbageBytes(4096), Buffer.concat([head, garbageBytes(2048, 42)]), ...(options.corrupted ?? []).map((c) => c.content)];
+      const inputs = [
+        garbageBytes(4096),
+        Buffer.concat([head, garbageBytes(2048, 42)]),
+        ...(options.corrupted ?? []).map((c) => c.content),
+      ];
       for (const content of inputs) {
         const r = await run(collector, validSample.path, content);
         checkShape(r, validSample.path, content);
@@ -303,11 +318,15 @@ export function runCollectorContract(collector: Collector, options: CollectorCon
 
     test('random-bytes', 'arbitrary bytes never make collect throw', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.integer({ min: 0, max: 64 }), async (bytes, keep) => {
-          const content = Buffer.concat([validSample.content.subarray(0, keep), Buffer.from(bytes)]);
-          const r = await run(collector, validSample.path, content);
-          checkShape(r, validSample.path, content);
-        }),
+        fc.asyncProperty(
+          fc.uint8Array({ maxLength: 2048 }),
+          fc.integer({ min: 0, max: 64 }),
+          async (bytes, keep) => {
+            const content = Buffer.concat([validSample.content.subarray(0, keep), Buffer.from(bytes)]);
+            const r = await run(collector, validSample.path, content);
+            checkShape(r, validSample.path, content);
+          },
+        ),
         { numRuns: options.randomRuns ?? 150, seed: 1234 },
       );
     });

@@ -18,7 +18,10 @@ describe('demo scan', () => {
   });
 
   it('validates against the report schema and finds what demo/README.md says', () => {
-    const doc = JSON.parse(first.stdout) as { hosts: { id: string; status: string }[]; findings: { host: string; kind: string; severity: string; indicator?: { test?: boolean } }[] };
+    const doc = JSON.parse(first.stdout) as {
+      hosts: { id: string; status: string }[];
+      findings: { host: string; kind: string; severity: string; indicator?: { test?: boolean } }[];
+    };
     expect(validatorFor('schemas/report.schema.json')(doc)).toEqual([]);
     expect(Object.fromEntries(doc.hosts.map((h) => [h.id, h.status]))).toEqual({
       'linux-build-04': 'clean',
@@ -27,7 +30,8 @@ describe('demo scan', () => {
       'win-pbx-05': 'clean',
       'win-sales-03': 'clean',
     });
-    const kinds = (host: string): string[] => [...new Set(doc.findings.filter((f) => f.host === host).map((f) => f.kind))].sort();
+    const kinds = (host: string): string[] =>
+      [...new Set(doc.findings.filter((f) => f.host === host).map((f) => f.kind))].sort();
     expect(kinds('win-finance-01')).toEqual(['app', 'file', 'network']);
     expect(kinds('mac-design-02')).toEqual(['app']);
     expect(doc.findings.find((f) => f.kind === 'file')?.indicator?.test).toBe(true);
@@ -43,7 +47,10 @@ describe('demo scan', () => {
   });
 
   it('writes valid SARIF for the demo', () => {
-    const out = runJson<{ version: string }>(['scan', 'demo/fleet', '--intel', 'demo/intel', '--format', 'sarif'], { cwd: repoRoot });
+    const out = runJson<{ version: string }>(
+      ['scan', 'demo/fleet', '--intel', 'demo/intel', '--format', 'sarif'],
+      { cwd: repoRoot },
+    );
     expect(out.doc.version).toBe('2.1.0');
     expect(validatorFor('schemas/vendor/sarif-2.1.0.json')(out.doc)).toEqual([]);
   });

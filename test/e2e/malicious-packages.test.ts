@@ -15,7 +15,11 @@ import { sharedData } from '../fixtures.js';
 interface OsvRecord {
   id: string;
   withdrawn?: string;
-  affected?: { package: { ecosystem: string; name: string }; versions?: string[]; ranges?: { type: string; events: Record<string, string>[] }[] }[];
+  affected?: {
+    package: { ecosystem: string; name: string };
+    versions?: string[];
+    ranges?: { type: string; events: Record<string, string>[] }[];
+  }[];
 }
 interface Finding {
   kind: string;
@@ -35,7 +39,14 @@ function walk(dir: string, out: string[] = []): string[] {
 function purlOf(ecosystem: string, name: string, version: string): string {
   if (ecosystem === 'npm') {
     const at = name.startsWith('@') ? name.indexOf('/') : -1;
-    return new PackageURL('npm', at > 0 ? name.slice(0, at) : undefined, at > 0 ? name.slice(at + 1) : name, version, undefined, undefined).toString();
+    return new PackageURL(
+      'npm',
+      at > 0 ? name.slice(0, at) : undefined,
+      at > 0 ? name.slice(at + 1) : name,
+      version,
+      undefined,
+      undefined,
+    ).toString();
   }
   return new PackageURL('pypi', undefined, name, version, undefined, undefined).toString();
 }
@@ -45,7 +56,13 @@ function bom(components: { eco: string; name: string; version: string }[]): stri
     bomFormat: 'CycloneDX',
     specVersion: '1.6',
     version: 1,
-    components: components.map((c, i) => ({ type: 'library', 'bom-ref': `c${i}`, name: c.name, version: c.version, purl: purlOf(c.eco, c.name, c.version) })),
+    components: components.map((c, i) => ({
+      type: 'library',
+      'bom-ref': `c${i}`,
+      name: c.name,
+      version: c.version,
+      purl: purlOf(c.eco, c.name, c.version),
+    })),
   });
 }
 
@@ -76,22 +93,49 @@ describe('malicious packages (ossf/malicious-packages OSV)', () => {
   for (const r of live) {
     for (const a of r.affected ?? []) {
       const eco = a.package.ecosystem;
-      const everything = (a.ranges ?? []).some((r) => r.events.length === 1 && r.events[0]!['introduced'] === '0');
-      const v = a.versions?.[0] ?? a.ranges?.[0]?.events.find((e) => e['introduced'] !== undefined && e['introduced'] !== '0')?.['introduced'] ?? (everything ? '1.0.0' : undefined);
+      const everything = (a.ranges ?? []).some(
+        (r) => r.events.length === 1 && r.events[0]!['introduced'] === '0',
+      );
+      const v =
+        a.versions?.[0] ??
+        a.ranges?.[0]?.events.find((e) => e['introduced'] !== undefined && e['introduced'] !== '0')?.[
+          'introduced'
+        ] ??
+        (everything ? '1.0.0' : undefined);
       if (v !== undefined) inside.push({ eco, name: a.package.name, version: v, id: r.id });
       const o = outsideVersion(a);
       if (o !== null) outside.push({ eco, name: a.package.name, version: o, id: r.id });
     }
   }
   const wInside: { eco: string; name: string; version: string; id: string }[] = [];
-  for (const r of withdrawn) for (const a of r.affected ?? []) for (const v of a.versions ?? []) wInside.push({ eco: a.package.ecosystem, name: a.package.name, version: v, id: r.id });
+  for (const r of withdrawn)
+    for (const a of r.affected ?? [])
+      for (const v of a.versions ?? [])
+        wInside.push({ eco: a.package.ecosystem, name: a.package.name, version: v, id: r.id });
 
   const dir = mkdtempSync(path.join(tmpdir(), 'ch-mal-'));
-  for (const [name, list] of [['inside', inside], ['outside', outside], ['withdrawn', wInside]] as const) {
+  for (const [name, list] of [
+    ['inside', inside],
+    ['outside', outside],
+    ['withdrawn', wInside],
+  ] as const) {
     mkdirSync(path.join(dir, name));
-    writeFileSync(path.join(dir, name, 'bom.json'), bom(list.map((x) => ({ eco: x.eco === 'npm' ? 'npm' : 'pypi', name: x.name, version: x.version }))));
+    writeFileSync(
+      path.join(dir, name, 'bom.json'),
+      bom(list.map((x) => ({ eco: x.eco === 'npm' ? 'npm' : 'pypi', name: x.name, version: x.version }))),
+    );
   }
-  const { doc } = runJson<{ findings: Finding[]; issues: unknown[] }>(['scan', path.join(dir, 'inside'), path.join(dir, 'outside'), path.join(dir, 'withdrawn'), '--intel', osvRoot, '--no-default-intel', '--format', 'json']);
+  const { doc } = runJson<{ findings: Finding[]; issues: unknown[] }>([
+    'scan',
+    path.join(dir, 'inside'),
+    path.join(dir, 'outside'),
+    path.join(dir, 'withdrawn'),
+    '--intel',
+    osvRoot,
+    '--no-default-intel',
+    '--format',
+    'json',
+  ]);
   const hits = new Set(doc.findings.map((f) => `${f.advisory?.id}|${f.subject.name}|${f.subject.version}`));
 
   it('has records to test (sanity)', () => {
@@ -133,9 +177,20 @@ describe('incident records', () => {
     ['pypi', 'ctx', '0.2.2', '', 'PYSEC-2022-199'],
   ];
   const dir = mkdtempSync(path.join(tmpdir(), 'ch-inc-'));
-  const comps = cases.flatMap(([eco, name, bad, clean]) => [{ eco, name, version: bad }, ...(clean ? [{ eco, name, version: clean }] : [])]);
+  const comps = cases.flatMap(([eco, name, bad, clean]) => [
+    { eco, name, version: bad },
+    ...(clean ? [{ eco, name, version: clean }] : []),
+  ]);
   writeFileSync(path.join(dir, 'bom.json'), bom(comps));
-  const { doc } = runJson<{ findings: Finding[] }>(['scan', dir, '--intel', incidents, '--no-default-intel', '--format', 'json']);
+  const { doc } = runJson<{ findings: Finding[] }>([
+    'scan',
+    dir,
+    '--intel',
+    incidents,
+    '--no-default-intel',
+    '--format',
+    'json',
+  ]);
 
   it.each(cases)('%s %s@%s is flagged, its neighbour %s is not', (_eco, name, bad, clean, id) => {
     const mine = doc.findings.filter((f) => f.subject.name === name);

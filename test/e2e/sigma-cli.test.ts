@@ -11,22 +11,54 @@ describe('chainhunt scan with Sigma rules', () => {
   const rule = sharedData('sigma', `${CASE}.yml`);
 
   it('reports one sigma finding per matching event, with rule metadata', () => {
-    const { doc } = runJson<{ findings: { kind: string; rule?: { id: string; title: string; author?: string; level?: string }; subject: { type: string } }[] }>(['scan', evtx, '--intel', rule, '--no-default-intel', '--no-db', '--format', 'json']);
+    const { doc } = runJson<{
+      findings: {
+        kind: string;
+        rule?: { id: string; title: string; author?: string; level?: string };
+        subject: { type: string };
+      }[];
+    }>(['scan', evtx, '--intel', rule, '--no-default-intel', '--no-db', '--format', 'json']);
     const sigma = doc.findings.filter((f) => f.kind === 'sigma');
     expect(sigma).toHaveLength(1);
-    expect(sigma[0]!.rule).toMatchObject({ id: RULE_ID, title: 'Windows AMSI Related Registry Tampering Via CommandLine' });
+    expect(sigma[0]!.rule).toMatchObject({
+      id: RULE_ID,
+      title: 'Windows AMSI Related Registry Tampering Via CommandLine',
+    });
     expect(sigma[0]!.rule?.author).toBeTruthy();
     expect(sigma[0]!.subject.type).toBe('event');
   });
 
   it('writes a time-sorted timeline as CSV and JSONL', () => {
-    const csv = runCli(['scan', evtx, '--intel', rule, '--no-default-intel', '--no-db', '--format', 'csv', '--timeline']);
+    const csv = runCli([
+      'scan',
+      evtx,
+      '--intel',
+      rule,
+      '--no-default-intel',
+      '--no-db',
+      '--format',
+      'csv',
+      '--timeline',
+    ]);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split(/\r?\n/);
     expect(lines.length).toBe(2);
     expect(lines[1]).toContain(RULE_ID);
-    const jsonl = runCli(['scan', evtx, '--intel', rule, '--no-default-intel', '--no-db', '--format', 'jsonl', '--timeline']);
-    const rows = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const jsonl = runCli([
+      'scan',
+      evtx,
+      '--intel',
+      rule,
+      '--no-default-intel',
+      '--no-db',
+      '--format',
+      'jsonl',
+      '--timeline',
+    ]);
+    const rows = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows[0])).toContain(RULE_ID);
     expect(runCli(['scan', evtx, '--format', 'json', '--timeline']).code).toBe(2);

@@ -6,14 +6,20 @@ export function renderInventoryTable(doc: InventoryDoc): string {
   for (const h of doc.hosts) {
     lines.push(`${h.tenant ? `${h.tenant} / ` : ''}${h.id}${h.os ? ` [${h.os}]` : ''}`);
     for (const a of doc.apps.filter((x) => x.host === h.id && x.tenant === h.tenant)) {
-      lines.push(`  app      ${a.name} ${a.version ?? '?'}  ${a.publisher ?? ''}  (${a.platform}, ${a.scope})`);
+      lines.push(
+        `  app      ${a.name} ${a.version ?? '?'}  ${a.publisher ?? ''}  (${a.platform}, ${a.scope})`,
+      );
     }
     for (const p of doc.packages.filter((x) => x.host === h.id && x.tenant === h.tenant)) {
-      lines.push(`  package  ${p.ecosystem} ${p.name}@${p.version}${p.dev ? ' (dev)' : ''}${p.optional ? ' (optional)' : ''}`);
+      lines.push(
+        `  package  ${p.ecosystem} ${p.name}@${p.version}${p.dev ? ' (dev)' : ''}${p.optional ? ' (optional)' : ''}`,
+      );
     }
     const files = doc.files.filter((x) => x.host === h.id && x.tenant === h.tenant).length;
     const contacts = doc.netContacts.filter((x) => x.host === h.id && x.tenant === h.tenant).length;
-    const events = doc.logEvents.filter((x) => x.host === h.id && x.tenant === h.tenant).reduce((n, e) => n + e.count, 0);
+    const events = doc.logEvents
+      .filter((x) => x.host === h.id && x.tenant === h.tenant)
+      .reduce((n, e) => n + e.count, 0);
     lines.push(`  ${files} files, ${contacts} network contacts, ${events} log events`);
     lines.push('');
   }

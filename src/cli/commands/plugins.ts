@@ -12,12 +12,36 @@ export function registerPluginsCommand(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .action((o: { format: string }) => {
       const all = [
-        ...collectors.map((p) => ({ kind: 'collector', id: p.id, version: p.version, description: p.description })),
-        ...importers.map((p) => ({ kind: 'importer', id: p.id, version: p.version, description: p.description })),
-        ...matchers.map((p) => ({ kind: 'matcher', id: p.id, version: p.version, description: p.description })),
-        ...reporters.map((p) => ({ kind: 'reporter', id: p.id, version: p.version, description: p.description })),
+        ...collectors.map((p) => ({
+          kind: 'collector',
+          id: p.id,
+          version: p.version,
+          description: p.description,
+        })),
+        ...importers.map((p) => ({
+          kind: 'importer',
+          id: p.id,
+          version: p.version,
+          description: p.description,
+        })),
+        ...matchers.map((p) => ({
+          kind: 'matcher',
+          id: p.id,
+          version: p.version,
+          description: p.description,
+        })),
+        ...reporters.map((p) => ({
+          kind: 'reporter',
+          id: p.id,
+          version: p.version,
+          description: p.description,
+        })),
       ];
       if (o.format === 'json') process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-      else for (const p of all) process.stdout.write(`${p.kind.padEnd(10)} ${`${p.id}@${p.version}`.padEnd(36)} ${p.description}\n`);
+      else
+        for (const p of all)
+          process.stdout.write(
+            `${p.kind.padEnd(10)} ${`${p.id}@${p.version}`.padEnd(36)} ${p.description}\n`,
+          );
     });
 }

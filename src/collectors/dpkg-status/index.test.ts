@@ -10,7 +10,8 @@ import { collectorInput, fileRef } from '../../../test/fixtures.js';
 import type { AppObserved } from '../app-common.js';
 import { dpkgStatusCollector as c } from './index.js';
 
-const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
+const fx = (...p: string[]): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const S = 'host/var/lib/dpkg/status';
 const corrupted = ['truncated', 'empty', 'wrong-encoding', 'garbage'].map((k) => `${k}/var/lib/dpkg/status`);
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
@@ -20,9 +21,15 @@ function dpkgQuery(statusFile: string): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'chainhunt-dpkg-'));
   writeFileSync(path.join(dir, 'status'), readFileSync(statusFile));
   try {
-    out = execFileSync('dpkg-query', ['--admindir', dir, '-W', '-f', '${db:Status-Abbrev}|${Package}|${Version}|${Architecture}\\n'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    out = execFileSync(
+      'dpkg-query',
+      ['--admindir', dir, '-W', '-f', '${db:Status-Abbrev}|${Package}|${Version}|${Architecture}\\n'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
   } catch (e) {
-    throw new Error(`dpkg-query (Debian package "dpkg", see scripts/apt-packages.txt) is needed as the oracle: ${String(e)}`);
+    throw new Error(
+      `dpkg-query (Debian package "dpkg", see scripts/apt-packages.txt) is needed as the oracle: ${String(e)}`,
+    );
   }
   return out.split('\n').filter((l) => l !== '');
 }
@@ -45,15 +52,28 @@ describe('dpkg-status collector', () => {
     const r = collect(S, readFileSync(fx('status')));
     const apps = r.observations.filter((o): o is AppObserved => o.kind === 'app');
     const docker = apps.find((a) => a.name === 'docker-ce');
-    expect(docker).toMatchObject({ version: '5:24.0.2-1~debian.12~bookworm', publisher: 'Docker <support@docker.com>', platform: 'linux', scope: 'machine', productId: 'docker-ce' });
+    expect(docker).toMatchObject({
+      version: '5:24.0.2-1~debian.12~bookworm',
+      publisher: 'Docker <support@docker.com>',
+      platform: 'linux',
+      scope: 'machine',
+      productId: 'docker-ce',
+    });
     const text = readFileSync(fx('status'), 'utf8').split('\n');
     expect(text[(docker?.source.line ?? 0) - 1]).toBe('Package: docker-ce');
     const pkg = r.observations.find((o) => o.kind === 'package' && o.name === 'git');
-    expect(pkg).toMatchObject({ ecosystem: 'Debian', version: '1:2.39.5-0+deb12u3', locations: [{ file: S }] });
+    expect(pkg).toMatchObject({
+      ecosystem: 'Debian',
+      version: '1:2.39.5-0+deb12u3',
+      locations: [{ file: S }],
+    });
   });
 
   it('reports stanzas without Package / Status / Version and stray continuation lines', () => {
-    const r = collect('s', ' stray\nPackage: a\nStatus: install ok installed\n\nVersion: 1\n\nPackage: b\nStatus: install ok installed\n\nPackage: c\nStatus: weird\nno colon here\n');
+    const r = collect(
+      's',
+      ' stray\nPackage: a\nStatus: install ok installed\n\nVersion: 1\n\nPackage: b\nStatus: install ok installed\n\nPackage: c\nStatus: weird\nno colon here\n',
+    );
     expect(r.observations).toEqual([]);
     expect(r.issues.map((i) => [i.code, i.line])).toEqual([
       ['parse-error', 1],
@@ -66,7 +86,10 @@ describe('dpkg-status collector', () => {
   });
 
   it('drops the cut last stanza of a truncated file with an issue', () => {
-    const r = collect('s', 'Package: a\nStatus: install ok installed\nVersion: 1.0\n\nPackage: b\nStatus: install ok installed\nVersion: 2.');
+    const r = collect(
+      's',
+      'Package: a\nStatus: install ok installed\nVersion: 1.0\n\nPackage: b\nStatus: install ok installed\nVersion: 2.',
+    );
     expect(r.observations.filter((o) => o.kind === 'app').map((o) => (o as AppObserved).name)).toEqual(['a']);
     expect(r.issues.map((i) => [i.code, i.line])).toEqual([['truncated', 7]]);
   });

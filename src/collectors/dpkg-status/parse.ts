@@ -17,7 +17,13 @@ export interface DpkgStanza {
 }
 
 /** The fields the collector reads; others (Description, Conffiles…) are not kept. */
-const USED_FIELDS: ReadonlySet<string> = new Set(['package', 'status', 'version', 'architecture', 'maintainer']);
+const USED_FIELDS: ReadonlySet<string> = new Set([
+  'package',
+  'status',
+  'version',
+  'architecture',
+  'maintainer',
+]);
 
 const FIELD = /^([!-9;-~][!-9;-~]*):[ \t]*(.*)$/;
 
@@ -25,7 +31,12 @@ const FIELD = /^([!-9;-~][!-9;-~]*):[ \t]*(.*)$/;
  * Splits deb822 text into stanzas. A file that does not end with a newline was cut: its last
  * stanza is dropped with a `truncated` issue (dpkg always ends the file with a newline).
  */
-export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal, keep?: ReadonlySet<string>): DpkgStanza[] {
+export function parseStanzas(
+  text: string,
+  sink: IssueSink,
+  signal?: AbortSignal,
+  keep?: ReadonlySet<string>,
+): DpkgStanza[] {
   const lines = text.split(/\r?\n/);
   const out: DpkgStanza[] = [];
   let cur: DpkgStanza | null = null;
@@ -45,8 +56,10 @@ export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal
       continue;
     }
     if (l.startsWith(' ') || l.startsWith('\t')) {
-      if (cur === null || last === null) sink.add('parse-error', 'continuation line outside a field', { line });
-      else if (keep === undefined || keep.has(last)) cur.fields.set(last, `${cur.fields.get(last) ?? ''}\n${l.slice(1)}`);
+      if (cur === null || last === null)
+        sink.add('parse-error', 'continuation line outside a field', { line });
+      else if (keep === undefined || keep.has(last))
+        cur.fields.set(last, `${cur.fields.get(last) ?? ''}\n${l.slice(1)}`);
       continue;
     }
     if (l.startsWith('#')) continue;
@@ -58,12 +71,18 @@ export function parseStanzas(text: string, sink: IssueSink, signal?: AbortSignal
     cur ??= { fields: new Map(), line };
     last = m[1]!.toLowerCase();
     if (keep !== undefined && !keep.has(last)) continue;
-    if (cur.fields.has(last)) sink.add('duplicate', `field ${m[1]} repeated in one stanza; last one kept`, { line });
+    if (cur.fields.has(last))
+      sink.add('duplicate', `field ${m[1]} repeated in one stanza; last one kept`, { line });
     cur.fields.set(last, (m[2] ?? '').trimEnd());
   }
   if (cur !== null) {
     if (text.endsWith('\n')) out.push(cur);
-    else sink.add('truncated', `file ends without a newline inside the stanza of ${cur.fields.get('package') ?? 'an unnamed package'}; stanza ignored`, { line: lines.length });
+    else
+      sink.add(
+        'truncated',
+        `file ends without a newline inside the stanza of ${cur.fields.get('package') ?? 'an unnamed package'}; stanza ignored`,
+        { line: lines.length },
+      );
   }
   return out;
 }
@@ -79,7 +98,8 @@ export function parseDpkgStatus(content: Uint8Array, file: string, signal?: Abor
   const decoded = decodeEvidenceText(content, sink);
   if (decoded === null) return { observations, issues: sink.done() };
   const stanzas = parseStanzas(decoded.text, sink, signal, USED_FIELDS);
-  if (stanzas.length === 0 && sink.issues.length === 0) sink.add('parse-error', 'no package stanzas', { line: 1 });
+  if (stanzas.length === 0 && sink.issues.length === 0)
+    sink.add('parse-error', 'no package stanzas', { line: 1 });
   for (const s of stanzas) {
     const name = nonEmpty(s.fields.get('package'));
     if (name === undefined) {
@@ -93,7 +113,11 @@ export function parseDpkgStatus(content: Uint8Array, file: string, signal?: Abor
     }
     const [want, flag, state] = status.trim().split(/\s+/);
     if (state === undefined) {
-      sink.add('invalid-value', `package ${name}: Status "${status.slice(0, 40)}" is not "want flag status"`, { line: s.line });
+      sink.add(
+        'invalid-value',
+        `package ${name}: Status "${status.slice(0, 40)}" is not "want flag status"`,
+        { line: s.line },
+      );
       continue;
     }
     if (state !== 'installed' || flag !== 'ok' || (want !== 'install' && want !== 'hold')) continue;
@@ -104,17 +128,39 @@ export function parseDpkgStatus(content: Uint8Array, file: string, signal?: Abor
     }
     const arch = nonEmpty(s.fields.get('architecture'));
     const source = { file, line: s.line };
-    const app: AppObserved = { kind: 'app', name, version, platform: 'linux', productId: name, scope: 'machine', source };
+    const app: AppObserved = {
+      kind: 'app',
+      name,
+      version,
+      platform: 'linux',
+      productId: name,
+      scope: 'machine',
+      source,
+    };
     const maintainer = nonEmpty(s.fields.get('maintainer'));
     if (maintainer !== undefined) app.publisher = maintainer;
     observations.push(app);
     let purl: string | undefined;
     try {
-      purl = new PackageURL('deb', 'debian', name, version, arch === undefined ? undefined : { arch }, undefined).toString();
+      purl = new PackageURL(
+        'deb',
+        'debian',
+        name,
+        version,
+        arch === undefined ? undefined : { arch },
+        undefined,
+      ).toString();
     } catch {
       sink.add('invalid-value', `package ${name} ${version}: cannot form a purl`, { line: s.line });
     }
-    const pkg: PackageObservedItem = { kind: 'package', ecosystem: 'Debian', name, version, locations: [source], source };
+    const pkg: PackageObservedItem = {
+      kind: 'package',
+      ecosystem: 'Debian',
+      name,
+      version,
+      locations: [source],
+      source,
+    };
     if (purl !== undefined) pkg.purl = purl;
     observations.push(pkg);
   }

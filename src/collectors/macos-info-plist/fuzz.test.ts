@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectInfoPlist } from './index.js';
 
-const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
+const fx = (...p: string[]): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const BIN = readFileSync(fx('3CX Desktop App.app', 'Contents', 'Info.plist'));
 const XML = readFileSync(fx('xml', '3CX Desktop App.app', 'Contents', 'Info.plist'));
 const P = 'h/X.app/Contents/Info.plist';
@@ -24,16 +25,21 @@ describe('Info.plist mutation fuzzing', () => {
   ] as const) {
     it(`${label}: byte mutations never throw; issues stay inside the file`, () => {
       fc.assert(
-        fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (edits) => {
-          const content = mutate(sample, edits);
-          const r = collectInfoPlist(content, P, { root: 'h' });
-          for (const i of r.issues) {
-            expect(i.file).toBe(P);
-            if (i.offset !== undefined) expect(i.offset).toBeLessThanOrEqual(content.length);
-            expect(i.line !== undefined || i.offset !== undefined || i.code === 'limit-exceeded').toBe(true);
-          }
-          expect(r.observations.length).toBeLessThanOrEqual(1);
-        }),
+        fc.property(
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+          (edits) => {
+            const content = mutate(sample, edits);
+            const r = collectInfoPlist(content, P, { root: 'h' });
+            for (const i of r.issues) {
+              expect(i.file).toBe(P);
+              if (i.offset !== undefined) expect(i.offset).toBeLessThanOrEqual(content.length);
+              expect(i.line !== undefined || i.offset !== undefined || i.code === 'limit-exceeded').toBe(
+                true,
+              );
+            }
+            expect(r.observations.length).toBeLessThanOrEqual(1);
+          },
+        ),
         { numRuns: 400, seed: 99 },
       );
     });

@@ -43,7 +43,11 @@ function str(v: PlistValue | undefined): string | undefined {
 }
 
 /** Parses one Info.plist into an application observation. Never throws. */
-export function collectInfoPlist(content: Uint8Array, filePath: string, host: Pick<HostContext, 'root'>): CollectorResult {
+export function collectInfoPlist(
+  content: Uint8Array,
+  filePath: string,
+  host: Pick<HostContext, 'root'>,
+): CollectorResult {
   const sink = new IssueSink(filePath, MACOS_INFO_PLIST_ID);
   if (content.length === 0) {
     sink.add('empty', 'file is empty');
@@ -56,14 +60,28 @@ export function collectInfoPlist(content: Uint8Array, filePath: string, host: Pi
     return { observations: [], issues: sink.done() };
   }
   const installLocation = appPathOnHost(filePath, host);
-  const folder = installLocation.split('/').pop()?.replace(/\.app$/i, '');
+  const folder = installLocation
+    .split('/')
+    .pop()
+    ?.replace(/\.app$/i, '');
   const name = str(root.get('CFBundleDisplayName')) ?? str(root.get('CFBundleName')) ?? nonEmpty(folder);
   if (name === undefined) {
-    sink.add('invalid-value', 'Info.plist names no application (CFBundleDisplayName / CFBundleName) and the folder name is empty', { line: 1, offset: 0 });
+    sink.add(
+      'invalid-value',
+      'Info.plist names no application (CFBundleDisplayName / CFBundleName) and the folder name is empty',
+      { line: 1, offset: 0 },
+    );
     return { observations: [], issues: sink.done() };
   }
   const scope = macScopeFromPath(installLocation);
-  const app: AppObserved = { kind: 'app', name, platform: 'macos', scope: scope.scope, installLocation, source: { file: filePath } };
+  const app: AppObserved = {
+    kind: 'app',
+    name,
+    platform: 'macos',
+    scope: scope.scope,
+    installLocation,
+    source: { file: filePath },
+  };
   if (scope.user !== undefined) app.user = scope.user;
   const version = str(root.get('CFBundleShortVersionString'));
   if (version !== undefined) app.version = version;
@@ -73,7 +91,8 @@ export function collectInfoPlist(content: Uint8Array, filePath: string, host: Pi
   if (bundleId !== undefined) app.bundleId = bundleId;
   for (const k of ['CFBundleShortVersionString', 'CFBundleIdentifier', 'CFBundleName'] as const) {
     const v = root.get(k);
-    if (v !== undefined && typeof v !== 'string') sink.add('invalid-value', `${k} is not a string; ignored`, { line: 1, offset: 0 });
+    if (v !== undefined && typeof v !== 'string')
+      sink.add('invalid-value', `${k} is not a string; ignored`, { line: 1, offset: 0 });
   }
   return { observations: [app], issues: sink.done() };
 }

@@ -54,7 +54,20 @@ describe('parseBinaryPlist', () => {
     const s = sink();
     const v = parseBinaryPlist(bplist(objs), s);
     expect(s.done()).toEqual([]);
-    expect(v).toEqual(['abc', 'Société', 255, -5, 0xffffffffffffffffn, 2.5, new Date('2001-01-01T00:00:00Z'), new Uint8Array([1, 2, 3]), true, new PlistUid(7), ['abc', true], 'é']);
+    expect(v).toEqual([
+      'abc',
+      'Société',
+      255,
+      -5,
+      0xffffffffffffffffn,
+      2.5,
+      new Date('2001-01-01T00:00:00Z'),
+      new Uint8Array([1, 2, 3]),
+      true,
+      new PlistUid(7),
+      ['abc', true],
+      'é',
+    ]);
   });
 
   it('reads extended lengths (0xF nibble followed by an int object)', () => {
@@ -157,7 +170,10 @@ describe('parseXmlPlist', () => {
     expect(parseXmlPlist('<plist>\n<dict>\n<key>a</key>\n</plist>', s1)).toBeUndefined();
     expect(s1.done()[0]?.line).toBeGreaterThan(1);
     const s2 = sink();
-    const v = parseXmlPlist('<plist>\n<dict>\n<key>a</key>\n<key>b</key>\n<integer>x</integer>\n<string>lost</string>\n</dict>\n</plist>', s2);
+    const v = parseXmlPlist(
+      '<plist>\n<dict>\n<key>a</key>\n<key>b</key>\n<integer>x</integer>\n<string>lost</string>\n</dict>\n</plist>',
+      s2,
+    );
     expect(v).toEqual(new Map());
     expect(s2.done().map((i) => [i.code, i.line])).toEqual([
       ['parse-error', 3],
@@ -165,7 +181,9 @@ describe('parseXmlPlist', () => {
       ['parse-error', 6],
     ]);
     const s3 = sink();
-    expect(parseXmlPlist('<!DOCTYPE plist [<!ENTITY a "x">]><plist><string>&a;</string></plist>', s3)).toBeUndefined();
+    expect(
+      parseXmlPlist('<!DOCTYPE plist [<!ENTITY a "x">]><plist><string>&a;</string></plist>', s3),
+    ).toBeUndefined();
     expect(s3.done()[0]?.code).toBe('unsupported');
   });
 });

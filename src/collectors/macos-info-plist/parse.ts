@@ -13,7 +13,8 @@ export class PlistUid {
 }
 
 /** A decoded plist value. Dicts are Maps (no prototype pitfalls with hostile keys). */
-export type PlistValue = string | number | bigint | boolean | null | Date | Uint8Array | PlistUid | PlistValue[] | PlistDict;
+export type PlistValue =
+  string | number | bigint | boolean | null | Date | Uint8Array | PlistUid | PlistValue[] | PlistDict;
 /** A plist dictionary. */
 export type PlistDict = Map<string, PlistValue>;
 
@@ -38,8 +39,13 @@ const BPLIST = 'bplist';
  * Parses a plist in any supported format; issues go to `sink`. Text plists must be XML; the old
  * OpenStep text format is reported as `unsupported`.
  */
-export function parsePlist(buf: Uint8Array, sink: IssueSink, decodeXmlText: (b: Uint8Array) => string | null): PlistParseResult {
-  if (buf.length >= 6 && asciiAt(buf, 0, 6) === BPLIST) return { format: 'binary', root: parseBinaryPlist(buf, sink) };
+export function parsePlist(
+  buf: Uint8Array,
+  sink: IssueSink,
+  decodeXmlText: (b: Uint8Array) => string | null,
+): PlistParseResult {
+  if (buf.length >= 6 && asciiAt(buf, 0, 6) === BPLIST)
+    return { format: 'binary', root: parseBinaryPlist(buf, sink) };
   const text = decodeXmlText(buf);
   if (text === null) return { format: null, root: undefined };
   const t = text.replace(/^\uFEFF/, '').trimStart();
@@ -76,7 +82,11 @@ export function parseBinaryPlist(buf: Uint8Array, sink: IssueSink): PlistValue |
     return undefined;
   }
   if (version !== '00') {
-    sink.add('unsupported', `binary plist version "${version.replace(/[^\x20-\x7e]/g, '?')}" (only bplist00 is supported)`, { offset: 6 });
+    sink.add(
+      'unsupported',
+      `binary plist version "${version.replace(/[^\x20-\x7e]/g, '?')}" (only bplist00 is supported)`,
+      { offset: 6 },
+    );
     return undefined;
   }
   if (buf.length < 8 + 32 + 1) {
@@ -91,14 +101,17 @@ export function parseBinaryPlist(buf: Uint8Array, sink: IssueSink): PlistValue |
   const topObject = u64(view, t + 16);
   const tableOffset = u64(view, t + 24);
   const bad = (why: string): undefined => {
-    sink.add('truncated', `binary plist trailer is invalid (${why}); the file is probably cut or corrupted`, { offset: t });
+    sink.add('truncated', `binary plist trailer is invalid (${why}); the file is probably cut or corrupted`, {
+      offset: t,
+    });
     return undefined;
   };
   if (offsetSize < 1 || offsetSize > 8) return bad(`offset size ${offsetSize}`);
   if (refSize < 1 || refSize > 8) return bad(`reference size ${refSize}`);
   if (numObjects < 1 || numObjects > MAX_PLIST_OBJECTS) return bad(`${numObjects} objects`);
   if (topObject >= numObjects) return bad(`top object ${topObject} of ${numObjects}`);
-  if (tableOffset < 9 || tableOffset + numObjects * offsetSize > t) return bad(`offset table at ${tableOffset}`);
+  if (tableOffset < 9 || tableOffset + numObjects * offsetSize > t)
+    return bad(`offset table at ${tableOffset}`);
 
   const reader = new BplistReader(buf, view, sink, offsetSize, refSize, numObjects, tableOffset);
   return reader.object(topObject, 0);
@@ -134,7 +147,9 @@ class BplistReader {
     if (this.memo.has(ref)) return this.memo.get(ref);
     const at = this.uint(this.tableOffset + ref * this.offsetSize, this.offsetSize);
     if (this.active.has(ref)) {
-      this.sink.add('invalid-value', `binary plist object ${ref} contains itself (reference cycle)`, { offset: at });
+      this.sink.add('invalid-value', `binary plist object ${ref} contains itself (reference cycle)`, {
+        offset: at,
+      });
       return undefined;
     }
     if (depth > MAX_PLIST_DEPTH) {
@@ -142,7 +157,9 @@ class BplistReader {
       return undefined;
     }
     if (at < 8 || at >= this.tableOffset) {
-      this.sink.add('invalid-value', `binary plist object ${ref} has offset ${at} outside the object area`, { offset: this.tableOffset + ref * this.offsetSize });
+      this.sink.add('invalid-value', `binary plist object ${ref} has offset ${at} outside the object area`, {
+        offset: this.tableOffset + ref * this.offsetSize,
+      });
       this.memo.set(ref, undefined);
       return undefined;
     }
@@ -192,7 +209,8 @@ class BplistReader {
         break;
       case 0x1: {
         const size = 1 << nib;
-        if (size > 16 || !this.fits(at + 1, size, at, 'integer')) return size > 16 ? this.unsupported(marker, at) : undefined;
+        if (size > 16 || !this.fits(at + 1, size, at, 'integer'))
+          return size > 16 ? this.unsupported(marker, at) : undefined;
         if (size <= 4) return this.uint(at + 1, size);
         if (size === 8) return small(this.view.getBigInt64(at + 1, false));
         // 16 bytes: 128-bit two's complement; high 64 bits must be a sign extension.
@@ -207,7 +225,8 @@ class BplistReader {
         return undefined;
       }
       case 0x3:
-        if (marker === 0x33 && this.fits(at + 1, 8, at, 'date')) return new Date((this.view.getFloat64(at + 1, false) + 978307200) * 1000);
+        if (marker === 0x33 && this.fits(at + 1, 8, at, 'date'))
+          return new Date((this.view.getFloat64(at + 1, false) + 978307200) * 1000);
         if (marker !== 0x33) return this.unsupported(marker, at);
         return undefined;
       case 0x4: {
@@ -252,7 +271,10 @@ class BplistReader {
         for (let i = 0; i < c[0]; i++) {
           const k = this.child(c[1] + i * this.refSize, depth);
           if (typeof k !== 'string') {
-            if (k !== undefined) this.sink.add('invalid-value', 'binary plist dictionary key is not a string; entry skipped', { offset: at });
+            if (k !== undefined)
+              this.sink.add('invalid-value', 'binary plist dictionary key is not a string; entry skipped', {
+                offset: at,
+              });
             continue;
           }
           const v = this.child(c[1] + (c[0] + i) * this.refSize, depth);
@@ -269,14 +291,18 @@ class BplistReader {
   private child(refAt: number, depth: number): PlistValue | undefined {
     const ref = this.uint(refAt, this.refSize);
     if (ref >= this.numObjects) {
-      this.sink.add('invalid-value', `binary plist reference ${ref} beyond ${this.numObjects} objects`, { offset: refAt });
+      this.sink.add('invalid-value', `binary plist reference ${ref} beyond ${this.numObjects} objects`, {
+        offset: refAt,
+      });
       return undefined;
     }
     return this.object(ref, depth + 1);
   }
 
   private unsupported(marker: number, at: number): undefined {
-    this.sink.add('unsupported', `binary plist object type 0x${marker.toString(16).padStart(2, '0')}`, { offset: at });
+    this.sink.add('unsupported', `binary plist object type 0x${marker.toString(16).padStart(2, '0')}`, {
+      offset: at,
+    });
     return undefined;
   }
 }
@@ -304,7 +330,9 @@ const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 /** Reads an XML plist (`<plist><dict>…</dict></plist>`). */
 export function parseXmlPlist(text: string, sink: IssueSink): PlistValue | undefined {
   if (/<!DOCTYPE[^>[]*\[/i.test(text.slice(0, 4096))) {
-    sink.add('unsupported', 'XML plist with an internal DTD subset (entity declarations) is not supported', { line: lineOf(text, text.indexOf('<!DOCTYPE')) });
+    sink.add('unsupported', 'XML plist with an internal DTD subset (entity declarations) is not supported', {
+      line: lineOf(text, text.indexOf('<!DOCTYPE')),
+    });
     return undefined;
   }
   const valid = XMLValidator.validate(text);
@@ -427,12 +455,16 @@ class XmlReader {
         for (let i = 0; i < kids.length; i++) {
           const k = kids[i]!;
           if (tagOf(k) !== 'key') {
-            this.sink.add('parse-error', `<dict> has <${tagOf(k) ?? '?'}> where a <key> belongs`, { line: lineAtNode(this.text, k) });
+            this.sink.add('parse-error', `<dict> has <${tagOf(k) ?? '?'}> where a <key> belongs`, {
+              line: lineAtNode(this.text, k),
+            });
             continue;
           }
           const v = kids[i + 1];
           if (v === undefined || tagOf(v) === 'key') {
-            this.sink.add('parse-error', `<key>${textOf(k).slice(0, 40)}</key> has no value`, { line: lineAtNode(this.text, k) });
+            this.sink.add('parse-error', `<key>${textOf(k).slice(0, 40)}</key> has no value`, {
+              line: lineAtNode(this.text, k),
+            });
             continue;
           }
           i++;

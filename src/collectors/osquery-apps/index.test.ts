@@ -7,9 +7,15 @@ import { collectorInput, fileRef } from '../../../test/fixtures.js';
 import type { AppObserved } from '../app-common.js';
 import { osqueryAppsCollector as c } from './index.js';
 
-const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
+const fx = (...p: string[]): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const A = 'host/osquery-apps.json';
-const corrupted = ['osquery-apps-truncated.json', 'osquery-apps-empty.json', 'osquery-apps-wrong-encoding.json', 'osquery-apps-garbage.json'];
+const corrupted = [
+  'osquery-apps-truncated.json',
+  'osquery-apps-empty.json',
+  'osquery-apps-wrong-encoding.json',
+  'osquery-apps-garbage.json',
+];
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
 
 describe('osquery-apps collector', () => {
@@ -23,19 +29,40 @@ describe('osquery-apps collector', () => {
       ['Slack', '4.31.155', '431155', 'com.tinyspeck.slackmacgap', 'machine', null],
       ['Code', '1.76.2', '1.76.2', 'com.microsoft.VSCode', 'user', 'dana'],
     ]);
-    expect(apps[0]).toMatchObject({ platform: 'macos', installLocation: '/Applications/3CX Desktop App.app', source: { file: A, line: 2 } });
+    expect(apps[0]).toMatchObject({
+      platform: 'macos',
+      installLocation: '/Applications/3CX Desktop App.app',
+      source: { file: A, line: 2 },
+    });
   });
 
   it('takes the apps rows of a mixed results log and ignores the programs rows', () => {
     const r = collect('h/osqueryd.results.log', readFileSync(fx('osqueryd.results.log')));
     expect(r.issues).toEqual([]);
     // VS Code was added then removed; the log ends with Safari, Slack and 3CX installed.
-    expect((r.observations as AppObserved[]).map((a) => a.name)).toEqual(['Safari', 'Slack', '3CX Desktop App']);
+    expect((r.observations as AppObserved[]).map((a) => a.name)).toEqual([
+      'Safari',
+      'Slack',
+      '3CX Desktop App',
+    ]);
   });
 
   it('falls back to the bundle folder name when display and bundle names are empty', () => {
-    const r = collect('a.json', '[{"name":"Foo Bar.app","path":"/Users/Shared/Foo Bar.app","bundle_identifier":"x.y","bundle_name":"","display_name":""}]');
-    expect(r.observations).toEqual([{ kind: 'app', name: 'Foo Bar', bundleId: 'x.y', installLocation: '/Users/Shared/Foo Bar.app', platform: 'macos', scope: 'machine', source: { file: 'a.json', line: 1 } }]);
+    const r = collect(
+      'a.json',
+      '[{"name":"Foo Bar.app","path":"/Users/Shared/Foo Bar.app","bundle_identifier":"x.y","bundle_name":"","display_name":""}]',
+    );
+    expect(r.observations).toEqual([
+      {
+        kind: 'app',
+        name: 'Foo Bar',
+        bundleId: 'x.y',
+        installLocation: '/Users/Shared/Foo Bar.app',
+        platform: 'macos',
+        scope: 'machine',
+        source: { file: 'a.json', line: 1 },
+      },
+    ]);
   });
 
   it('every corrupted fixture yields issues with file and position', () => {

@@ -17,9 +17,18 @@ export const OSQUERY_APPS_ID = 'collectors/osquery-apps';
 export function appsRowToApp(row: OsqueryRow, file: string): AppObserved | null {
   const c = row.columns;
   const folder = nonEmpty(c['name']);
-  const name = nonEmpty(c['display_name']) ?? nonEmpty(c['bundle_name']) ?? (folder === undefined ? undefined : folder.replace(/\.app$/i, ''));
+  const name =
+    nonEmpty(c['display_name']) ??
+    nonEmpty(c['bundle_name']) ??
+    (folder === undefined ? undefined : folder.replace(/\.app$/i, ''));
   if (name === undefined || name === '') return null;
-  const app: AppObserved = { kind: 'app', name, platform: 'macos', scope: 'machine', source: row.line === undefined ? { file } : { file, line: row.line } };
+  const app: AppObserved = {
+    kind: 'app',
+    name,
+    platform: 'macos',
+    scope: 'machine',
+    source: row.line === undefined ? { file } : { file, line: row.line },
+  };
   const version = nonEmpty(c['bundle_short_version']);
   if (version !== undefined) app.version = version;
   const build = nonEmpty(c['bundle_version']);
@@ -46,7 +55,9 @@ export const osqueryAppsCollector = {
     return /^osquery[-_.]apps.*\.json$/.test(n) || n.endsWith('.apps.json') || isOsqueryResultsLogName(n);
   },
   sniff(head: Buffer): boolean {
-    const t = headText(head).replace(/^\uFEFF/, '').trimStart();
+    const t = headText(head)
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     if (!(t.startsWith('[') || t.startsWith('{'))) return false;
     return t.includes('"bundle_identifier"') || t.includes('"bundle_short_version"');
   },
@@ -64,7 +75,11 @@ export const osqueryAppsCollector = {
       else observations.push(app);
     }
     if (parsed.layout === 'osqueryi-json' && parsed.rows.length > 0 && shaped === 0) {
-      sink.add('parse-error', 'rows are not from the osquery apps table (no bundle_identifier / bundle_short_version column)', { line: 1 });
+      sink.add(
+        'parse-error',
+        'rows are not from the osquery apps table (no bundle_identifier / bundle_short_version column)',
+        { line: 1 },
+      );
     }
     return { observations: sortObserved(observations), issues: [...parsed.issues, ...sink.done()] };
   },

@@ -8,9 +8,15 @@ import type { AppObserved } from '../app-common.js';
 import { osqueryProgramsCollector as c } from './index.js';
 import { parseOsqueryResults } from './parse.js';
 
-const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
+const fx = (...p: string[]): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const P = 'host/programs.json';
-const corrupted = ['osquery-programs-truncated.json', 'osquery-programs-empty.json', 'osquery-programs-wrong-encoding.json', 'osquery-programs-garbage.json'];
+const corrupted = [
+  'osquery-programs-truncated.json',
+  'osquery-programs-empty.json',
+  'osquery-programs-wrong-encoding.json',
+  'osquery-programs-garbage.json',
+];
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
 
 describe('osquery-programs collector', () => {
@@ -24,7 +30,13 @@ describe('osquery-programs collector', () => {
       ['Google Chrome', '111.0.5563.65', 'machine', null, 3],
       ['7-Zip 22.01 (x64)', '22.01', 'machine', null, 4],
       ['Microsoft Teams', '1.6.00.4472', 'user', 'carol', 5],
-      ['Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.34.31931', '14.34.31931.0', 'unknown', null, 6],
+      [
+        'Microsoft Visual C++ 2015-2022 Redistributable (x64) - 14.34.31931',
+        '14.34.31931.0',
+        'unknown',
+        null,
+        6,
+      ],
     ]);
     expect(apps[0]).toMatchObject({
       publisher: '3CX Ltd',
@@ -38,8 +50,22 @@ describe('osquery-programs collector', () => {
   });
 
   it('accepts numbers as column values and rejects other tables', () => {
-    const ok = collect('p.json', '[{"name":"X","version":1,"identifying_number":"{G}","install_location":"D:\\\\Tools"}]');
-    expect(ok.observations).toEqual([{ kind: 'app', name: 'X', version: '1', productId: '{G}', installLocation: 'D:\\Tools', platform: 'windows', scope: 'unknown', source: { file: 'p.json', line: 1 } }]);
+    const ok = collect(
+      'p.json',
+      '[{"name":"X","version":1,"identifying_number":"{G}","install_location":"D:\\\\Tools"}]',
+    );
+    expect(ok.observations).toEqual([
+      {
+        kind: 'app',
+        name: 'X',
+        version: '1',
+        productId: '{G}',
+        installLocation: 'D:\\Tools',
+        platform: 'windows',
+        scope: 'unknown',
+        source: { file: 'p.json', line: 1 },
+      },
+    ]);
     const other = collect('p.json', '[{"pid":"4","name":"System"}]');
     expect(other.observations).toEqual([]);
     expect(other.issues.map((i) => i.code)).toEqual(['parse-error']);
@@ -64,7 +90,9 @@ describe('osquery-programs collector', () => {
 
 describe('parseOsqueryResults (results logs)', () => {
   it('replays snapshot, added/removed events and diffResults per query', () => {
-    const log = readFileSync(path.join(fx(), '..', '..', 'osquery-apps', '__fixtures__', 'osqueryd.results.log'));
+    const log = readFileSync(
+      path.join(fx(), '..', '..', 'osquery-apps', '__fixtures__', 'osqueryd.results.log'),
+    );
     const r = parseOsqueryResults(log, 'osqueryd.results.log', 'collectors/osquery-programs');
     expect(r.issues).toEqual([]);
     expect(r.layout).toBe('results-log');
@@ -77,13 +105,25 @@ describe('parseOsqueryResults (results logs)', () => {
       ['7-Zip 22.01 (x64)', 'pack_win_programs', 5],
     ]);
     const programs = collect('osqueryd.results.log', log);
-    expect((programs.observations as AppObserved[]).map((a) => a.name)).toEqual(['3CX Desktop App', '7-Zip 22.01 (x64)']);
+    expect((programs.observations as AppObserved[]).map((a) => a.name)).toEqual([
+      '3CX Desktop App',
+      '7-Zip 22.01 (x64)',
+    ]);
     expect(programs.issues).toEqual([]);
   });
 
   it('reports a truncated last line and bad lines, keeping the good ones', () => {
-    const good = JSON.stringify({ name: 'q', hostIdentifier: 'h', columns: { name: 'A', identifying_number: '{A}' }, action: 'added' });
-    const r = parseOsqueryResults(Buffer.from(`${good}\n[1]\n{"name":"q","columns":{"name":"B"`), 'l.log', 'x');
+    const good = JSON.stringify({
+      name: 'q',
+      hostIdentifier: 'h',
+      columns: { name: 'A', identifying_number: '{A}' },
+      action: 'added',
+    });
+    const r = parseOsqueryResults(
+      Buffer.from(`${good}\n[1]\n{"name":"q","columns":{"name":"B"`),
+      'l.log',
+      'x',
+    );
     expect(r.rows.map((x) => x.columns['name'])).toEqual(['A']);
     expect(r.issues.map((i) => [i.code, i.line])).toEqual([
       ['parse-error', 2],
@@ -94,7 +134,11 @@ describe('parseOsqueryResults (results logs)', () => {
 
 runCollectorContract(c, {
   validSample: { path: P, content: readFileSync(fx('programs.json')) },
-  matchingPaths: ['h/osquery-programs-2023-03-30.json', 'h/osquery/osqueryd.results.log', 'h/inventory.programs.json'],
+  matchingPaths: [
+    'h/osquery-programs-2023-03-30.json',
+    'h/osquery/osqueryd.results.log',
+    'h/inventory.programs.json',
+  ],
   nonMatchingPaths: ['h/apps.json', 'h/package.json', 'h/programs.txt'],
   corrupted: corrupted.map((n) => ({ path: `c/${n}`, content: readFileSync(fx('corrupted', n)) })),
 });

@@ -10,7 +10,11 @@ export const OSQUERY_PROGRAMS_ID = 'collectors/osquery-programs';
 
 /** Conventional names of osquery results-log files (claimed by both osquery collectors). */
 export function isOsqueryResultsLogName(lower: string): boolean {
-  return lower === 'osqueryd.results.log' || /^osqueryd\.results\.log\.\d+$/.test(lower) || lower.endsWith('.results.log');
+  return (
+    lower === 'osqueryd.results.log' ||
+    /^osqueryd\.results\.log\.\d+$/.test(lower) ||
+    lower.endsWith('.results.log')
+  );
 }
 
 /**
@@ -22,7 +26,13 @@ export function programsRowToApp(row: OsqueryRow, file: string): AppObserved | n
   const c = row.columns;
   const name = nonEmpty(c['name']);
   if (name === undefined) return null;
-  const app: AppObserved = { kind: 'app', name, platform: 'windows', scope: 'unknown', source: row.line === undefined ? { file } : { file, line: row.line } };
+  const app: AppObserved = {
+    kind: 'app',
+    name,
+    platform: 'windows',
+    scope: 'unknown',
+    source: row.line === undefined ? { file } : { file, line: row.line },
+  };
   const version = nonEmpty(c['version']);
   if (version !== undefined) app.version = version;
   const publisher = nonEmpty(c['publisher']);
@@ -45,12 +55,22 @@ export const osqueryProgramsCollector = {
   description: 'osquery programs table (Windows): osqueryi --json output and osqueryd results logs',
   matches(file: FileRef): boolean {
     const n = file.lowerName;
-    return n === 'programs.json' || /^osquery[-_.]programs.*\.json$/.test(n) || n.endsWith('.programs.json') || isOsqueryResultsLogName(n);
+    return (
+      n === 'programs.json' ||
+      /^osquery[-_.]programs.*\.json$/.test(n) ||
+      n.endsWith('.programs.json') ||
+      isOsqueryResultsLogName(n)
+    );
   },
   sniff(head: Buffer): boolean {
-    const t = headText(head).replace(/^\uFEFF/, '').trimStart();
+    const t = headText(head)
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     if (!(t.startsWith('[') || t.startsWith('{'))) return false;
-    return t.includes('"identifying_number"') || (t.includes('"uninstall_string"') && t.includes('"install_location"'));
+    return (
+      t.includes('"identifying_number"') ||
+      (t.includes('"uninstall_string"') && t.includes('"install_location"'))
+    );
   },
   collect(input: CollectorInput): CollectorResult {
     const file = input.file.path;
@@ -66,7 +86,11 @@ export const osqueryProgramsCollector = {
       else observations.push(app);
     }
     if (parsed.layout === 'osqueryi-json' && parsed.rows.length > 0 && shaped === 0) {
-      sink.add('parse-error', 'rows are not from the osquery programs table (no identifying_number / uninstall_string / install_source column)', { line: 1 });
+      sink.add(
+        'parse-error',
+        'rows are not from the osquery programs table (no identifying_number / uninstall_string / install_source column)',
+        { line: 1 },
+      );
     }
     return { observations: sortObserved(observations), issues: [...parsed.issues, ...sink.done()] };
   },

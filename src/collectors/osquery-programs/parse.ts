@@ -10,7 +10,13 @@
  * adds, `removed` removes, so the result is the state at the end of the log.
  */
 import type { Issue } from '../../core/issue.js';
-import { canonicalJson, decodeEvidenceText, IssueSink, jsonElementLines, parseJsonWithIssue } from '../app-common.js';
+import {
+  canonicalJson,
+  decodeEvidenceText,
+  IssueSink,
+  jsonElementLines,
+  parseJsonWithIssue,
+} from '../app-common.js';
 
 /** One result row with the line it was read from. */
 export interface OsqueryRow {
@@ -35,7 +41,12 @@ export interface OsqueryParseResult {
 export const MAX_OSQUERY_ROWS = 1_000_000;
 
 /** Parses osqueryi JSON or an osqueryd results log. Never throws. */
-export function parseOsqueryResults(content: Uint8Array, file: string, pluginId: string, signal?: AbortSignal): OsqueryParseResult {
+export function parseOsqueryResults(
+  content: Uint8Array,
+  file: string,
+  pluginId: string,
+  signal?: AbortSignal,
+): OsqueryParseResult {
   const sink = new IssueSink(file, pluginId);
   const decoded = decodeEvidenceText(content, sink);
   if (decoded === null) return { layout: null, rows: [], issues: sink.done() };
@@ -52,13 +63,18 @@ export function parseOsqueryResults(content: Uint8Array, file: string, pluginId:
     data.forEach((item, idx) => {
       const line = lines.length === data.length ? lines[idx] : undefined;
       const cols = toColumns(item);
-      if (cols === null) sink.add('invalid-value', `row ${idx} is not an object of column values`, { line: line ?? 1 });
+      if (cols === null)
+        sink.add('invalid-value', `row ${idx} is not an object of column values`, { line: line ?? 1 });
       else rows.push(line === undefined ? { columns: cols } : { columns: cols, line });
     });
     return { layout: 'osqueryi-json', rows, issues: sink.done() };
   }
   if (first !== '{') {
-    sink.add('parse-error', 'not osquery output: expected a JSON array (osqueryi --json) or JSON lines (results log)', { line: 1 });
+    sink.add(
+      'parse-error',
+      'not osquery output: expected a JSON array (osqueryi --json) or JSON lines (results log)',
+      { line: 1 },
+    );
     return { layout: null, rows: [], issues: sink.done() };
   }
   return { layout: 'results-log', rows: replayLog(text, sink, signal), issues: sink.done() };
@@ -92,7 +108,11 @@ function replayLog(text: string, sink: IssueSink, signal?: AbortSignal): Osquery
       rec = JSON.parse(raw);
     } catch (e) {
       const cut = i === last || lines.slice(i + 1).every((x) => x.trim() === '');
-      sink.add(cut && !text.endsWith('\n') ? 'truncated' : 'parse-error', `invalid JSON line: ${e instanceof Error ? e.message : String(e)}`, { line });
+      sink.add(
+        cut && !text.endsWith('\n') ? 'truncated' : 'parse-error',
+        `invalid JSON line: ${e instanceof Error ? e.message : String(e)}`,
+        { line },
+      );
       continue;
     }
     if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
@@ -157,7 +177,12 @@ function toColumns(v: unknown): Record<string, string> | null {
 /** Whether a row has the shape of the Windows `programs` table. */
 export function isProgramsRow(c: Record<string, string>): boolean {
   if (!('name' in c) || 'bundle_identifier' in c) return false;
-  return 'identifying_number' in c || 'uninstall_string' in c || 'install_source' in c || ('install_location' in c && 'publisher' in c);
+  return (
+    'identifying_number' in c ||
+    'uninstall_string' in c ||
+    'install_source' in c ||
+    ('install_location' in c && 'publisher' in c)
+  );
 }
 
 /** Whether a row has the shape of the macOS `apps` table. */

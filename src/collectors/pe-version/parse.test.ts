@@ -14,7 +14,14 @@ describe('collectors/pe-version', () => {
   });
 
   it('turns the version resource into an app observation', () => {
-    const img = buildPe({ version: { CompanyName: '3CX Ltd', ProductName: '3CX Desktop App', FileVersion: '18, 12, 416, 0', OriginalFilename: '3CXDesktopApp.exe' } }).image;
+    const img = buildPe({
+      version: {
+        CompanyName: '3CX Ltd',
+        ProductName: '3CX Desktop App',
+        FileVersion: '18, 12, 416, 0',
+        OriginalFilename: '3CXDesktopApp.exe',
+      },
+    }).image;
     const r = parsePeVersion(img, 'C:/Users/u/AppData/Local/Programs/3CXDesktopApp/3CXDesktopApp.exe');
     expect(r.observations).toEqual([
       {

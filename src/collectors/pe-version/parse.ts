@@ -28,7 +28,10 @@ export function parsePeVersion(content: Buffer, path: string): { observations: O
   const stamped: Issue[] = [];
   const v = pe?.version;
   if (!v) return { observations: [], issues: stamped };
-  const name = clean(v['ProductName']) ?? clean(v['FileDescription']) ?? clean(v['OriginalFilename'])?.replace(/\.(exe|dll|sys)$/i, '');
+  const name =
+    clean(v['ProductName']) ??
+    clean(v['FileDescription']) ??
+    clean(v['OriginalFilename'])?.replace(/\.(exe|dll|sys)$/i, '');
   if (!name) return { observations: [], issues: stamped };
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   const obs: Observed = { kind: 'app', name, platform: 'windows', scope: 'unknown', source: { file: path } };

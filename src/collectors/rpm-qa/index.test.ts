@@ -7,11 +7,18 @@ import { collectorInput, fileRef } from '../../../test/fixtures.js';
 import type { AppObserved } from '../app-common.js';
 import { rpmQaCollector as c } from './index.js';
 
-const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
+const fx = (...p: string[]): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const Q = 'host/rpm-qa.txt';
-const corrupted = ['rpm-qa-truncated.txt', 'rpm-qa-empty.txt', 'rpm-qa-wrong-encoding.txt', 'rpm-qa-garbage.txt'];
+const corrupted = [
+  'rpm-qa-truncated.txt',
+  'rpm-qa-empty.txt',
+  'rpm-qa-wrong-encoding.txt',
+  'rpm-qa-garbage.txt',
+];
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
-const rows = (r: { observations: unknown[] }) => (r.observations as AppObserved[]).map((a) => [a.name, a.version, a.publisher ?? null, a.source.line]);
+const rows = (r: { observations: unknown[] }) =>
+  (r.observations as AppObserved[]).map((a) => [a.name, a.version, a.publisher ?? null, a.source.line]);
 
 describe('rpm-qa collector', () => {
   it('reads the 6-field queryformat, with epochs and (none) values, skipping gpg-pubkey', () => {
@@ -26,7 +33,12 @@ describe('rpm-qa collector', () => {
       ['code', '1.76.2-1678817801.el7', 'Microsoft Corporation', 7],
       ['local-tool', '0.3-1', null, 8],
     ]);
-    expect(r.observations[0]).toMatchObject({ kind: 'app', platform: 'linux', scope: 'machine', productId: 'bash' });
+    expect(r.observations[0]).toMatchObject({
+      kind: 'app',
+      platform: 'linux',
+      scope: 'machine',
+      productId: 'bash',
+    });
   });
 
   it('reads default name-version-release.arch lines', () => {
@@ -43,7 +55,10 @@ describe('rpm-qa collector', () => {
   });
 
   it('reports malformed lines and keeps the good ones', () => {
-    const r = collect('q.txt', 'a\t(none)\t1\t2\tx86_64\tV\nb\tx\t1\t2\tnoarch\nc\t1\t2\nnodashes\nd e f\nok-1.0-1.noarch\n');
+    const r = collect(
+      'q.txt',
+      'a\t(none)\t1\t2\tx86_64\tV\nb\tx\t1\t2\tnoarch\nc\t1\t2\nnodashes\nd e f\nok-1.0-1.noarch\n',
+    );
     expect(rows(r).map((x) => x[0])).toEqual(['a', 'ok']);
     expect(r.issues.map((i) => [i.code, i.line])).toEqual([
       ['invalid-value', 2],

@@ -10,13 +10,17 @@ const TAB_LINE = /^[^\t\s]+\t(?:\(none\)|\d+)\t[^\t]+\t[^\t]+\t[^\t]+(?:\t[^\t\n
 export const rpmQaCollector = {
   id: RPM_QA_ID,
   version: 1,
-  description: "rpm -qa listings: --queryformat '%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{VENDOR}\\n' or name-version-release.arch",
+  description:
+    "rpm -qa listings: --queryformat '%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{VENDOR}\\n' or name-version-release.arch",
   matches(file: FileRef): boolean {
     const n = file.lowerName;
     return NAME.test(n) && (n.endsWith('.txt') || n.endsWith('.tsv') || !n.includes('.'));
   },
   sniff(head: Buffer): boolean {
-    const first = headText(head).replace(/^\uFEFF/, '').split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+    const first = headText(head)
+      .replace(/^\uFEFF/, '')
+      .split('\n')
+      .find((l) => l.trim() !== '' && !l.startsWith('#'));
     return first !== undefined && TAB_LINE.test(first.replace(/\r$/, ''));
   },
   collect(input: CollectorInput): CollectorResult {

@@ -16,9 +16,40 @@ export const RPM_QA_ID = 'collectors/rpm-qa';
 
 /** Architectures recognised at the end of `name-version-release.arch`. */
 export const RPM_ARCHES: ReadonlySet<string> = new Set([
-  'noarch', 'x86_64', 'i386', 'i486', 'i586', 'i686', 'athlon', 'aarch64', 'armv7hl', 'armv7l', 'armv6hl', 'armhfp',
-  'ppc', 'ppc64', 'ppc64le', 'ppc64p7', 's390', 's390x', 'ia64', 'riscv64', 'loongarch64', 'mips', 'mipsel', 'mips64el',
-  'sparc', 'sparc64', 'alpha', 'src', 'nosrc', 'x86_64_v2', 'x86_64_v3', 'x86_64_v4', 'amd64', 'arm64',
+  'noarch',
+  'x86_64',
+  'i386',
+  'i486',
+  'i586',
+  'i686',
+  'athlon',
+  'aarch64',
+  'armv7hl',
+  'armv7l',
+  'armv6hl',
+  'armhfp',
+  'ppc',
+  'ppc64',
+  'ppc64le',
+  'ppc64p7',
+  's390',
+  's390x',
+  'ia64',
+  'riscv64',
+  'loongarch64',
+  'mips',
+  'mipsel',
+  'mips64el',
+  'sparc',
+  'sparc64',
+  'alpha',
+  'src',
+  'nosrc',
+  'x86_64_v2',
+  'x86_64_v3',
+  'x86_64_v4',
+  'amd64',
+  'arm64',
 ]);
 
 /** One package as read from a line. */
@@ -32,7 +63,8 @@ export interface RpmEntry {
   line: number;
 }
 
-const none = (s: string | undefined): string | undefined => (s === undefined || s === '' || s === '(none)' ? undefined : s);
+const none = (s: string | undefined): string | undefined =>
+  s === undefined || s === '' || s === '(none)' ? undefined : s;
 
 /** Reads one line; null (with an issue) when it is malformed, 'skip' for gpg-pubkey. */
 export function parseRpmLine(raw: string, line: number, sink: IssueSink): RpmEntry | null | 'skip' {
@@ -40,7 +72,11 @@ export function parseRpmLine(raw: string, line: number, sink: IssueSink): RpmEnt
   if (l.includes('\t')) {
     const f = raw.replace(/\r$/, '').split('\t');
     if (f.length !== 5 && f.length !== 6) {
-      sink.add('parse-error', `expected 5 or 6 tab-separated fields (NAME EPOCH VERSION RELEASE ARCH [VENDOR]), found ${f.length}`, { line });
+      sink.add(
+        'parse-error',
+        `expected 5 or 6 tab-separated fields (NAME EPOCH VERSION RELEASE ARCH [VENDOR]), found ${f.length}`,
+        { line },
+      );
       return null;
     }
     const [name, epoch, version, release, arch, vendor] = f.map((x) => x.trim());
@@ -124,6 +160,7 @@ export function parseRpmQa(content: Uint8Array, file: string, signal?: AbortSign
     if (e.vendor !== undefined) app.publisher = e.vendor;
     observations.push(app);
   }
-  if (observations.length === 0 && sink.issues.length === 0) sink.add('parse-error', 'no package lines', { line: 1 });
+  if (observations.length === 0 && sink.issues.length === 0)
+    sink.add('parse-error', 'no package lines', { line: 1 });
   return { observations: sortObserved(observations), issues: sink.done() };
 }

@@ -8,7 +8,8 @@ import type { AppObserved } from '../app-common.js';
 import { windowsRegCollector } from './index.js';
 import { classifyUninstallPath } from './uninstall.js';
 
-const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
+const fx = (...p: string[]): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const EXPORT = 'host/registry/uninstall-export.reg';
 const SID = 'S-1-5-21-1004336348-1177238915-682003330-1001';
 
@@ -46,11 +47,22 @@ describe('windows-reg collector', () => {
     });
     expect(desktop?.source.line).toBeGreaterThan(1);
     const server = apps.find((a) => a.name === '3CX Phone System');
-    expect(server).toMatchObject({ version: '18.0.7.312', publisher: '3CX', scope: 'machine', installLocation: 'C:\\Program Files\\3CX Phone System\\' });
+    expect(server).toMatchObject({
+      version: '18.0.7.312',
+      publisher: '3CX',
+      scope: 'machine',
+      installLocation: 'C:\\Program Files\\3CX Phone System\\',
+    });
     expect(server?.user).toBeUndefined();
-    expect(apps.find((a) => a.name.startsWith('Notepad++'))).toMatchObject({ scope: 'machine', productId: 'Notepad++', version: '8.5.1' });
+    expect(apps.find((a) => a.name.startsWith('Notepad++'))).toMatchObject({
+      scope: 'machine',
+      productId: 'Notepad++',
+      version: '8.5.1',
+    });
     // InstallLocation stored as REG_EXPAND_SZ (hex(2)) is decoded and kept unexpanded.
-    expect(apps.find((a) => a.name === 'Microsoft Teams')?.installLocation).toBe('%LOCALAPPDATA%\\Microsoft\\Teams');
+    expect(apps.find((a) => a.name === 'Microsoft Teams')?.installLocation).toBe(
+      '%LOCALAPPDATA%\\Microsoft\\Teams',
+    );
   });
 
   it('reads a REGEDIT4 (ANSI) HKCU export and reports its malformed key line', () => {
@@ -83,11 +95,13 @@ describe('windows-reg collector', () => {
     }
     // The truncated export is cut inside the 3CX Phone System entry: entries before it survive.
     const t = collect('t.reg', readFileSync(fx('corrupted', 'truncated.reg')));
-    expect((t.observations as AppObserved[]).map((a) => a.name)).toContain('Office 16 Click-to-Run Extensibility Component');
+    expect((t.observations as AppObserved[]).map((a) => a.name)).toContain(
+      'Office 16 Click-to-Run Extensibility Component',
+    );
   });
 
   it('sniffs both header forms', () => {
-        expect(windowsRegCollector.sniff(readFileSync(fx('uninstall-export.reg')).subarray(0, 100))).toBe(true);
+    expect(windowsRegCollector.sniff(readFileSync(fx('uninstall-export.reg')).subarray(0, 100))).toBe(true);
     expect(windowsRegCollector.sniff(Buffer.from('REGEDIT4\r\n'))).toBe(true);
     expect(windowsRegCollector.sniff(Buffer.from('{"a":1}'))).toBe(false);
   });
@@ -95,21 +109,37 @@ describe('windows-reg collector', () => {
 
 describe('classifyUninstallPath', () => {
   it('recognises the uninstall roots in regedit and PowerShell forms', () => {
-    expect(classifyUninstallPath('HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\X')).toEqual({
+    expect(
+      classifyUninstallPath(
+        'HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\X',
+      ),
+    ).toEqual({
       hive: 'HKLM',
       wow64: true,
       keyName: 'X',
     });
-    expect(classifyUninstallPath('Microsoft.PowerShell.Core\\Registry::HKEY_USERS\\S-1-5-21-1\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{G}')).toEqual({
+    expect(
+      classifyUninstallPath(
+        'Microsoft.PowerShell.Core\\Registry::HKEY_USERS\\S-1-5-21-1\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{G}',
+      ),
+    ).toEqual({
       hive: 'HKU',
       wow64: false,
       user: 'S-1-5-21-1',
       keyName: '{G}',
     });
-    expect(classifyUninstallPath('HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\Y')).toMatchObject({ hive: 'HKCU', user: 'current' });
+    expect(
+      classifyUninstallPath('HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\Y'),
+    ).toMatchObject({ hive: 'HKCU', user: 'current' });
     // The Uninstall key itself and deeper subkeys are not entries.
-    expect(classifyUninstallPath('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall')).toBeNull();
-    expect(classifyUninstallPath('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\X\\Sub')).toBeNull();
+    expect(
+      classifyUninstallPath('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall'),
+    ).toBeNull();
+    expect(
+      classifyUninstallPath(
+        'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\X\\Sub',
+      ),
+    ).toBeNull();
     expect(classifyUninstallPath('HKEY_CLASSES_ROOT\\Installer\\Products\\X')).toBeNull();
   });
 });
@@ -118,5 +148,8 @@ runCollectorContract(windowsRegCollector, {
   validSample: { path: EXPORT, content: readFileSync(fx('uninstall-export.reg')) },
   matchingPaths: ['C:/evidence/HKLM-Uninstall.REG'],
   nonMatchingPaths: ['host/registry.txt', 'host/uninstall.json', 'host/SOFTWARE'],
-  corrupted: ['truncated.reg', 'empty.reg', 'wrong-encoding.reg', 'garbage.reg'].map((n) => ({ path: `c/${n}`, content: readFileSync(fx('corrupted', n)) })),
+  corrupted: ['truncated.reg', 'empty.reg', 'wrong-encoding.reg', 'garbage.reg'].map((n) => ({
+    path: `c/${n}`,
+    content: readFileSync(fx('corrupted', n)),
+  })),
 });

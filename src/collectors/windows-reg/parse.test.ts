@@ -7,7 +7,9 @@ const H5 = 'Windows Registry Editor Version 5.00\r\n\r\n';
 describe('parseRegFile', () => {
   it('decodes strings with escapes, dword, default value and deletions', () => {
     const { document, issues } = parseRegFile(
-      utf16(`${H5}[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\r\n@="def"\r\n"a"="C:\\\\dir\\\\ \\"q\\""\r\n"n"=dword:0000ffff\r\n"gone"=-\r\n`),
+      utf16(
+        `${H5}[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\r\n@="def"\r\n"a"="C:\\\\dir\\\\ \\"q\\""\r\n"n"=dword:0000ffff\r\n"gone"=-\r\n`,
+      ),
       'x.reg',
     );
     expect(issues).toEqual([]);
@@ -35,13 +37,18 @@ describe('parseRegFile', () => {
     expect(v['e']?.line).toBe(4);
     expect(v['m']?.data).toEqual({ type: 'multi-sz', value: ['a', 'bc'] });
     expect(v['q']?.data).toEqual({ type: 'qword', value: 0x8000000000000001n });
-    expect(v['b']?.data).toEqual({ type: 'binary', typeCode: 3, value: new Uint8Array([0xde, 0xad, 0xbe, 0xef]) });
+    expect(v['b']?.data).toEqual({
+      type: 'binary',
+      typeCode: 3,
+      value: new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
+    });
     expect(v['z']?.data).toEqual({ type: 'binary', typeCode: 3, value: new Uint8Array([]) });
     expect(v['after']?.line).toBe(11);
   });
 
   it('reads REGEDIT4 as windows-1252 with 8-bit hex(2) strings', () => {
-    const text = 'REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\K]\r\n"p"="Soci\xe9t\xe9"\r\n"e"=hex(2):25,41,25,00\r\n';
+    const text =
+      'REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\K]\r\n"p"="Soci\xe9t\xe9"\r\n"e"=hex(2):25,41,25,00\r\n';
     const { document, issues } = parseRegFile(Buffer.from(text, 'latin1'), 'x.reg');
     expect(issues).toEqual([]);
     expect(document?.format).toBe('regedit4');
@@ -53,7 +60,10 @@ describe('parseRegFile', () => {
   });
 
   it('keeps a string value that spans lines (embedded newline)', () => {
-    const { document, issues } = parseRegFile(utf16(`${H5}[HKCU\\K]\r\n"s"="one\r\ntwo"\r\n"t"="x"\r\n`), 'x.reg');
+    const { document, issues } = parseRegFile(
+      utf16(`${H5}[HKCU\\K]\r\n"s"="one\r\ntwo"\r\n"t"="x"\r\n`),
+      'x.reg',
+    );
     expect(issues).toEqual([]);
     expect(document?.sections[0]?.path).toBe('HKEY_CURRENT_USER\\K');
     expect(document?.sections[0]?.values.map((x) => x.data)).toEqual([
@@ -79,7 +89,9 @@ describe('parseRegFile', () => {
   });
 
   it('reports a missing header, truncation in a continuation and an odd UTF-16 byte count', () => {
-    expect(parseRegFile(Buffer.from('[HKLM\\A]\n'), 'a.reg').issues.map((i) => [i.code, i.line])).toEqual([['parse-error', 1]]);
+    expect(parseRegFile(Buffer.from('[HKLM\\A]\n'), 'a.reg').issues.map((i) => [i.code, i.line])).toEqual([
+      ['parse-error', 1],
+    ]);
     const cut = parseRegFile(utf16(`${H5}[HKLM\\A]\r\n"b"=hex:01,02,\\\r\n`), 'a.reg');
     expect(cut.issues.map((i) => [i.code, i.line])).toEqual([['truncated', 4]]);
     const odd = Buffer.concat([utf16(`${H5}[HKLM\\A]\r\n"x"="y"\r\n`), Buffer.from([0x41])]);
@@ -100,9 +112,14 @@ describe('parseRegFile', () => {
     const text = `${H5}[HKLM\\S\\A]\r\n"x"="1"\r\n"y"="2"\r\n[HKLM\\S\\A\\Sub]\r\n"z"="3"\r\n[hklm\\s\\a]\r\n"X"="4"\r\n"y"=-\r\n[HKLM\\S\\B]\r\n"k"="v"\r\n[-HKEY_LOCAL_MACHINE\\S\\B]\r\n`;
     const { document } = parseRegFile(utf16(text), 'm.reg');
     const keys = mergeSections(document!);
-    expect([...keys.values()].map((k) => k.path)).toEqual(['HKEY_LOCAL_MACHINE\\S\\A', 'HKEY_LOCAL_MACHINE\\S\\A\\Sub']);
+    expect([...keys.values()].map((k) => k.path)).toEqual([
+      'HKEY_LOCAL_MACHINE\\S\\A',
+      'HKEY_LOCAL_MACHINE\\S\\A\\Sub',
+    ]);
     const a = keys.get('hkey_local_machine\\s\\a');
-    expect([...(a?.values.values() ?? [])].map((v) => [v.name, v.data])).toEqual([['X', { type: 'sz', value: '4' }]]);
+    expect([...(a?.values.values() ?? [])].map((v) => [v.name, v.data])).toEqual([
+      ['X', { type: 'sz', value: '4' }],
+    ]);
   });
 
   it('normaliseKeyPath expands root abbreviations and rejects unknown roots', () => {

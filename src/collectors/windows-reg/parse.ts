@@ -102,7 +102,11 @@ export function parseRegFile(buf: Uint8Array, file: string, options: RegParseOpt
   if (first === REGEDIT5_HEADER) format = 'regedit5';
   else if (first === REGEDIT4_HEADER) format = 'regedit4';
   else {
-    sink.add('parse-error', `not a registry export: first line is not "${REGEDIT5_HEADER}" or "${REGEDIT4_HEADER}"`, { line: 1 });
+    sink.add(
+      'parse-error',
+      `not a registry export: first line is not "${REGEDIT5_HEADER}" or "${REGEDIT4_HEADER}"`,
+      { line: 1 },
+    );
     return { document: null, issues: sink.done() };
   }
   const doc: RegDocument = { format, encoding: decoded.encoding, sections: [] };
@@ -126,7 +130,9 @@ export function parseRegFile(buf: Uint8Array, file: string, options: RegParseOpt
     if (trimmed.startsWith('[')) {
       const close = trimmed.lastIndexOf(']');
       if (close < 0) {
-        sink.add(i >= lines.length ? 'truncated' : 'parse-error', 'key line without closing "]"', { line: startLine });
+        sink.add(i >= lines.length ? 'truncated' : 'parse-error', 'key line without closing "]"', {
+          line: startLine,
+        });
         current = null;
         skipping = true;
         continue;
@@ -139,7 +145,9 @@ export function parseRegFile(buf: Uint8Array, file: string, options: RegParseOpt
       if (deleted) inner = inner.slice(1);
       const path = normaliseKeyPath(inner);
       if (path === null) {
-        sink.add('invalid-value', `key "${clip(inner)}" does not start with a registry root (HKEY_…)`, { line: startLine });
+        sink.add('invalid-value', `key "${clip(inner)}" does not start with a registry root (HKEY_…)`, {
+          line: startLine,
+        });
         current = null;
         skipping = true;
         continue;
@@ -161,15 +169,23 @@ export function parseRegFile(buf: Uint8Array, file: string, options: RegParseOpt
       if (!inString && endsWithBackslash(seg)) {
         const next = lines[i] ?? '';
         if (joined >= MAX_JOINED_LINES) {
-          sink.add('limit-exceeded', `value spans more than ${MAX_JOINED_LINES} lines; skipped`, { line: startLine });
+          sink.add('limit-exceeded', `value spans more than ${MAX_JOINED_LINES} lines; skipped`, {
+            line: startLine,
+          });
           ok = false;
           break;
         }
         if (!more || next.trim() === '') {
           const atEnd = !more || lines.slice(i).every((x) => x.trim() === '');
-          sink.add(atEnd ? 'truncated' : 'parse-error', atEnd ? 'file ends after a "\\" line continuation' : 'a "\\" line continuation is followed by a blank line', {
-            line: startLine,
-          });
+          sink.add(
+            atEnd ? 'truncated' : 'parse-error',
+            atEnd
+              ? 'file ends after a "\\" line continuation'
+              : 'a "\\" line continuation is followed by a blank line',
+            {
+              line: startLine,
+            },
+          );
           ok = false;
           break;
         }
@@ -182,7 +198,9 @@ export function parseRegFile(buf: Uint8Array, file: string, options: RegParseOpt
       }
       if (inString) {
         if (joined >= MAX_JOINED_LINES) {
-          sink.add('limit-exceeded', `quoted string spans more than ${MAX_JOINED_LINES} lines; skipped`, { line: startLine });
+          sink.add('limit-exceeded', `quoted string spans more than ${MAX_JOINED_LINES} lines; skipped`, {
+            line: startLine,
+          });
           ok = false;
           break;
         }
@@ -255,7 +273,10 @@ function endsWithBackslash(l: string): boolean {
   return false;
 }
 
-function decodeReg(buf: Uint8Array, sink: IssueSink): { text: string; encoding: RegDocument['encoding'] } | null {
+function decodeReg(
+  buf: Uint8Array,
+  sink: IssueSink,
+): { text: string; encoding: RegDocument['encoding'] } | null {
   if (buf.length === 0) {
     sink.add('empty', 'file is empty');
     return null;
@@ -285,12 +306,16 @@ function decodeReg(buf: Uint8Array, sink: IssueSink): { text: string; encoding: 
   bytes = bytes.subarray(start);
   if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     if (bytes.length % 2 === 1) {
-      sink.add('truncated', 'UTF-16 export has an odd number of bytes (cut in the middle of a character)', { offset: buf.length - 1 });
+      sink.add('truncated', 'UTF-16 export has an odd number of bytes (cut in the middle of a character)', {
+        offset: buf.length - 1,
+      });
       bytes = bytes.subarray(0, bytes.length - 1);
     }
     const bad = firstLoneSurrogate(bytes, encoding === 'utf-16le');
     if (bad >= 0) {
-      sink.add('encoding', 'invalid UTF-16 (unpaired surrogate); decoded with U+FFFD', { offset: bad + start });
+      sink.add('encoding', 'invalid UTF-16 (unpaired surrogate); decoded with U+FFFD', {
+        offset: bad + start,
+      });
     }
   }
   const text = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
@@ -339,7 +364,8 @@ function readQuoted(l: string, pos: number): { value: string; end: number; badEs
   let badEscape: string | undefined;
   for (let k = pos + 1; k < l.length; k++) {
     const c = l[k]!;
-    if (c === '"') return badEscape === undefined ? { value: out, end: k + 1 } : { value: out, end: k + 1, badEscape };
+    if (c === '"')
+      return badEscape === undefined ? { value: out, end: k + 1 } : { value: out, end: k + 1, badEscape };
     if (c === '\\') {
       const n = l[k + 1];
       if (n === undefined) return null;
@@ -362,7 +388,12 @@ function readQuoted(l: string, pos: number): { value: string; end: number; badEs
 const DWORD = /^dword:([0-9a-fA-F]{1,8})$/;
 const HEX = /^hex(?:\(([0-9a-fA-F]{1,8})\))?:(.*)$/s;
 
-function parseValueLine(l: string, line: number, format: RegDocument['format'], sink: IssueSink): RegValue | null {
+function parseValueLine(
+  l: string,
+  line: number,
+  format: RegDocument['format'],
+  sink: IssueSink,
+): RegValue | null {
   let pos = 0;
   while (pos < l.length && (l[pos] === ' ' || l[pos] === '\t')) pos++;
   let name: string;
@@ -378,7 +409,9 @@ function parseValueLine(l: string, line: number, format: RegDocument['format'], 
     name = q.value;
     pos = q.end;
   } else {
-    sink.add('parse-error', `value line must start with "name" or @: ${JSON.stringify(clip(l.trim(), 40))}`, { line });
+    sink.add('parse-error', `value line must start with "name" or @: ${JSON.stringify(clip(l.trim(), 40))}`, {
+      line,
+    });
     return null;
   }
   while (l[pos] === ' ' || l[pos] === '\t') pos++;
@@ -401,12 +434,17 @@ function parseValueLine(l: string, line: number, format: RegDocument['format'], 
       return null;
     }
     if (q.badEscape !== undefined) {
-      sink.add('invalid-value', `unknown escape ${q.badEscape} in ${JSON.stringify(clip(name, 40))} kept literally`, { line });
+      sink.add(
+        'invalid-value',
+        `unknown escape ${q.badEscape} in ${JSON.stringify(clip(name, 40))} kept literally`,
+        { line },
+      );
     }
     return { name, data: { type: 'sz', value: q.value }, line };
   }
   const dw = DWORD.exec(rest);
-  if (dw?.[1] !== undefined) return { name, data: { type: 'dword', value: Number.parseInt(dw[1], 16) >>> 0 }, line };
+  if (dw?.[1] !== undefined)
+    return { name, data: { type: 'dword', value: Number.parseInt(dw[1], 16) >>> 0 }, line };
   const hx = HEX.exec(rest);
   if (hx !== null) {
     const typeCode = hx[1] === undefined ? 3 : Number.parseInt(hx[1], 16);
@@ -417,7 +455,11 @@ function parseValueLine(l: string, line: number, format: RegDocument['format'], 
     }
     return { name, data: decodeTyped(typeCode, bytes, format, name, line, sink), line };
   }
-  sink.add('unsupported', `unsupported value data for ${JSON.stringify(clip(name, 40))}: ${JSON.stringify(clip(rest, 40))}`, { line });
+  sink.add(
+    'unsupported',
+    `unsupported value data for ${JSON.stringify(clip(name, 40))}: ${JSON.stringify(clip(rest, 40))}`,
+    { line },
+  );
   return null;
 }
 
@@ -443,14 +485,23 @@ function decodeString(bytes: Uint8Array, format: RegDocument['format']): string 
   return new TextDecoder('windows-1252').decode(bytes);
 }
 
-function decodeTyped(typeCode: number, bytes: Uint8Array, format: RegDocument['format'], name: string, line: number, sink: IssueSink): RegData {
+function decodeTyped(
+  typeCode: number,
+  bytes: Uint8Array,
+  format: RegDocument['format'],
+  name: string,
+  line: number,
+  sink: IssueSink,
+): RegData {
   const label = JSON.stringify(clip(name, 40));
   switch (typeCode) {
     case 1:
     case 2:
     case 7: {
       if (format === 'regedit5' && bytes.length % 2 === 1) {
-        sink.add('invalid-value', `UTF-16 string data of ${label} has an odd byte count; last byte ignored`, { line });
+        sink.add('invalid-value', `UTF-16 string data of ${label} has an odd byte count; last byte ignored`, {
+          line,
+        });
       }
       const s = decodeString(bytes, format);
       if (typeCode === 7) {
@@ -469,7 +520,10 @@ function decodeTyped(typeCode: number, bytes: Uint8Array, format: RegDocument['f
       }
       return {
         type: 'dword',
-        value: typeCode === 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) : new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, false),
+        value:
+          typeCode === 4
+            ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)
+            : new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, false),
       };
     case 11:
       if (bytes.length !== 8) {

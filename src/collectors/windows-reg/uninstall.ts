@@ -35,9 +35,11 @@ export function classifyUninstallPath(path: string): UninstallKeyRef | null {
   let m = HKLM_RE.exec(p);
   if (m?.[2] !== undefined) return { hive: 'HKLM', wow64: m[1] !== undefined, keyName: m[2] };
   m = HKCU_RE.exec(p);
-  if (m?.[2] !== undefined) return { hive: 'HKCU', wow64: m[1] !== undefined, user: 'current', keyName: m[2] };
+  if (m?.[2] !== undefined)
+    return { hive: 'HKCU', wow64: m[1] !== undefined, user: 'current', keyName: m[2] };
   m = HKU_RE.exec(p);
-  if (m?.[1] !== undefined && m[3] !== undefined) return { hive: 'HKU', wow64: m[2] !== undefined, user: m[1], keyName: m[3] };
+  if (m?.[1] !== undefined && m[3] !== undefined)
+    return { hive: 'HKU', wow64: m[2] !== undefined, user: m[1], keyName: m[3] };
   return null;
 }
 
@@ -54,7 +56,12 @@ export interface UninstallFields {
  * DisplayName (Windows does not list such entries either). SystemComponent=1 entries are kept:
  * they are hidden from Programs and Features but installed all the same.
  */
-export function uninstallEntryToApp(ref: UninstallKeyRef | null, keyName: string | undefined, fields: UninstallFields, source: SourceLocation): AppObserved | null {
+export function uninstallEntryToApp(
+  ref: UninstallKeyRef | null,
+  keyName: string | undefined,
+  fields: UninstallFields,
+  source: SourceLocation,
+): AppObserved | null {
   const name = nonEmpty(fields.DisplayName);
   if (name === undefined) return null;
   const app: AppObserved = {
@@ -77,9 +84,16 @@ export function uninstallEntryToApp(ref: UninstallKeyRef | null, keyName: string
 }
 
 /** The value names read from an entry (for type checks). */
-export const UNINSTALL_FIELDS: readonly (keyof UninstallFields)[] = ['DisplayName', 'DisplayVersion', 'Publisher', 'InstallLocation'];
+export const UNINSTALL_FIELDS: readonly (keyof UninstallFields)[] = [
+  'DisplayName',
+  'DisplayVersion',
+  'Publisher',
+  'InstallLocation',
+];
 
 /** Reports a field that exists but is not a string. */
 export function reportNonString(sink: IssueSink, keyName: string, field: string, line?: number): void {
-  sink.add('invalid-value', `uninstall entry "${keyName}": ${field} is not a string value; ignored`, { line });
+  sink.add('invalid-value', `uninstall entry "${keyName}": ${field} is not a string value; ignored`, {
+    line,
+  });
 }

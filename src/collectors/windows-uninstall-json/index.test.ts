@@ -7,9 +7,15 @@ import { collectorInput, fileRef } from '../../../test/fixtures.js';
 import type { AppObserved } from '../app-common.js';
 import { windowsUninstallJsonCollector as c } from './index.js';
 
-const fx = (...p: string[]): string => path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
+const fx = (...p: string[]): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', ...p);
 const PS5 = 'host/uninstall-ps5.json';
-const corrupted = ['uninstall-truncated.json', 'uninstall-empty.json', 'uninstall-wrong-encoding.json', 'uninstall-garbage.json'];
+const corrupted = [
+  'uninstall-truncated.json',
+  'uninstall-empty.json',
+  'uninstall-wrong-encoding.json',
+  'uninstall-garbage.json',
+];
 
 const collect = (p: string, content: Buffer | string) => c.collect(collectorInput(p, content));
 
@@ -25,7 +31,12 @@ describe('windows-uninstall-json collector', () => {
       ['Microsoft Teams', '1.6.00.4472', 'user', 'S-1-5-21-3623811015-3361044348-30300820-1013'],
       ['3CX Desktop App', '18.12.407', 'user', 'current'],
     ]);
-    expect(apps[0]).toMatchObject({ publisher: '3CX', productId: '{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}', platform: 'windows', source: { file: PS5, line: 2 } });
+    expect(apps[0]).toMatchObject({
+      publisher: '3CX',
+      productId: '{A6B2E5C1-4F1D-4E63-9C55-2B9A1E3CF0D7}',
+      platform: 'windows',
+      source: { file: PS5, line: 2 },
+    });
     // The empty InstallLocation of the VC++ runtime is left out rather than kept as "".
     expect(apps[1]?.installLocation).toBeUndefined();
     expect(apps[3]?.installLocation).toBe('C:\\Users\\bob\\AppData\\Local\\Programs\\3CXDesktopApp\\');
@@ -35,21 +46,47 @@ describe('windows-uninstall-json collector', () => {
     const r = collect('h/one.json', readFileSync(fx('uninstall-ps7-single.json')));
     expect(r.issues).toEqual([]);
     expect(r.observations).toHaveLength(1);
-    expect(r.observations[0]).toMatchObject({ name: '3CX Desktop App', version: '18.12.407', scope: 'user', user: 'current', source: { line: 1 } });
+    expect(r.observations[0]).toMatchObject({
+      name: '3CX Desktop App',
+      version: '18.12.407',
+      scope: 'user',
+      user: 'current',
+      source: { line: 1 },
+    });
   });
 
   it('accepts the PS 5 {value, Count} wrapper and entries without PSPath (scope unknown)', () => {
-    const text = JSON.stringify({ value: [{ DisplayName: 'Tool', DisplayVersion: '1.0', PSChildName: 'ToolKey' }], Count: 1 });
+    const text = JSON.stringify({
+      value: [{ DisplayName: 'Tool', DisplayVersion: '1.0', PSChildName: 'ToolKey' }],
+      Count: 1,
+    });
     const r = collect('w.json', text);
     expect(r.issues).toEqual([]);
-    expect(r.observations).toEqual([{ kind: 'app', name: 'Tool', version: '1.0', platform: 'windows', scope: 'unknown', productId: 'ToolKey', source: { file: 'w.json' } }]);
+    expect(r.observations).toEqual([
+      {
+        kind: 'app',
+        name: 'Tool',
+        version: '1.0',
+        platform: 'windows',
+        scope: 'unknown',
+        productId: 'ToolKey',
+        source: { file: 'w.json' },
+      },
+    ]);
   });
 
   it('skips entries of other registry keys and reports wrongly typed fields with their line', () => {
     const text = JSON.stringify(
       [
-        { DisplayName: 'Other', PSPath: 'Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Other' },
-        { DisplayName: 42, PSPath: 'Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\X' },
+        {
+          DisplayName: 'Other',
+          PSPath: 'Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor\\Other',
+        },
+        {
+          DisplayName: 42,
+          PSPath:
+            'Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\X',
+        },
         'not an object',
       ],
       null,

@@ -17,15 +17,21 @@ function conventionalName(lower: string): boolean {
 export const windowsUninstallJsonCollector = {
   id: WINDOWS_UNINSTALL_JSON_ID,
   version: 1,
-  description: 'PowerShell Get-ItemProperty …\\Uninstall\\* | ConvertTo-Json exports (HKLM, WOW6432Node, HKU, HKCU)',
+  description:
+    'PowerShell Get-ItemProperty …\\Uninstall\\* | ConvertTo-Json exports (HKLM, WOW6432Node, HKU, HKCU)',
   matches(file: FileRef): boolean {
     return conventionalName(file.lowerName);
   },
   sniff(head: Buffer): boolean {
-    const t = headText(head).replace(/^\uFEFF/, '').trimStart();
+    const t = headText(head)
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     if (!(t.startsWith('[') || t.startsWith('{'))) return false;
     if (t.includes('"identifying_number"') || t.includes('"hostIdentifier"')) return false;
-    return t.includes('"PSPath"') || (t.includes('"DisplayName"') && (t.includes('"DisplayVersion"') || t.includes('"UninstallString"')));
+    return (
+      t.includes('"PSPath"') ||
+      (t.includes('"DisplayName"') && (t.includes('"DisplayVersion"') || t.includes('"UninstallString"')))
+    );
   },
   collect(input: CollectorInput): CollectorResult {
     return parseUninstallJson(input.content, input.file.path);

@@ -7,7 +7,13 @@
  */
 import type { CollectorResult } from '../../core/plugin.js';
 import type { AppObserved } from '../app-common.js';
-import { decodeEvidenceText, IssueSink, jsonElementLines, parseJsonWithIssue, sortObserved } from '../app-common.js';
+import {
+  decodeEvidenceText,
+  IssueSink,
+  jsonElementLines,
+  parseJsonWithIssue,
+  sortObserved,
+} from '../app-common.js';
 import type { UninstallFields } from '../windows-reg/uninstall.js';
 import { classifyUninstallPath, UNINSTALL_FIELDS, uninstallEntryToApp } from '../windows-reg/uninstall.js';
 
@@ -55,13 +61,24 @@ export function parseUninstallJson(content: Uint8Array, file: string): Collector
       const v = item[f];
       if (v === undefined || v === null) continue;
       if (typeof v === 'string') fields[f] = v;
-      else sink.add('invalid-value', `entry ${JSON.stringify(ref?.keyName ?? childName ?? String(idx))}: ${f} is not a string; ignored`, { line: line ?? 1 });
+      else
+        sink.add(
+          'invalid-value',
+          `entry ${JSON.stringify(ref?.keyName ?? childName ?? String(idx))}: ${f} is not a string; ignored`,
+          { line: line ?? 1 },
+        );
     }
     const app = uninstallEntryToApp(ref, childName, fields, line === undefined ? { file } : { file, line });
     if (app !== null) observations.push(app);
   });
-  if (observations.length === 0 && items.length > 0 && !items.some((i) => isObject(i) && ('DisplayName' in i || 'PSPath' in i))) {
-    sink.add('parse-error', 'no element has DisplayName or PSPath: not a Get-ItemProperty uninstall export', { line: 1 });
+  if (
+    observations.length === 0 &&
+    items.length > 0 &&
+    !items.some((i) => isObject(i) && ('DisplayName' in i || 'PSPath' in i))
+  ) {
+    sink.add('parse-error', 'no element has DisplayName or PSPath: not a Get-ItemProperty uninstall export', {
+      line: 1,
+    });
   }
   return { observations: sortObserved(observations), issues: sink.done() };
 }

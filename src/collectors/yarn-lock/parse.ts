@@ -306,7 +306,8 @@ function splitField(s: string): [string, string] | undefined {
   }
   rest = rest.replace(/^:/, '').trim();
   // An opened quote that never closes (a file cut mid-value) is not a value.
-  if (rest.startsWith('"') && (rest.length < 2 || !rest.endsWith('"') || rest.endsWith('\\"'))) return undefined;
+  if (rest.startsWith('"') && (rest.length < 2 || !rest.endsWith('"') || rest.endsWith('\\"')))
+    return undefined;
   return [key, unquote(rest)];
 }
 

@@ -13,12 +13,28 @@ import { vendorAppMatcher } from '../../matchers/vendor-app/index.js';
 import { digests } from '../../util/hash.js';
 import { parsePack } from './parse.js';
 
-const pack = (rel: string) => parsePack(readFileSync(path.join(repoRoot, rel)), { file: rel, pluginId: 'intel/chainhunt-pack' }).intel;
+const pack = (rel: string) =>
+  parsePack(readFileSync(path.join(repoRoot, rel)), { file: rel, pluginId: 'intel/chainhunt-pack' }).intel;
 const intel = pack('intel/3cx/3cx.chainhunt.json');
 const prepared = vendorAppMatcher.prepare(intel)!;
 
-function app(name: string, version: string, platform: Platform, extra: Partial<AppObservation> = {}): AppObservation {
-  return { kind: 'app', name, version, platform, scope: 'user', host: 'h', collectorId: 'test', source: { file: 'x' }, ...extra };
+function app(
+  name: string,
+  version: string,
+  platform: Platform,
+  extra: Partial<AppObservation> = {},
+): AppObservation {
+  return {
+    kind: 'app',
+    name,
+    version,
+    platform,
+    scope: 'user',
+    host: 'h',
+    collectorId: 'test',
+    source: { file: 'x' },
+    ...extra,
+  };
 }
 
 describe('3CX pack × matchers/vendor-app', () => {
@@ -33,7 +49,11 @@ describe('3CX pack × matchers/vendor-app', () => {
   ] as const)('%s %s on %s → critical CVE-2023-29059 with fix and remediation', (name, version, platform) => {
     const f = prepared.match(app(name, version, platform));
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ severity: 'critical', advisory: { id: 'CVE-2023-29059' }, fixedVersions: ['18.12.422'] });
+    expect(f[0]).toMatchObject({
+      severity: 'critical',
+      advisory: { id: 'CVE-2023-29059' },
+      fixedVersions: ['18.12.422'],
+    });
     expect(f[0]!.remediation).toMatch(/18\.12\.422 or later/);
   });
 
@@ -60,9 +80,19 @@ describe('3CX pack × matchers/vendor-app', () => {
 
 describe('demo pack × matchers/file-hash', () => {
   it('the harmless demo file matches the TEST indicator, naming its source', () => {
-    const rel = 'demo/fleet/win-finance-01/files/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll.TEST-SAMPLE.txt';
+    const rel =
+      'demo/fleet/win-finance-01/files/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll.TEST-SAMPLE.txt';
     const content = readFileSync(path.join(repoRoot, rel));
-    const file: FileObservation = { kind: 'file', path: rel, name: 'ffmpeg.dll.TEST-SAMPLE.txt', size: content.length, ...digests(content), host: 'win-finance-01', collectorId: 'test', source: { file: rel } };
+    const file: FileObservation = {
+      kind: 'file',
+      path: rel,
+      name: 'ffmpeg.dll.TEST-SAMPLE.txt',
+      size: content.length,
+      ...digests(content),
+      host: 'win-finance-01',
+      collectorId: 'test',
+      source: { file: rel },
+    };
     const m = fileHashMatcher.prepare(pack('demo/intel/demo-test-indicators.chainhunt.json'));
     const f = m!.match(file);
     expect(f).toHaveLength(1);

@@ -19,7 +19,8 @@ function sniffHead(head: Buffer): boolean {
 export const chainhuntPackImporter = {
   id: ID,
   version: 1,
-  description: 'chainhunt intel packs (*.chainhunt.json): vendor advisories and indicators with sources, checksum-verified',
+  description:
+    'chainhunt intel packs (*.chainhunt.json): vendor advisories and indicators with sources, checksum-verified',
   matches: (file) => file.lowerName.endsWith('.chainhunt.json'),
   sniff: (head) => sniffHead(head),
   import: ({ file, content }) => {

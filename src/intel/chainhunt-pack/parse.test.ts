@@ -31,15 +31,32 @@ function basePack(extra: Record<string, unknown> = {}): Record<string, unknown> 
             ranges: [{ introduced: '1.0', lastAffected: '1.2.9' }],
             fixed: ['1.3.0'],
           },
-          { product: { names: ['Broken'] }, platform: 'windows', versions: ['1'], ranges: [{ fixed: '2', lastAffected: '1.9' }] },
+          {
+            product: { names: ['Broken'] },
+            platform: 'windows',
+            versions: ['1'],
+            ranges: [{ fixed: '2', lastAffected: '1.9' }],
+          },
         ],
       },
     ],
     indicators: [
-      { type: 'SHA256'.toLowerCase(), value: 'AA124A4B4DF12B34E74EE7F6C683B2EBEC4CE9A8EDCF9BE345823B4FDCF5D868', source: 'src', advisoryId: 'ADV-1' },
+      {
+        type: 'SHA256'.toLowerCase(),
+        value: 'AA124A4B4DF12B34E74EE7F6C683B2EBEC4CE9A8EDCF9BE345823B4FDCF5D868',
+        source: 'src',
+        advisoryId: 'ADV-1',
+      },
       { type: 'domain', value: 'Evil[.]Example[.]com.', source: 'src', sourceRef: 'x#L1' },
       { type: 'url', value: 'hxxps://Evil[.]example[.]com/Path', source: 'src' },
-      { type: 'filename', value: '\\\\evil\\.dll$', patternSyntax: 'regex', excludePattern: '\\\\Windows\\\\', source: 'src', score: 80 },
+      {
+        type: 'filename',
+        value: '\\\\evil\\.dll$',
+        patternSyntax: 'regex',
+        excludePattern: '\\\\Windows\\\\',
+        source: 'src',
+        score: 80,
+      },
       { type: 'filename', value: '(a)\\1', patternSyntax: 'regex', source: 'src' },
       { type: 'md5', value: 'not-hex', source: 'src' },
       { type: 'registry-key', value: 'HKLM\\x', source: 'src' },
@@ -54,13 +71,25 @@ function basePack(extra: Record<string, unknown> = {}): Record<string, unknown> 
 
 describe('canonical JSON and checksum', () => {
   it('sorts keys by UTF-16 code units (RFC 8785 §3.2.3 example) without whitespace', () => {
-    const obj = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    const obj = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
     // Order given by RFC 8785 section 3.2.3 (property sorting example).
-    expect(canonicalJson(obj).startsWith('{"\\r":"Carriage Return","1":"One","\u0080":"Control","ö"')).toBe(true);
+    expect(canonicalJson(obj).startsWith('{"\\r":"Carriage Return","1":"One","\u0080":"Control","ö"')).toBe(
+      true,
+    );
     expect(canonicalJson(obj)).toBe(
       '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
     );
-    expect(canonicalJson({ b: [1, 'x', { d: null, c: true }], a: 1.5 })).toBe('{"a":1.5,"b":[1,"x",{"c":true,"d":null}]}');
+    expect(canonicalJson({ b: [1, 'x', { d: null, c: true }], a: 1.5 })).toBe(
+      '{"a":1.5,"b":[1,"x",{"c":true,"d":null}]}',
+    );
   });
 
   it('matches an independent implementation (Python json.dumps(sort_keys=True, separators=(",",":")) + hashlib.sha256)', () => {
@@ -70,9 +99,13 @@ describe('canonical JSON and checksum', () => {
       name: 'T',
       version: '1',
       sources: [{ id: 's', name: 'S' }],
-      indicators: [{ type: 'md5', value: '0123456789abcdef0123456789abcdef', source: 's', description: 'café €' }],
+      indicators: [
+        { type: 'md5', value: '0123456789abcdef0123456789abcdef', source: 's', description: 'café €' },
+      ],
     };
-    expect(packChecksum({ ...p, checksum: 'sha256:ignored' })).toBe('sha256:6d136912d8621b23841950f681f098c9f853071dbb3476befb64ca7589f0aecd');
+    expect(packChecksum({ ...p, checksum: 'sha256:ignored' })).toBe(
+      'sha256:6d136912d8621b23841950f681f098c9f853071dbb3476befb64ca7589f0aecd',
+    );
   });
 
   it('refuses values without a canonical form', () => {
@@ -87,7 +120,9 @@ describe('parsePack', () => {
   it('loads a sealed pack, normalises values and drops each bad record with an issue', () => {
     const r = parse(sealPack(basePack()));
     expect(r.info).toMatchObject({ id: 'test-pack', checksum: 'verified' });
-    expect(r.intel.sources).toEqual([{ id: 'src', name: 'Source', url: 'https://example.org/', license: 'CC0-1.0' }]);
+    expect(r.intel.sources).toEqual([
+      { id: 'src', name: 'Source', url: 'https://example.org/', license: 'CC0-1.0' },
+    ]);
     const adv = r.intel.advisories[0]!;
     expect(adv.references).toEqual(['https://example.org/adv']);
     expect(adv.affected).toHaveLength(1);
@@ -107,10 +142,18 @@ describe('parsePack', () => {
       'ip:198.51.100.7',
     ]);
     expect(r.intel.indicators[0]!.advisoryId).toBe('ADV-1');
-    expect(r.intel.indicators[3]).toMatchObject({ patternSyntax: 'regex', excludePattern: '\\\\Windows\\\\', score: 80 });
+    expect(r.intel.indicators[3]).toMatchObject({
+      patternSyntax: 'regex',
+      excludePattern: '\\\\Windows\\\\',
+      score: 80,
+    });
     expect(r.intel.indicators[4]!.advisoryId).toBeUndefined();
     const msgs = r.issues.map((i) => `${i.code} ${i.message}`);
-    const expectIssue = (re: RegExp) => expect(msgs.some((m) => re.test(m)), `${re} in\n${msgs.join('\n')}`).toBe(true);
+    const expectIssue = (re: RegExp) =>
+      expect(
+        msgs.some((m) => re.test(m)),
+        `${re} in\n${msgs.join('\n')}`,
+      ).toBe(true);
     expectIssue(/^invalid-value \/advisories\/0\/references\/1 dropped/);
     expectIssue(/^invalid-value \/advisories\/0\/affected\/1 dropped: .*fixed and lastAffected/);
     expectIssue(/^unsupported \/indicators\/4 dropped: regex not supported by RE2/);
@@ -121,12 +164,16 @@ describe('parsePack', () => {
     expectIssue(/^invalid-value \/indicators\/9: advisoryId NOPE/);
     expectIssue(/^invalid-value \/indicators\/10 dropped: patternSyntax/);
     expect(r.issues).toHaveLength(9);
-    for (const i of r.issues) expect(i).toMatchObject({ file: 'p.chainhunt.json', pluginId: 'intel/chainhunt-pack' });
+    for (const i of r.issues)
+      expect(i).toMatchObject({ file: 'p.chainhunt.json', pluginId: 'intel/chainhunt-pack' });
   });
 
   it('refuses a pack whose checksum does not match', () => {
     const sealed = sealPack(basePack());
-    const tampered = { ...sealed, indicators: [{ type: 'domain', value: 'innocent.example', source: 'src' }] };
+    const tampered = {
+      ...sealed,
+      indicators: [{ type: 'domain', value: 'innocent.example', source: 'src' }],
+    };
     const r = parse(tampered);
     expect(codes(r)).toEqual(['checksum-mismatch']);
     expect(r.intel.indicators).toHaveLength(0);
@@ -144,7 +191,10 @@ describe('parsePack', () => {
   it('loads a pack without checksum but says so', () => {
     const r = parse(basePack());
     expect(r.info?.checksum).toBe('missing');
-    expect(r.issues[0]).toMatchObject({ code: 'invalid-value', message: expect.stringMatching(/no checksum/) });
+    expect(r.issues[0]).toMatchObject({
+      code: 'invalid-value',
+      message: expect.stringMatching(/no checksum/),
+    });
     expect(r.intel.indicators.length).toBe(5);
   });
 
@@ -181,7 +231,12 @@ describe('parsePack', () => {
     );
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
-        const r = parse({ ...basePack(), indicators: [v], advisories: [v], sources: [v, { id: 'src', name: 'S' }] });
+        const r = parse({
+          ...basePack(),
+          indicators: [v],
+          advisories: [v],
+          sources: [v, { id: 'src', name: 'S' }],
+        });
         expect(r.issues.length + r.intel.indicators.length).toBeGreaterThan(0);
       }),
       { numRuns: 300 },
@@ -193,14 +248,22 @@ describe('chainhuntPackImporter', () => {
   it('claims *.chainhunt.json by name and other JSON by content', () => {
     expect(chainhuntPackImporter.matches(fileRef('intel/x/3cx.chainhunt.json'))).toBe(true);
     expect(chainhuntPackImporter.matches(fileRef('intel/x/3cx.json'))).toBe(false);
-    expect(chainhuntPackImporter.sniff(Buffer.from('{\n  "schema" : "chainhunt-intel/1", "id": "x"'))).toBe(true);
+    expect(chainhuntPackImporter.sniff(Buffer.from('{\n  "schema" : "chainhunt-intel/1", "id": "x"'))).toBe(
+      true,
+    );
     expect(chainhuntPackImporter.sniff(Buffer.from('{"schema":"https://json-schema.org"}'))).toBe(false);
     expect(chainhuntPackImporter.sniff(Buffer.from('{"schema": "chainhunt-intel/1"}', 'utf16le'))).toBe(true);
   });
 
   it('imports through the plugin interface', async () => {
     const content = Buffer.from(JSON.stringify(sealPack(basePack())));
-    const r = await Promise.resolve(chainhuntPackImporter.import({ file: fileRef('a.chainhunt.json', content.length), content, signal: new AbortController().signal }));
+    const r = await Promise.resolve(
+      chainhuntPackImporter.import({
+        file: fileRef('a.chainhunt.json', content.length),
+        content,
+        signal: new AbortController().signal,
+      }),
+    );
     expect(r.intel.indicators).toHaveLength(5);
     expect(r.issues.every((i) => i.pluginId === 'intel/chainhunt-pack')).toBe(true);
   });

@@ -3,14 +3,30 @@
  * bad input. A pack whose checksum does not match is refused as a whole; otherwise every record is
  * validated on its own and dropped with an issue when it is unusable.
  */
-import type { Advisory, AffectedProduct, Indicator, IntelBundle, IntelSource, ProductMatcher, VendorRange } from '../../core/intel.js';
+import type {
+  Advisory,
+  AffectedProduct,
+  Indicator,
+  IntelBundle,
+  IntelSource,
+  ProductMatcher,
+  VendorRange,
+} from '../../core/intel.js';
 import { emptyIntel, INDICATOR_TYPES } from '../../core/intel.js';
 import { issue, type Issue, type IssueCode } from '../../core/issue.js';
 import { decodeText, hasNul } from '../../util/text.js';
 import { normalizeIndicatorValue } from '../normalize.js';
 import { checkPattern } from '../pattern.js';
 import { CanonicalJsonError, isChecksumSyntax, packChecksum } from './checksum.js';
-import { PACK_SCHEMA, PACK_SCHEMA_PREFIX, PackAdvisory, PackAffected, PackEnvelope, PackIndicator, PackSource } from './schema.js';
+import {
+  PACK_SCHEMA,
+  PACK_SCHEMA_PREFIX,
+  PackAdvisory,
+  PackAffected,
+  PackEnvelope,
+  PackIndicator,
+  PackSource,
+} from './schema.js';
 import type { ZodError } from 'zod';
 
 /** Facts about a pack that are not part of the intel itself. */
@@ -70,16 +86,25 @@ export function parsePack(content: Buffer, opts: PackParseOptions): PackParseRes
     return refuse('parse-error', `intel pack has no "schema": "${PACK_SCHEMA}" member`);
   }
   if (schema !== PACK_SCHEMA) {
-    return refuse('unsupported', `intel pack format ${JSON.stringify(schema)} is not supported (this version reads ${PACK_SCHEMA})`);
+    return refuse(
+      'unsupported',
+      `intel pack format ${JSON.stringify(schema)} is not supported (this version reads ${PACK_SCHEMA})`,
+    );
   }
 
   // Integrity first: a tampered pack is refused before any of it is used.
   let checksumState: PackInfo['checksum'] = 'missing';
   const declared = obj['checksum'];
   if (declared === undefined) {
-    add('invalid-value', 'intel pack has no checksum: integrity not verified (loaded anyway; seal it with scripts/seal-intel-pack.mjs)');
+    add(
+      'invalid-value',
+      'intel pack has no checksum: integrity not verified (loaded anyway; seal it with scripts/seal-intel-pack.mjs)',
+    );
   } else if (typeof declared !== 'string' || !isChecksumSyntax(declared)) {
-    return refuse('checksum-mismatch', 'intel pack checksum is not of the form sha256:<64 lower-case hex digits>; pack refused');
+    return refuse(
+      'checksum-mismatch',
+      'intel pack checksum is not of the form sha256:<64 lower-case hex digits>; pack refused',
+    );
   } else {
     let actual: string;
     try {
@@ -89,7 +114,10 @@ export function parsePack(content: Buffer, opts: PackParseOptions): PackParseRes
       return refuse('parse-error', `intel pack has no canonical form: ${msg}`);
     }
     if (actual !== declared) {
-      return refuse('checksum-mismatch', `intel pack checksum mismatch: declared ${declared}, computed ${actual}; pack refused`);
+      return refuse(
+        'checksum-mismatch',
+        `intel pack checksum mismatch: declared ${declared}, computed ${actual}; pack refused`,
+      );
     }
     checksumState = 'verified';
   }
@@ -104,7 +132,8 @@ export function parsePack(content: Buffer, opts: PackParseOptions): PackParseRes
   pack.sources.forEach((item, i) => {
     const r = PackSource.safeParse(item);
     if (!r.success) return add('invalid-value', `/sources/${i} dropped: ${describe(r.error)}`);
-    if (sourceIds.has(r.data.id)) return add('duplicate', `/sources/${i} dropped: duplicate source id ${r.data.id}`);
+    if (sourceIds.has(r.data.id))
+      return add('duplicate', `/sources/${i} dropped: duplicate source id ${r.data.id}`);
     sourceIds.add(r.data.id);
     const s: IntelSource = { id: r.data.id, name: r.data.name };
     if (r.data.url !== undefined) s.url = r.data.url;
@@ -117,12 +146,19 @@ export function parsePack(content: Buffer, opts: PackParseOptions): PackParseRes
   pack.advisories.forEach((item, i) => {
     const where = `/advisories/${i}`;
     if (isObject(item) && item['kind'] !== undefined && item['kind'] !== 'vendor-app') {
-      return add('unsupported', `${where} dropped: advisory kind ${JSON.stringify(item['kind'])} is not supported in packs (only vendor-app)`);
+      return add(
+        'unsupported',
+        `${where} dropped: advisory kind ${JSON.stringify(item['kind'])} is not supported in packs (only vendor-app)`,
+      );
     }
     const r = PackAdvisory.safeParse(item);
     if (!r.success) return add('invalid-value', `${where} dropped: ${describe(r.error)}`);
     const a = r.data;
-    if (!sourceIds.has(a.source)) return add('invalid-value', `${where} (${a.id}) dropped: source ${a.source} is not declared in /sources`);
+    if (!sourceIds.has(a.source))
+      return add(
+        'invalid-value',
+        `${where} (${a.id}) dropped: source ${a.source} is not declared in /sources`,
+      );
     if (advisoryIds.has(a.id)) return add('duplicate', `${where} dropped: duplicate advisory id ${a.id}`);
     const affected: AffectedProduct[] = [];
     a.affected.forEach((entry, j) => {
@@ -130,7 +166,8 @@ export function parsePack(content: Buffer, opts: PackParseOptions): PackParseRes
       if (!e.success) return add('invalid-value', `${where}/affected/${j} dropped: ${describe(e.error)}`);
       affected.push(toAffected(e.data));
     });
-    if (affected.length === 0) return add('invalid-value', `${where} (${a.id}) dropped: no usable affected entries`);
+    if (affected.length === 0)
+      return add('invalid-value', `${where} (${a.id}) dropped: no usable affected entries`);
     advisoryIds.add(a.id);
     const adv: Advisory = {
       id: a.id,
@@ -158,18 +195,29 @@ export function parsePack(content: Buffer, opts: PackParseOptions): PackParseRes
   const seen = new Set<string>();
   pack.indicators.forEach((item, i) => {
     const where = `/indicators/${i}`;
-    if (isObject(item) && typeof item['type'] === 'string' && !(INDICATOR_TYPES as readonly string[]).includes(item['type'])) {
-      return add('unsupported', `${where} dropped: indicator type ${JSON.stringify(item['type'])} is not supported`);
+    if (
+      isObject(item) &&
+      typeof item['type'] === 'string' &&
+      !(INDICATOR_TYPES as readonly string[]).includes(item['type'])
+    ) {
+      return add(
+        'unsupported',
+        `${where} dropped: indicator type ${JSON.stringify(item['type'])} is not supported`,
+      );
     }
     const r = PackIndicator.safeParse(item);
     if (!r.success) return add('invalid-value', `${where} dropped: ${describe(r.error)}`);
     const d = r.data;
-    if (!sourceIds.has(d.source)) return add('invalid-value', `${where} dropped: source ${d.source} is not declared in /sources`);
+    if (!sourceIds.has(d.source))
+      return add('invalid-value', `${where} dropped: source ${d.source} is not declared in /sources`);
     const norm = normalizeIndicatorValue(d.type, d.value);
     if (!norm.ok) return add('invalid-value', `${where} dropped: ${norm.reason}`);
     const isPattern = d.type === 'filename' || d.type === 'url-pattern';
     if (!isPattern && (d.patternSyntax !== undefined || d.excludePattern !== undefined)) {
-      return add('invalid-value', `${where} dropped: patternSyntax/excludePattern apply only to filename and url-pattern indicators`);
+      return add(
+        'invalid-value',
+        `${where} dropped: patternSyntax/excludePattern apply only to filename and url-pattern indicators`,
+      );
     }
     const ind: Indicator = { type: d.type, value: norm.value, source: d.source };
     if (isPattern) {
@@ -184,21 +232,33 @@ export function parsePack(content: Buffer, opts: PackParseOptions): PackParseRes
       ind.patternSyntax = syntax;
     }
     const key = `${ind.type}\u0000${ind.value}\u0000${ind.source}`;
-    if (seen.has(key)) return add('duplicate', `${where} dropped: duplicate of an earlier ${ind.type} indicator ${ind.value} from ${ind.source}`);
+    if (seen.has(key))
+      return add(
+        'duplicate',
+        `${where} dropped: duplicate of an earlier ${ind.type} indicator ${ind.value} from ${ind.source}`,
+      );
     seen.add(key);
     if (d.sourceRef !== undefined) ind.sourceRef = d.sourceRef;
     if (d.description !== undefined) ind.description = d.description;
     if (d.severity !== undefined) ind.severity = d.severity;
     if (d.advisoryId !== undefined) {
       if (advisoryIds.has(d.advisoryId)) ind.advisoryId = d.advisoryId;
-      else add('invalid-value', `${where}: advisoryId ${d.advisoryId} is not an advisory of this pack (link dropped, indicator kept)`);
+      else
+        add(
+          'invalid-value',
+          `${where}: advisoryId ${d.advisoryId} is not an advisory of this pack (link dropped, indicator kept)`,
+        );
     }
     if (d.score !== undefined) ind.score = d.score;
     if (d.test !== undefined) ind.test = d.test;
     intel.indicators.push(ind);
   });
 
-  return { intel, issues, info: { id: pack.id, name: pack.name, version: pack.version, checksum: checksumState } };
+  return {
+    intel,
+    issues,
+    info: { id: pack.id, name: pack.name, version: pack.version, checksum: checksumState },
+  };
 }
 
 function toAffected(e: PackAffected): AffectedProduct {
@@ -237,7 +297,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** A one-line summary of a zod error: `path: message` for the first few problems. */
 function describe(err: ZodError): string {
-  const parts = err.issues.slice(0, 3).map((i) => `${i.path.length > 0 ? '/' + i.path.join('/') : '(root)'}: ${i.message}`);
+  const parts = err.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length > 0 ? '/' + i.path.join('/') : '(root)'}: ${i.message}`);
   if (err.issues.length > 3) parts.push(`… ${err.issues.length - 3} more`);
   return parts.join('; ');
 }

@@ -61,8 +61,14 @@ export const PackRange = z
     fixed: Version.optional(),
     lastAffected: Version.optional(),
   })
-  .refine((r) => r.introduced !== undefined || r.fixed !== undefined || r.lastAffected !== undefined, 'range needs introduced, fixed or lastAffected')
-  .refine((r) => !(r.fixed !== undefined && r.lastAffected !== undefined), 'range may not have both fixed and lastAffected');
+  .refine(
+    (r) => r.introduced !== undefined || r.fixed !== undefined || r.lastAffected !== undefined,
+    'range needs introduced, fixed or lastAffected',
+  )
+  .refine(
+    (r) => !(r.fixed !== undefined && r.lastAffected !== undefined),
+    'range may not have both fixed and lastAffected',
+  );
 export type PackRange = z.infer<typeof PackRange>;
 
 /** One product on one platform with its affected and fixed versions. */
@@ -74,7 +80,10 @@ export const PackAffected = z
     ranges: z.array(PackRange).optional(),
     fixed: z.array(Version).optional(),
   })
-  .refine((a) => (a.versions?.length ?? 0) > 0 || (a.ranges?.length ?? 0) > 0, 'affected entry needs versions or ranges');
+  .refine(
+    (a) => (a.versions?.length ?? 0) > 0 || (a.ranges?.length ?? 0) > 0,
+    'affected entry needs versions or ranges',
+  );
 export type PackAffected = z.infer<typeof PackAffected>;
 
 /** An advisory about a vendor (desktop) application. */

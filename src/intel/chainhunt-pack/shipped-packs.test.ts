@@ -17,7 +17,10 @@ import { parsePack } from './parse.js';
 
 const PACK_3CX = path.join(repoRoot, 'intel/3cx/3cx.chainhunt.json');
 const PACK_DEMO = path.join(repoRoot, 'demo/intel/demo-test-indicators.chainhunt.json');
-const DEMO_FILE = path.join(repoRoot, 'demo/fleet/win-finance-01/files/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll.TEST-SAMPLE.txt');
+const DEMO_FILE = path.join(
+  repoRoot,
+  'demo/fleet/win-finance-01/files/AppData/Local/Programs/3CXDesktopApp/app/ffmpeg.dll.TEST-SAMPLE.txt',
+);
 
 function load(p: string) {
   return parsePack(readFileSync(p), { file: p, pluginId: 'intel/chainhunt-pack' });
@@ -28,7 +31,9 @@ describe('published JSON Schema', () => {
   const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
   addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(path.join(repoRoot, 'schemas/intel-pack.schema.json'), 'utf8')) as object);
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(path.join(repoRoot, 'schemas/intel-pack.schema.json'), 'utf8')) as object,
+  );
 
   it.each([PACK_3CX, PACK_DEMO])('validates %s', (p) => {
     const ok = validate(JSON.parse(readFileSync(p, 'utf8')));
@@ -56,7 +61,11 @@ describe('demo pack', () => {
     const ind = r.intel.indicators[0]!;
     const content = readFileSync(DEMO_FILE);
     expect(content.toString('utf8')).toMatch(/harmless/);
-    expect(ind).toMatchObject({ type: 'sha256', test: true, value: createHash('sha256').update(content).digest('hex') });
+    expect(ind).toMatchObject({
+      type: 'sha256',
+      test: true,
+      value: createHash('sha256').update(content).digest('hex'),
+    });
     expect(ind.description).toMatch(/TEST indicator/);
     expect(ind.description).toContain(createHash('sha1').update(content).digest('hex'));
     expect(ind.description).toContain(createHash('md5').update(content).digest('hex'));
@@ -85,11 +94,18 @@ describe('3CX pack', () => {
   });
 
   it('describes CVE-2023-29059 with the versions of the CVE record', () => {
-    const cve = JSON.parse(readFileSync(sharedData('cve/CVE-2023-29059/CVE-2023-29059.cvelistV5.json'), 'utf8')) as {
+    const cve = JSON.parse(
+      readFileSync(sharedData('cve/CVE-2023-29059/CVE-2023-29059.cvelistV5.json'), 'utf8'),
+    ) as {
       containers: { cna: { descriptions: { value: string }[]; references: { url: string }[] } };
     };
     const text = cve.containers.cna.descriptions[0]!.value;
-    expect(adv).toMatchObject({ id: 'CVE-2023-29059', severity: 'critical', source: 'cve', kind: 'vendor-app' });
+    expect(adv).toMatchObject({
+      id: 'CVE-2023-29059',
+      severity: 'critical',
+      source: 'cve',
+      kind: 'vendor-app',
+    });
     const win = adv.affected.find((a) => a.platform === 'windows')!;
     const mac = adv.affected.find((a) => a.platform === 'macos')!;
     expect(adv.affected).toHaveLength(2);
@@ -118,32 +134,63 @@ describe('3CX pack', () => {
       p.names.some((n) => wildcardMatch(foldName(n), foldName(name))) &&
       !(p.excludeNames ?? []).some((n) => wildcardMatch(foldName(n), foldName(name)));
     for (const a of adv.affected) {
-      for (const name of ['3CX Desktop App', '3CXDesktopApp', '3CX DesktopApp', '3cx  desktop app']) expect(matches(a.product, name), name).toBe(true);
-      for (const name of ['3CX Phone System', '3CX Phone System Management Console', '3CXPhone for Windows', '3CX PBX', '3CX Phone for Windows', '3CX Call Flow Designer', 'Desktop App']) {
+      for (const name of ['3CX Desktop App', '3CXDesktopApp', '3CX DesktopApp', '3cx  desktop app'])
+        expect(matches(a.product, name), name).toBe(true);
+      for (const name of [
+        '3CX Phone System',
+        '3CX Phone System Management Console',
+        '3CXPhone for Windows',
+        '3CX PBX',
+        '3CX Phone for Windows',
+        '3CX Call Flow Designer',
+        'Desktop App',
+      ]) {
         expect(matches(a.product, name), name).toBe(false);
       }
       expect(a.product.bundleIds).toEqual(['com.electron.3cx-desktop-app']);
       // Guard: an exclude pattern must not remove the product itself.
-      expect(a.product.excludeNames!.some((n) => wildcardMatch(foldName(n), foldName('3CX Desktop App')))).toBe(false);
+      expect(
+        a.product.excludeNames!.some((n) => wildcardMatch(foldName(n), foldName('3CX Desktop App'))),
+      ).toBe(false);
     }
   });
 
   it('carries the expected indicator families with sources', () => {
-    const has = (type: Indicator['type'], value: string) => r.intel.indicators.find((i) => i.type === type && i.value === value);
-    expect(has('sha256', '7986bbaee8940da11ce089383521ab420c443ab7b15ed42aed91fd31ce833896')).toMatchObject({ source: 'sophos', severity: 'critical', advisoryId: 'CVE-2023-29059' });
+    const has = (type: Indicator['type'], value: string) =>
+      r.intel.indicators.find((i) => i.type === type && i.value === value);
+    expect(has('sha256', '7986bbaee8940da11ce089383521ab420c443ab7b15ed42aed91fd31ce833896')).toMatchObject({
+      source: 'sophos',
+      severity: 'critical',
+      advisoryId: 'CVE-2023-29059',
+    });
     expect(has('sha1', 'bf939c9c261d27ee7bb92325cc588624fca75429')?.source).toBe('volexity');
     expect(has('md5', '74bc2d0b6680faa1a5a76b27e5479cbc')?.source).toBe('volexity');
     expect(has('domain', 'msedgeupdate.net')?.source).toBe('sigbase');
     expect(has('domain', 'akamaicontainer.com')?.source).toBe('sophos');
     expect(has('url-pattern', '*IconStorages/images/main/icon*.ico*')?.source).toBe('sigma');
-    expect(has('filename', '\\\\3CXDesktopApp-18\\.12\\.416\\.msi')).toMatchObject({ patternSyntax: 'regex', score: 80 });
+    expect(has('filename', '\\\\3CXDesktopApp-18\\.12\\.416\\.msi')).toMatchObject({
+      patternSyntax: 'regex',
+      score: 80,
+    });
     expect(has('email', 'philip.je@proton.me')?.source).toBe('volexity');
     // 22 C2 domains of the compiled list are all present.
-    const compiled = JSON.parse(readFileSync(sharedData('3cx/iocs.json'), 'utf8')) as { domains: string[]; files: { sha256: string }[] };
+    const compiled = JSON.parse(readFileSync(sharedData('3cx/iocs.json'), 'utf8')) as {
+      domains: string[];
+      files: { sha256: string }[];
+    };
     for (const d of compiled.domains) expect(has('domain', d), d).toBeDefined();
     for (const f of compiled.files) expect(has('sha256', f.sha256), f.sha256).toBeDefined();
     const types = new Set(r.intel.indicators.map((i) => i.type));
-    expect([...types].sort()).toEqual(['domain', 'email', 'filename', 'md5', 'sha1', 'sha256', 'url', 'url-pattern']);
+    expect([...types].sort()).toEqual([
+      'domain',
+      'email',
+      'filename',
+      'md5',
+      'sha1',
+      'sha256',
+      'url',
+      'url-pattern',
+    ]);
   });
 
   /** Local copy of each cited upstream file under ../shared/data. */
@@ -179,7 +226,10 @@ describe('3CX pack', () => {
       const line = (ind.type === 'filename' || ind.type === 'url-pattern' ? raw : refang(raw)).toLowerCase();
       // Glob patterns: each literal part between wildcards must be on the line.
       const parts = ind.patternSyntax === 'glob' ? ind.value.split('*').filter((s) => s !== '') : [ind.value];
-      for (const part of parts) expect(line, `${ind.type} ${ind.value} @ ${ind.source} ${ind.sourceRef}`).toContain(part.toLowerCase());
+      for (const part of parts)
+        expect(line, `${ind.type} ${ind.value} @ ${ind.source} ${ind.sourceRef}`).toContain(
+          part.toLowerCase(),
+        );
     }
   });
 });

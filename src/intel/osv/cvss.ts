@@ -40,12 +40,15 @@ export function cvss3BaseScore(vector: string): number | null {
   const c = get(W.C, 'C');
   const i = get(W.C, 'I');
   const a = get(W.C, 'A');
-  if (av === null || ac === null || pr === null || ui === null || c === null || i === null || a === null) return null;
+  if (av === null || ac === null || pr === null || ui === null || c === null || i === null || a === null)
+    return null;
   const iss = 1 - (1 - c) * (1 - i) * (1 - a);
   const impact = scope === 'U' ? 6.42 * iss : 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15);
   const exploitability = 8.22 * av * ac * pr * ui;
   if (impact <= 0) return 0;
-  return scope === 'U' ? roundUp(Math.min(impact + exploitability, 10)) : roundUp(Math.min(1.08 * (impact + exploitability), 10));
+  return scope === 'U'
+    ? roundUp(Math.min(impact + exploitability, 10))
+    : roundUp(Math.min(1.08 * (impact + exploitability), 10));
 }
 
 /** Qualitative severity of a CVSS score (v3/v4 rating scale). */

@@ -10,9 +10,24 @@ import type { IntelSource } from '../../core/intel.js';
 
 /** Sources by record-id prefix (the database that publishes the record), with their licences. */
 const SOURCES: Record<string, IntelSource> = {
-  MAL: { id: 'ossf-malicious-packages', name: 'OpenSSF Malicious Packages', url: 'https://github.com/ossf/malicious-packages', license: 'Apache-2.0' },
-  GHSA: { id: 'github-advisory-database', name: 'GitHub Advisory Database', url: 'https://github.com/github/advisory-database', license: 'CC-BY-4.0' },
-  PYSEC: { id: 'pypa-advisory-database', name: 'PyPA Advisory Database', url: 'https://github.com/pypa/advisory-database', license: 'CC-BY-4.0' },
+  MAL: {
+    id: 'ossf-malicious-packages',
+    name: 'OpenSSF Malicious Packages',
+    url: 'https://github.com/ossf/malicious-packages',
+    license: 'Apache-2.0',
+  },
+  GHSA: {
+    id: 'github-advisory-database',
+    name: 'GitHub Advisory Database',
+    url: 'https://github.com/github/advisory-database',
+    license: 'CC-BY-4.0',
+  },
+  PYSEC: {
+    id: 'pypa-advisory-database',
+    name: 'PyPA Advisory Database',
+    url: 'https://github.com/pypa/advisory-database',
+    license: 'CC-BY-4.0',
+  },
 };
 export const OSV_SOURCE: IntelSource = { id: 'osv', name: 'OSV records', url: 'https://osv.dev' };
 
@@ -30,11 +45,16 @@ export const osvImporter = {
   version: 1,
   description: 'OSV vulnerability and malicious-package records (JSON, YAML; files, trees, all.zip)',
   // YAML records named after their id (PYSEC-…, GHSA-…); JSON is recognised by content.
-  matches: (file) => /^(pysec|ghsa|osv|mal|go|rustsec|cve|gsd|uvi|psf|bit|dsa|dla|usn|alsa|rlsa|mga)-.*\.ya?ml$/.test(file.lowerName),
+  matches: (file) =>
+    /^(pysec|ghsa|osv|mal|go|rustsec|cve|gsd|uvi|psf|bit|dsa|dla|usn|alsa|rlsa|mga)-.*\.ya?ml$/.test(
+      file.lowerName,
+    ),
   sniff(head, file) {
     const text = head.toString('utf8');
-    if (/\.json$/i.test(file.lowerName)) return looksOsv(text) || (/^\s*\[\s*\{/.test(text) && looksOsv(text)) || /"vulns"\s*:\s*\[/.test(text);
-    if (/\.ya?ml$/i.test(file.lowerName)) return /^id:\s*\S/m.test(text) && /^(affected|modified):/m.test(text);
+    if (/\.json$/i.test(file.lowerName))
+      return looksOsv(text) || (/^\s*\[\s*\{/.test(text) && looksOsv(text)) || /"vulns"\s*:\s*\[/.test(text);
+    if (/\.ya?ml$/i.test(file.lowerName))
+      return /^id:\s*\S/m.test(text) && /^(affected|modified):/m.test(text);
     return false;
   },
   import({ file, content }) {

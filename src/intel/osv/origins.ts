@@ -35,7 +35,9 @@ function asRanges(v: unknown): Range[] | null {
     const events: PackageRangeEvent[] = [];
     for (const e of r['events']) {
       if (!isObj(e)) return null;
-      const keys = Object.keys(e).filter((k) => ['introduced', 'fixed', 'last_affected', 'limit'].includes(k));
+      const keys = Object.keys(e).filter((k) =>
+        ['introduced', 'fixed', 'last_affected', 'limit'].includes(k),
+      );
       if (keys.length !== 1 || typeof e[keys[0]!] !== 'string') return null;
       events.push({ [keys[0]!]: e[keys[0]!] });
     }
@@ -45,12 +47,16 @@ function asRanges(v: unknown): Range[] | null {
 }
 
 /** Returns the affected entry narrowed to current origin revisions, or the entry unchanged. */
-export function narrowToCurrentOrigins(entries: PackageAffected[], databaseSpecific: unknown): { entries: PackageAffected[]; narrowed: boolean } {
+export function narrowToCurrentOrigins(
+  entries: PackageAffected[],
+  databaseSpecific: unknown,
+): { entries: PackageAffected[]; narrowed: boolean } {
   if (entries.length !== 1 || !isObj(databaseSpecific)) return { entries, narrowed: false };
   const origins = databaseSpecific['malicious-packages-origins'];
   if (!Array.isArray(origins) || origins.length < 2) return { entries, narrowed: false };
   const list = origins.filter(isObj) as Origin[];
-  if (list.length !== origins.length || list.some((o) => o.ranges === undefined && o.versions === undefined)) return { entries, narrowed: false };
+  if (list.length !== origins.length || list.some((o) => o.ranges === undefined && o.versions === undefined))
+    return { entries, narrowed: false };
   const latest = new Map<string, Origin>();
   const keep: Origin[] = [];
   for (const o of list) {
@@ -60,7 +66,8 @@ export function narrowToCurrentOrigins(entries: PackageAffected[], databaseSpeci
     }
     const k = `${String(o.source)}\u0000${o.id}`;
     const prev = latest.get(k);
-    const t = (x: Origin): string => `${typeof x.modified_time === 'string' ? x.modified_time : ''}\u0000${typeof x.import_time === 'string' ? x.import_time : ''}`;
+    const t = (x: Origin): string =>
+      `${typeof x.modified_time === 'string' ? x.modified_time : ''}\u0000${typeof x.import_time === 'string' ? x.import_time : ''}`;
     if (!prev || t(o) >= t(prev)) latest.set(k, o);
   }
   keep.push(...latest.values());
@@ -74,7 +81,8 @@ export function narrowToCurrentOrigins(entries: PackageAffected[], databaseSpeci
       ranges.push(...r);
     }
     if (o.versions !== undefined) {
-      if (!Array.isArray(o.versions) || o.versions.some((v) => typeof v !== 'string')) return { entries, narrowed: false };
+      if (!Array.isArray(o.versions) || o.versions.some((v) => typeof v !== 'string'))
+        return { entries, narrowed: false };
       for (const v of o.versions as string[]) versions.add(v);
     }
   }
@@ -82,7 +90,10 @@ export function narrowToCurrentOrigins(entries: PackageAffected[], databaseSpeci
   const published = entries[0]!;
   const pubRanges = new Set((published.ranges ?? []).map((r) => JSON.stringify([r.type, r.events])));
   const pubVersions = new Set(published.versions ?? []);
-  if (ranges.some((r) => !pubRanges.has(JSON.stringify([r.type, r.events]))) || [...versions].some((v) => !pubVersions.has(v))) {
+  if (
+    ranges.some((r) => !pubRanges.has(JSON.stringify([r.type, r.events]))) ||
+    [...versions].some((v) => !pubVersions.has(v))
+  ) {
     return { entries, narrowed: false };
   }
   const entry: PackageAffected = { ...published };

@@ -14,7 +14,13 @@ import { OsvAffectedEntry, OsvEvent, OsvRange, OsvRecord, OsvSeverity } from './
 
 const ID = 'intel/osv';
 const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
-const GHSA_SEVERITY: Record<string, Severity> = { CRITICAL: 'critical', HIGH: 'high', MODERATE: 'medium', MEDIUM: 'medium', LOW: 'low' };
+const GHSA_SEVERITY: Record<string, Severity> = {
+  CRITICAL: 'critical',
+  HIGH: 'high',
+  MODERATE: 'medium',
+  MEDIUM: 'medium',
+  LOW: 'low',
+};
 
 export interface OsvParseResult {
   advisories: Advisory[];
@@ -29,24 +35,47 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function parseOsv(content: Buffer, file: string, source: string): OsvParseResult {
   const issues: Issue[] = [];
   const decoded = decodeText(content);
-  if (!decoded) return { advisories: [], issues: [issue('encoding', 'not valid UTF-8/UTF-16 text', { file, pluginId: ID })] };
+  if (!decoded)
+    return {
+      advisories: [],
+      issues: [issue('encoding', 'not valid UTF-8/UTF-16 text', { file, pluginId: ID })],
+    };
   const text = decoded.text;
-  if (text.trim() === '') return { advisories: [], issues: [issue('empty', 'empty OSV file', { file, pluginId: ID })] };
+  if (text.trim() === '')
+    return { advisories: [], issues: [issue('empty', 'empty OSV file', { file, pluginId: ID })] };
   let doc: unknown;
   const yaml = /\.ya?ml$/i.test(file);
   try {
     doc = yaml ? parseYaml(text, { maxAliasCount: 100, prettyErrors: false }) : JSON.parse(text);
   } catch (err) {
-    return { advisories: [], issues: [issue('parse-error', `not valid ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message.slice(0, 200)}`, { file, pluginId: ID })] };
+    return {
+      advisories: [],
+      issues: [
+        issue('parse-error', `not valid ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message.slice(0, 200)}`, {
+          file,
+          pluginId: ID,
+        }),
+      ],
+    };
   }
-  const records: unknown[] = Array.isArray(doc) ? doc : isObject(doc) && Array.isArray(doc['vulns']) ? (doc['vulns'] as unknown[]) : [doc];
+  const records: unknown[] = Array.isArray(doc)
+    ? doc
+    : isObject(doc) && Array.isArray(doc['vulns'])
+      ? (doc['vulns'] as unknown[])
+      : [doc];
   const advisories: Advisory[] = [];
   records.forEach((raw, i) => {
     const where = records.length > 1 ? ` (record ${i})` : '';
     const parsed = OsvRecord.safeParse(raw);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      issues.push(issue('invalid-value', `OSV record${where} invalid at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`, { file, pluginId: ID }));
+      issues.push(
+        issue(
+          'invalid-value',
+          `OSV record${where} invalid at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`,
+          { file, pluginId: ID },
+        ),
+      );
       return;
     }
     const adv = toAdvisory(parsed.data, file, source, issues);
@@ -60,14 +89,28 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
   (r.affected ?? []).forEach((raw, ai) => {
     const a = OsvAffectedEntry.safeParse(raw);
     if (!a.success || !a.data.package) {
-      issues.push(issue('invalid-value', `${r.id}: affected[${ai}] has no valid package; skipped`, { file, pluginId: ID }));
+      issues.push(
+        issue('invalid-value', `${r.id}: affected[${ai}] has no valid package; skipped`, {
+          file,
+          pluginId: ID,
+        }),
+      );
       return;
     }
-    const entry: PackageAffected = { package: { ecosystem: a.data.package.ecosystem, name: a.data.package.name } };
+    const entry: PackageAffected = {
+      package: { ecosystem: a.data.package.ecosystem, name: a.data.package.name },
+    };
     if (a.data.package.purl !== undefined) entry.package!.purl = a.data.package.purl;
     if (a.data.versions) {
       const versions = a.data.versions.filter((v): v is string => typeof v === 'string' && v.length <= 1024);
-      if (versions.length !== a.data.versions.length) issues.push(issue('invalid-value', `${r.id}: affected[${ai}].versions has non-string or oversized values; they were dropped`, { file, pluginId: ID }));
+      if (versions.length !== a.data.versions.length)
+        issues.push(
+          issue(
+            'invalid-value',
+            `${r.id}: affected[${ai}].versions has non-string or oversized values; they were dropped`,
+            { file, pluginId: ID },
+          ),
+        );
       entry.versions = versions;
     }
     if (a.data.ranges) {
@@ -75,7 +118,12 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
       a.data.ranges.forEach((rr, ri) => {
         const range = OsvRange.safeParse(rr);
         if (!range.success) {
-          issues.push(issue('invalid-value', `${r.id}: affected[${ai}].ranges[${ri}] invalid; skipped`, { file, pluginId: ID }));
+          issues.push(
+            issue('invalid-value', `${r.id}: affected[${ai}].ranges[${ri}] invalid; skipped`, {
+              file,
+              pluginId: ID,
+            }),
+          );
           return;
         }
         const events: PackageRangeEvent[] = [];
@@ -83,7 +131,13 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
           const e = OsvEvent.safeParse(ev);
           const keys = e.success ? EVENT_KEYS.filter((k) => e.data[k] !== undefined) : [];
           if (!e.success || keys.length !== 1) {
-            issues.push(issue('invalid-value', `${r.id}: affected[${ai}].ranges[${ri}] has an event without exactly one of ${EVENT_KEYS.join('/')}; skipped`, { file, pluginId: ID }));
+            issues.push(
+              issue(
+                'invalid-value',
+                `${r.id}: affected[${ai}].ranges[${ri}] has an event without exactly one of ${EVENT_KEYS.join('/')}; skipped`,
+                { file, pluginId: ID },
+              ),
+            );
             continue;
           }
           const k = keys[0]!;
@@ -101,14 +155,20 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
   const narrowed = narrowToCurrentOrigins(packages, r.database_specific);
   packages.splice(0, packages.length, ...narrowed.entries);
   if (packages.length === 0 && !r.withdrawn) {
-    issues.push(issue('unsupported', `${r.id}: no package in affected[] (nothing to match)`, { file, pluginId: ID }));
+    issues.push(
+      issue('unsupported', `${r.id}: no package in affected[] (nothing to match)`, { file, pluginId: ID }),
+    );
   }
   const cvss: { type: string; vector: string; score?: number }[] = [];
   for (const s of r.severity ?? []) {
     const sv = OsvSeverity.safeParse(s);
     if (!sv.success) continue;
     const score = sv.data.type.startsWith('CVSS_V3') ? cvss3BaseScore(sv.data.score) : null;
-    cvss.push(score === null ? { type: sv.data.type, vector: sv.data.score } : { type: sv.data.type, vector: sv.data.score, score });
+    cvss.push(
+      score === null
+        ? { type: sv.data.type, vector: sv.data.score }
+        : { type: sv.data.type, vector: sv.data.score, score },
+    );
   }
   const malicious = isMalicious(r);
   const adv: Advisory = {
@@ -118,14 +178,17 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
     kind: 'package',
     summary: (r.summary ?? r.details?.split('\n')[0] ?? r.id).slice(0, 1000),
     severity: malicious ? 'critical' : severityOf(r, cvss),
-    references: (r.references ?? []).map((x) => (isObject(x) && typeof x['url'] === 'string' ? x['url'] : null)).filter((x): x is string => x !== null),
+    references: (r.references ?? [])
+      .map((x) => (isObject(x) && typeof x['url'] === 'string' ? x['url'] : null))
+      .filter((x): x is string => x !== null),
     affected: [],
     packages,
   };
   if (r.details !== undefined) adv.details = r.details;
   if (r.published !== undefined) adv.published = r.published;
   if (r.modified !== undefined) adv.modified = r.modified;
-  else issues.push(issue('invalid-value', `${r.id}: required field "modified" missing`, { file, pluginId: ID }));
+  else
+    issues.push(issue('invalid-value', `${r.id}: required field "modified" missing`, { file, pluginId: ID }));
   if (r.withdrawn !== undefined) adv.withdrawn = r.withdrawn;
   if (malicious) adv.malicious = true;
   if (r.related?.length) adv.related = r.related;

@@ -8,7 +8,12 @@ const Str = z.string().max(65_536);
 const LongStr = z.string().max(4 * 1024 * 1024);
 
 export const OsvEvent = z
-  .object({ introduced: Str.optional(), fixed: Str.optional(), last_affected: Str.optional(), limit: Str.optional() })
+  .object({
+    introduced: Str.optional(),
+    fixed: Str.optional(),
+    last_affected: Str.optional(),
+    limit: Str.optional(),
+  })
   .passthrough();
 
 export const OsvRange = z

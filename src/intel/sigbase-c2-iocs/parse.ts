@@ -40,7 +40,12 @@ export function parseC2Iocs(content: Buffer, file: string, pluginId: string): C2
     }
     const isCidr = rawValue.includes('/');
     const type = isCidr ? 'cidr' : looksLikeIp(rawValue) ? 'ip' : 'domain';
-    const norm = type === 'cidr' ? normalizeCidr(rawValue) : type === 'ip' ? normalizeIp(rawValue) : normalizeDomain(rawValue);
+    const norm =
+      type === 'cidr'
+        ? normalizeCidr(rawValue)
+        : type === 'ip'
+          ? normalizeIp(rawValue)
+          : normalizeDomain(rawValue);
     if (!norm.ok) {
       issues.push(issue('invalid-value', `line dropped: ${norm.reason}`, where));
       continue;

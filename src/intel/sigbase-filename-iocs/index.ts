@@ -9,7 +9,8 @@ const ID = 'intel/sigbase-filename-iocs';
 export const sigbaseFilenameIocsImporter = {
   id: ID,
   version: 1,
-  description: 'signature-base/LOKI filename-iocs.txt (REGEX;SCORE[;FP-REGEX]) → regex filename indicators, RE2-checked',
+  description:
+    'signature-base/LOKI filename-iocs.txt (REGEX;SCORE[;FP-REGEX]) → regex filename indicators, RE2-checked',
   matches: (file) => isSigbaseListName(file.lowerName, 'filename-iocs'),
   import: ({ file, content }) => {
     const r = parseFilenameIocs(content, file.path, ID);

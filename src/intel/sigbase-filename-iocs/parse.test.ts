@@ -6,14 +6,26 @@ import { parseFilenameIocs } from './parse.js';
 
 const ID = 'intel/sigbase-filename-iocs';
 const parse = (text: string, file = 'filename-iocs.txt') => parseFilenameIocs(Buffer.from(text), file, ID);
-const valueLines = (text: string) => text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')).length;
+const valueLines = (text: string) =>
+  text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')).length;
 
 describe('parseFilenameIocs', () => {
   it('reads REGEX;SCORE[;FP-REGEX] with the comment above as description', () => {
-    const r = parse('# Example APT\n\\\\evil\\.exe;80\n(?i)\\\\procdump(64)?\\.exe;50;(?i)(SysInternals\\\\)\n');
+    const r = parse(
+      '# Example APT\n\\\\evil\\.exe;80\n(?i)\\\\procdump(64)?\\.exe;50;(?i)(SysInternals\\\\)\n',
+    );
     expect(r.issues).toEqual([]);
     expect(r.intel.indicators).toEqual([
-      { type: 'filename', value: '\\\\evil\\.exe', source: 'sigbase', sourceRef: 'filename-iocs.txt:2', patternSyntax: 'regex', score: 80, severity: 'high', description: 'Example APT' },
+      {
+        type: 'filename',
+        value: '\\\\evil\\.exe',
+        source: 'sigbase',
+        sourceRef: 'filename-iocs.txt:2',
+        patternSyntax: 'regex',
+        score: 80,
+        severity: 'high',
+        description: 'Example APT',
+      },
       {
         type: 'filename',
         value: '(?i)\\\\procdump(64)?\\.exe',
@@ -29,7 +41,18 @@ describe('parseFilenameIocs', () => {
   });
 
   it('reports regexes RE2 cannot run (backreferences, lookaround) as unsupported, and bad lines', () => {
-    const r = parse(['(a)\\1;50', 'foo(?=bar);50', 'ok\\.exe;60;(?<!x)y', 'no-score', 'x;high', 'x;101', 'a;1;b;c', '[unclosed;50'].join('\n'));
+    const r = parse(
+      [
+        '(a)\\1;50',
+        'foo(?=bar);50',
+        'ok\\.exe;60;(?<!x)y',
+        'no-score',
+        'x;high',
+        'x;101',
+        'a;1;b;c',
+        '[unclosed;50',
+      ].join('\n'),
+    );
     expect(r.intel.indicators).toEqual([]);
     expect(r.issues.map((i) => [i.code, i.line])).toEqual([
       ['unsupported', 1],
@@ -51,16 +74,30 @@ describe('parseFilenameIocs', () => {
     expect(r.totalLines).toBe(4563);
     expect(r.intel.indicators.length + r.issues.length).toBe(valueLines(text));
     // `awk -F';' 'NF==3'` on value lines: 30 lines carry a false-positive regex.
-    expect(r.intel.indicators.filter((i) => i.excludePattern !== undefined).length + r.issues.filter((i) => /false-positive/.test(i.message)).length).toBe(30);
+    expect(
+      r.intel.indicators.filter((i) => i.excludePattern !== undefined).length +
+        r.issues.filter((i) => /false-positive/.test(i.message)).length,
+    ).toBe(30);
     const line = r.intel.indicators.find((i) => i.sourceRef === 'filename-iocs.txt:4243');
-    expect(line).toMatchObject({ value: '\\\\3CXDesktopApp-18\\.12\\.407\\.msi', score: 80, severity: 'high' });
-    expect(line?.description).toMatch(/^3CX file name IOCs of malicious packages https:\/\/www\.volexity\.com/);
+    expect(line).toMatchObject({
+      value: '\\\\3CXDesktopApp-18\\.12\\.407\\.msi',
+      score: 80,
+      severity: 'high',
+    });
+    expect(line?.description).toMatch(
+      /^3CX file name IOCs of malicious packages https:\/\/www\.volexity\.com/,
+    );
     const wa = r.intel.indicators.find((i) => i.sourceRef === 'filename-iocs.txt:250');
-    expect(wa?.excludePattern).toBe('(\\\\WhatsApp|\\\\Prefetch\\\\|\\\\(Packages|WindowsApps)\\\\.{8}\\.WhatsAppDesktop)');
+    expect(wa?.excludePattern).toBe(
+      '(\\\\WhatsApp|\\\\Prefetch\\\\|\\\\(Packages|WindowsApps)\\\\.{8}\\.WhatsAppDesktop)',
+    );
   });
 
   it('reads the 3CX excerpt with the known patterns', () => {
-    const r = parse(readFileSync(sharedData('3cx/raw/signature-base/filename-iocs.3cx-lines.txt'), 'utf8'), 'filename-iocs.3cx-lines.txt');
+    const r = parse(
+      readFileSync(sharedData('3cx/raw/signature-base/filename-iocs.3cx-lines.txt'), 'utf8'),
+      'filename-iocs.3cx-lines.txt',
+    );
     expect(r.issues).toEqual([]);
     const values = r.intel.indicators.map((i) => `${i.value};${i.score}`);
     expect(values).toContain('C:\\\\Windows\\\\system32\\\\catroot2\\\\edb\\.chk\\.log;80');
@@ -72,7 +109,9 @@ describe('parseFilenameIocs', () => {
 
 describe('sigbaseFilenameIocsImporter', () => {
   it('claims conventional names only', () => {
-    for (const n of ['filename-iocs.txt', 'custom-filename-iocs.txt', 'filename-iocs.3cx-lines.txt']) expect(sigbaseFilenameIocsImporter.matches(fileRef(n)), n).toBe(true);
-    for (const n of ['hash-iocs.txt', 'filenames.txt']) expect(sigbaseFilenameIocsImporter.matches(fileRef(n)), n).toBe(false);
+    for (const n of ['filename-iocs.txt', 'custom-filename-iocs.txt', 'filename-iocs.3cx-lines.txt'])
+      expect(sigbaseFilenameIocsImporter.matches(fileRef(n)), n).toBe(true);
+    for (const n of ['hash-iocs.txt', 'filenames.txt'])
+      expect(sigbaseFilenameIocsImporter.matches(fileRef(n)), n).toBe(false);
   });
 });

@@ -32,7 +32,13 @@ export function parseFilenameIocs(content: Buffer, file: string, pluginId: strin
       continue;
     }
     if (fields.length > 3) {
-      issues.push(issue('unsupported', 'line dropped: more than three ;-separated fields (a regex containing ";" cannot be told apart)', where));
+      issues.push(
+        issue(
+          'unsupported',
+          'line dropped: more than three ;-separated fields (a regex containing ";" cannot be told apart)',
+          where,
+        ),
+      );
       continue;
     }
     const regex = fields[0] ?? '';

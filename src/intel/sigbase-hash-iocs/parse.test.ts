@@ -25,15 +25,37 @@ describe('parseHashIocs', () => {
     );
     expect(r.issues).toEqual([]);
     expect(r.intel.indicators).toEqual([
-      { type: 'md5', value: 'd5101c3b86d973a848ab7ed79cd11e5a', source: 'sigbase', sourceRef: 'hash-iocs.txt:3', severity: 'high', description: 'upper md5' },
-      { type: 'sha1', value: '3dc840d32ce86cebf657b17cef62814646ba8e98', source: 'sigbase', sourceRef: 'hash-iocs.txt:4', severity: 'high', description: 'sha1; with; semicolons' },
-      { type: 'sha256', value: 'e6bbc33815b9f20b0cf832d7401dd893fbc467c800728b5891336706da0dbcec', source: 'sigbase', sourceRef: 'hash-iocs.txt:5', severity: 'high' },
+      {
+        type: 'md5',
+        value: 'd5101c3b86d973a848ab7ed79cd11e5a',
+        source: 'sigbase',
+        sourceRef: 'hash-iocs.txt:3',
+        severity: 'high',
+        description: 'upper md5',
+      },
+      {
+        type: 'sha1',
+        value: '3dc840d32ce86cebf657b17cef62814646ba8e98',
+        source: 'sigbase',
+        sourceRef: 'hash-iocs.txt:4',
+        severity: 'high',
+        description: 'sha1; with; semicolons',
+      },
+      {
+        type: 'sha256',
+        value: 'e6bbc33815b9f20b0cf832d7401dd893fbc467c800728b5891336706da0dbcec',
+        source: 'sigbase',
+        sourceRef: 'hash-iocs.txt:5',
+        severity: 'high',
+      },
     ]);
     expect(r.intel.sources.map((s) => [s.id, s.license])).toEqual([['sigbase', 'DRL-1.1']]);
   });
 
   it('reports invalid hex, wrong lengths and duplicates with their line', () => {
-    const r = parse('zz124a4b4df12b34e74ee7f6c683b2eb;bad\nabc;short\nd5101c3b86d973a848ab7ed79cd11e5a;x\nD5101C3B86D973A848AB7ED79CD11E5A;y\n');
+    const r = parse(
+      'zz124a4b4df12b34e74ee7f6c683b2eb;bad\nabc;short\nd5101c3b86d973a848ab7ed79cd11e5a;x\nD5101C3B86D973A848AB7ED79CD11E5A;y\n',
+    );
     expect(r.intel.indicators).toHaveLength(1);
     expect(r.issues.map((i) => [i.code, i.line])).toEqual([
       ['invalid-value', 1],
@@ -62,7 +84,10 @@ describe('parseHashIocs', () => {
   });
 
   it('reads the 3CX excerpt with the known values', () => {
-    const r = parse(readFileSync(sharedData('3cx/raw/signature-base/hash-iocs.3cx-lines.txt'), 'utf8'), '3cx/raw/signature-base/hash-iocs.3cx-lines.txt');
+    const r = parse(
+      readFileSync(sharedData('3cx/raw/signature-base/hash-iocs.3cx-lines.txt'), 'utf8'),
+      '3cx/raw/signature-base/hash-iocs.3cx-lines.txt',
+    );
     const find = (v: string) => r.intel.indicators.find((i) => i.value === v);
     expect(find('aa124a4b4df12b34e74ee7f6c683b2ebec4ce9a8edcf9be345823b4fdcf5d868')).toMatchObject({
       type: 'sha256',
@@ -70,14 +95,19 @@ describe('parseHashIocs', () => {
       sourceRef: expect.stringMatching(/^hash-iocs\.3cx-lines\.txt:\d+$/),
     });
     expect(find('6285ffb5f98d35cd98e78d48b63a05af6e4e4dea')?.type).toBe('sha1');
-    expect(find('9f85a07d4b4abff82ca18d990f062a84')).toMatchObject({ type: 'md5', description: expect.stringMatching(/^Gopuram IOC/) });
+    expect(find('9f85a07d4b4abff82ca18d990f062a84')).toMatchObject({
+      type: 'md5',
+      description: expect.stringMatching(/^Gopuram IOC/),
+    });
     expect(r.intel.indicators).toHaveLength(50);
   });
 });
 
 describe('sigbaseHashIocsImporter', () => {
   it('claims conventional names only', () => {
-    for (const n of ['hash-iocs.txt', 'otx-hash-iocs.txt', 'hash-iocs.3cx-lines.txt', 'HASH-IOCS.TXT']) expect(sigbaseHashIocsImporter.matches(fileRef(`iocs/${n}`)), n).toBe(true);
-    for (const n of ['c2-iocs.txt', 'hash-iocs.csv', 'hashes.txt']) expect(sigbaseHashIocsImporter.matches(fileRef(n)), n).toBe(false);
+    for (const n of ['hash-iocs.txt', 'otx-hash-iocs.txt', 'hash-iocs.3cx-lines.txt', 'HASH-IOCS.TXT'])
+      expect(sigbaseHashIocsImporter.matches(fileRef(`iocs/${n}`)), n).toBe(true);
+    for (const n of ['c2-iocs.txt', 'hash-iocs.csv', 'hashes.txt'])
+      expect(sigbaseHashIocsImporter.matches(fileRef(n)), n).toBe(false);
   });
 });

@@ -42,7 +42,13 @@ export function parseHashIocs(content: Buffer, file: string, pluginId: string): 
       continue;
     }
     seen.add(value);
-    const ind: Indicator = { type, value, source: SIGBASE_SOURCE_ID, sourceRef: `${refName}:${l.line}`, severity: 'high' };
+    const ind: Indicator = {
+      type,
+      value,
+      source: SIGBASE_SOURCE_ID,
+      sourceRef: `${refName}:${l.line}`,
+      severity: 'high',
+    };
     const desc = description !== '' ? description : l.comment;
     if (desc !== undefined && desc !== '') ind.description = desc;
     intel.indicators.push(ind);

@@ -29,7 +29,8 @@ export const sigmaImporter = {
       return { intel, issues: [issue('too-large', `rule file larger than ${MAX_RULE_FILE} bytes`, where)] };
     }
     const text = decodeText(input.content);
-    if (!text) return { intel, issues: [issue('encoding', 'rule file is not valid UTF-8/UTF-16 text', where)] };
+    if (!text)
+      return { intel, issues: [issue('encoding', 'rule file is not valid UTF-8/UTF-16 text', where)] };
     const { rules, issues } = parseSigmaFile(text.text, input.file.path);
     if (rules.length > 0) {
       intel.sources.push({

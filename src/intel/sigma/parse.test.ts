@@ -26,10 +26,26 @@ detection:
     expect(issues).toEqual([]);
     expect(rules).toHaveLength(1);
     const r = rules[0]!;
-    expect(r).toMatchObject({ id: '11111111-2222-3333-4444-555555555555', format: 'sigma', source: 'sigma', level: 'critical', status: 'test', author: 'A. Author', references: ['https://example.com/a'], tags: ['attack.execution'], file: 'r.yml' });
+    expect(r).toMatchObject({
+      id: '11111111-2222-3333-4444-555555555555',
+      format: 'sigma',
+      source: 'sigma',
+      level: 'critical',
+      status: 'test',
+      author: 'A. Author',
+      references: ['https://example.com/a'],
+      tags: ['attack.execution'],
+      file: 'r.yml',
+    });
     expect(body(r).logsource).toEqual({ product: 'windows', category: 'process_creation' });
     // plain numbers keep their source text so hex and leading zeros survive
-    expect(body(r).detection?.['sel']).toEqual({ GrantedAccess: '0x1F0FFF', EventID: '10', Port: '0445', Flag: true, Empty: null });
+    expect(body(r).detection?.['sel']).toEqual({
+      GrantedAccess: '0x1F0FFF',
+      EventID: '10',
+      Port: '0445',
+      Flag: true,
+      Empty: null,
+    });
   });
 
   it('handles action: global, reset and repeat', () => {
@@ -54,7 +70,9 @@ detection: { t: { B: 2 }, condition: t }
       'm.yml',
     );
     expect(issues).toEqual([]);
-    expect(rules.map((r) => [r.id, r.title, body(r).logsource.category, Object.keys(body(r).detection ?? {})])).toEqual([
+    expect(
+      rules.map((r) => [r.id, r.title, body(r).logsource.category, Object.keys(body(r).detection ?? {})]),
+    ).toEqual([
       ['a', 'G', 'x', ['s', 'condition']],
       ['b', 'G', 'x', ['s', 'condition']],
       ['c', 'H', 'y', ['t', 'condition']],
@@ -85,14 +103,33 @@ filter: { rules: [base], sel: { User: x }, condition: not sel }
       'cf.yml',
     );
     expect(issues).toEqual([]);
-    expect(body(rules[0]!).correlation).toEqual({ type: 'event_count', rules: ['base'], groupBy: ['User'], timespan: '1h', condition: { gte: '5' }, generate: false, aliases: {} });
-    expect(body(rules[1]!).filter).toEqual({ rules: ['base'], detection: { sel: { User: 'x' }, condition: 'not sel' } });
+    expect(body(rules[0]!).correlation).toEqual({
+      type: 'event_count',
+      rules: ['base'],
+      groupBy: ['User'],
+      timespan: '1h',
+      condition: { gte: '5' },
+      generate: false,
+      aliases: {},
+    });
+    expect(body(rules[1]!).filter).toEqual({
+      rules: ['base'],
+      detection: { sel: { User: 'x' }, condition: 'not sel' },
+    });
   });
 
   it('bounds alias expansion (billion laughs)', () => {
     const lol = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) lol.push(`${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10).fill(`*${i === 1 ? 'a' : 'b'.repeat(i - 1)}`).join(', ')}]`);
-    const { issues } = parseSigmaFile(`title: t\n${lol.join('\n')}\ndetection: { s: { A: 1 }, condition: s }\n`, 'lol.yml');
+    for (let i = 1; i < 9; i++)
+      lol.push(
+        `${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10)
+          .fill(`*${i === 1 ? 'a' : 'b'.repeat(i - 1)}`)
+          .join(', ')}]`,
+      );
+    const { issues } = parseSigmaFile(
+      `title: t\n${lol.join('\n')}\ndetection: { s: { A: 1 }, condition: s }\n`,
+      'lol.yml',
+    );
     expect(issues[0]?.code).toBe('limit-exceeded');
   });
 
@@ -106,7 +143,9 @@ filter: { rules: [base], sel: { User: x }, condition: not sel }
 describe('sigmaImporter', () => {
   const signal = new AbortController().signal;
   it('imports a rule file with a DRL source', () => {
-    const content = Buffer.from('title: t\nid: i\nlogsource: { category: proxy }\ndetection: { s: { cs-host: x }, condition: s }\n');
+    const content = Buffer.from(
+      'title: t\nid: i\nlogsource: { category: proxy }\ndetection: { s: { cs-host: x }, condition: s }\n',
+    );
     const r = sigmaImporter.import({ file: fileRef('rules/t.yml', content.length), content, signal });
     expect(r.issues).toEqual([]);
     expect(r.intel.rules.map((x) => x.id)).toEqual(['i']);

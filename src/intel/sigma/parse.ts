@@ -21,7 +21,8 @@ const MAX_NODES = 200_000;
 
 /** Converts a YAML node to plain data; plain numbers keep their source text. */
 function toData(node: unknown, depth: number, budget: { n: number; doc: Document }): SigmaYaml {
-  if (--budget.n < 0 || depth > MAX_DEPTH) throw new RangeError('YAML document too large or too deeply nested');
+  if (--budget.n < 0 || depth > MAX_DEPTH)
+    throw new RangeError('YAML document too large or too deeply nested');
   if (node === null || node === undefined) return null;
   if (isScalar(node)) {
     const v: unknown = node.value;
@@ -239,7 +240,13 @@ function toRule(
   } else if (isRecord(corr)) {
     const c = Correlation.safeParse(corr);
     if (!c.success) {
-      issues.push(issue('invalid-value', `rule ${h.id ?? h.title}: invalid correlation: ${c.error.issues[0]?.message ?? ''}`, w));
+      issues.push(
+        issue(
+          'invalid-value',
+          `rule ${h.id ?? h.title}: invalid correlation: ${c.error.issues[0]?.message ?? ''}`,
+          w,
+        ),
+      );
       return undefined;
     }
     const cc: SigmaCorrelation = {
@@ -256,7 +263,13 @@ function toRule(
   } else if (isRecord(filt)) {
     const f = Filter.safeParse(filt);
     if (!f.success) {
-      issues.push(issue('invalid-value', `rule ${h.id ?? h.title}: invalid filter: ${f.error.issues[0]?.message ?? ''}`, w));
+      issues.push(
+        issue(
+          'invalid-value',
+          `rule ${h.id ?? h.title}: invalid filter: ${f.error.issues[0]?.message ?? ''}`,
+          w,
+        ),
+      );
       return undefined;
     }
     const detection: Record<string, SigmaYaml> = { ...filt };
@@ -266,7 +279,9 @@ function toRule(
     body.filter = ff;
   } else {
     if ('title' in data && ('logsource' in data || 'detection' in data)) {
-      issues.push(issue('invalid-value', `rule ${h.id ?? h.title}: no detection, correlation or filter block`, w));
+      issues.push(
+        issue('invalid-value', `rule ${h.id ?? h.title}: no detection, correlation or filter block`, w),
+      );
     }
     return undefined;
   }

@@ -2,7 +2,14 @@
 import type { Importer, ImporterInput, ImporterResult } from '../../core/plugin.js';
 import { parseYaraFile, YARA_IMPORTER_ID, YARA_SOURCE_ID } from './parse.js';
 
-export { parseYaraFile, declaredRuleNames, isYaraBody, baseName, YARA_IMPORTER_ID, YARA_SOURCE_ID } from './parse.js';
+export {
+  parseYaraFile,
+  declaredRuleNames,
+  isYaraBody,
+  baseName,
+  YARA_IMPORTER_ID,
+  YARA_SOURCE_ID,
+} from './parse.js';
 export type { YaraRuleFileBody } from './parse.js';
 
 /** Loads YARA rule files as source text with a per-file namespace. */

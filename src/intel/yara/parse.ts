@@ -26,7 +26,13 @@ export const MAX_YARA_FILE = 16 * 1024 * 1024;
 /** Type guard for bodies produced by this importer. */
 export function isYaraBody(body: unknown): body is YaraRuleFileBody {
   const b = body as YaraRuleFileBody | null;
-  return typeof b === 'object' && b !== null && typeof b.source === 'string' && typeof b.namespace === 'string' && Array.isArray(b.ruleNames);
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    typeof b.source === 'string' &&
+    typeof b.namespace === 'string' &&
+    Array.isArray(b.ruleNames)
+  );
 }
 
 /** Base name of a walked path (`/`, `\` and archive `!/` separators). */
@@ -74,11 +80,14 @@ export function declaredRuleNames(src: string): string[] {
 /** Parses one rule file's bytes. */
 export function parseYaraFile(content: Buffer, path: string): { rules: DetectionRule[]; issues: Issue[] } {
   const where = { file: path, pluginId: YARA_IMPORTER_ID };
-  if (content.length > MAX_YARA_FILE) return { rules: [], issues: [issue('too-large', `rule file larger than ${MAX_YARA_FILE} bytes`, where)] };
+  if (content.length > MAX_YARA_FILE)
+    return { rules: [], issues: [issue('too-large', `rule file larger than ${MAX_YARA_FILE} bytes`, where)] };
   const text = decodeText(content);
-  if (!text) return { rules: [], issues: [issue('encoding', 'rule file is not valid UTF-8/UTF-16 text', where)] };
+  if (!text)
+    return { rules: [], issues: [issue('encoding', 'rule file is not valid UTF-8/UTF-16 text', where)] };
   const ruleNames = declaredRuleNames(text.text);
-  if (ruleNames.length === 0) return { rules: [], issues: [issue('empty', 'no YARA rule declared in this file', where)] };
+  if (ruleNames.length === 0)
+    return { rules: [], issues: [issue('empty', 'no YARA rule declared in this file', where)] };
   const namespace = baseName(path);
   const body: YaraRuleFileBody = { source: text.text, namespace, ruleNames };
   return {

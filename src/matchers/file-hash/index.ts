@@ -7,7 +7,13 @@ import type { Indicator } from '../../core/intel.js';
 import type { Observation } from '../../core/observation.js';
 import type { Matcher } from '../../core/plugin.js';
 import { stableId } from '../../util/hash.js';
-import { indicatorEvidence, indicatorRef, indicatorSeverity, maxSeverity, sortIndicators } from '../indicator-common.js';
+import {
+  indicatorEvidence,
+  indicatorRef,
+  indicatorSeverity,
+  maxSeverity,
+  sortIndicators,
+} from '../indicator-common.js';
 
 const ID = 'matchers/file-hash';
 const HASH_TYPES = new Set(['sha256', 'sha1', 'md5']);
@@ -45,7 +51,9 @@ export const fileHashMatcher = {
             title: `${test ? '[TEST INDICATOR] ' : ''}${obs.name}: ${t} matches ${first.description ?? `an indicator from ${first.source}`}`,
             subject: { type: 'file', path: obs.path, sha256: obs.sha256 },
             indicator: indicatorRef(first),
-            evidence: indicatorEvidence(list, ID, { path: obs.path, size: obs.size, [t]: obs[t] }, t).map((e) => ({ ...e, location: obs.source })),
+            evidence: indicatorEvidence(list, ID, { path: obs.path, size: obs.size, [t]: obs[t] }, t).map(
+              (e) => ({ ...e, location: obs.source }),
+            ),
           };
           if (obs.tenant !== undefined) f.tenant = obs.tenant;
           out.push(f);

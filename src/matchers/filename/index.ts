@@ -41,9 +41,18 @@ export const filenameMatcher = {
         try {
           const re = RE2JS.compile(ind.value);
           const fp = ind.excludePattern !== undefined ? RE2JS.compile(ind.excludePattern) : null;
-          compiled.push({ ind, test: (_f, win) => re.matcher(win).find() && !(fp?.matcher(win).find() ?? false) });
+          compiled.push({
+            ind,
+            test: (_f, win) => re.matcher(win).find() && !(fp?.matcher(win).find() ?? false),
+          });
         } catch (err) {
-          issues.push(issue('unsupported', `filename regex not supported by RE2 (${(err as Error).message}): ${ind.value}`, { pluginId: ID, file: ind.sourceRef ?? ind.source }));
+          issues.push(
+            issue(
+              'unsupported',
+              `filename regex not supported by RE2 (${(err as Error).message}): ${ind.value}`,
+              { pluginId: ID, file: ind.sourceRef ?? ind.source },
+            ),
+          );
         }
       } else {
         const pat = ind.value.toLowerCase();
@@ -67,7 +76,12 @@ export const filenameMatcher = {
             title: `${obs.name}: path matches filename indicator ${c.ind.description ?? c.ind.value}`,
             subject: { type: 'file', path: obs.path, sha256: obs.sha256 },
             indicator: indicatorRef(c.ind),
-            evidence: indicatorEvidence([c.ind], ID, { path: obs.path }, c.ind.patternSyntax === 'regex' ? 'filename-regex' : 'filename-glob').map((e) => ({
+            evidence: indicatorEvidence(
+              [c.ind],
+              ID,
+              { path: obs.path },
+              c.ind.patternSyntax === 'regex' ? 'filename-regex' : 'filename-glob',
+            ).map((e) => ({
               ...e,
               confidence: 0.6,
               location: obs.source,

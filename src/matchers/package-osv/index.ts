@@ -54,7 +54,12 @@ export function preparePackageMatcher(advisories: readonly Advisory[]): Prepared
           const key = `${e.advisory.id}|${u}`;
           if (reported.has(key)) continue;
           reported.add(key);
-          issues.push(issue('unsupported', `${e.advisory.id} for ${obs.ecosystem}/${obs.name}: ${u}`, { pluginId: ID, file: obs.source.file }));
+          issues.push(
+            issue('unsupported', `${e.advisory.id} for ${obs.ecosystem}/${obs.name}: ${u}`, {
+              pluginId: ID,
+              file: obs.source.file,
+            }),
+          );
         }
         if (!ev.affected || !ev.matchedBy) continue;
         out.push(toFinding(obs, e, ev.matchedBy));
@@ -64,10 +69,17 @@ export function preparePackageMatcher(advisories: readonly Advisory[]): Prepared
   };
 }
 
-function toFinding(obs: PackageObservation, e: Entry, m: NonNullable<ReturnType<typeof evaluateAffected>['matchedBy']>): Finding {
+function toFinding(
+  obs: PackageObservation,
+  e: Entry,
+  m: NonNullable<ReturnType<typeof evaluateAffected>['matchedBy']>,
+): Finding {
   const adv = e.advisory;
   const fixed = nearestFixed(e.affected, obs.version);
-  const searchedBy: Record<string, unknown> = { ecosystem: e.affected.package?.ecosystem, name: e.affected.package?.name };
+  const searchedBy: Record<string, unknown> = {
+    ecosystem: e.affected.package?.ecosystem,
+    name: e.affected.package?.name,
+  };
   if (m.type === 'version') searchedBy['version'] = m.version;
   else {
     searchedBy['range'] = m.range;
@@ -115,7 +127,8 @@ function toFinding(obs: PackageObservation, e: Entry, m: NonNullable<ReturnType<
 export const packageOsvMatcher = {
   id: ID,
   version: 1,
-  description: 'Packages against OSV advisories and malicious-package records, with each ecosystem’s version rules',
+  description:
+    'Packages against OSV advisories and malicious-package records, with each ecosystem’s version rules',
   accepts: ['package'],
   prepare: (intel) => preparePackageMatcher(intel.advisories),
 } satisfies Matcher;

@@ -35,7 +35,8 @@ export function peAnomalyFinding(file: FileObservation, a: PeAnomaly): Finding {
     ],
   };
   if (file.tenant !== undefined) f.tenant = file.tenant;
-  if (a.id === 'authenticode-appended-data') f.references = ['https://nvd.nist.gov/vuln/detail/CVE-2013-3900'];
+  if (a.id === 'authenticode-appended-data')
+    f.references = ['https://nvd.nist.gov/vuln/detail/CVE-2013-3900'];
   return f;
 }
 
@@ -51,7 +52,8 @@ export function matchPeContent(file: FileObservation, content: Buffer): ContentM
 export const peAnomalyMatcher = {
   id: ID,
   version: 1,
-  description: 'PE anomalies: data appended inside Authenticode signatures (CVE-2013-3900), after the certificate table, digest mismatch, overlays',
+  description:
+    'PE anomalies: data appended inside Authenticode signatures (CVE-2013-3900), after the certificate table, digest mismatch, overlays',
   accepts: [],
   prepare() {
     return { match: () => [], matchContent: matchPeContent };

@@ -36,7 +36,14 @@ function sysmon(eventId: number, data: Record<string, string>): LogEventObservat
 }
 
 function proxy(fields: Record<string, string>): LogEventObservation {
-  return { kind: 'log-event', host: 'proxy1', collectorId: 'test', source: { file: 'proxy.log' }, channel: 'proxy', event: fields };
+  return {
+    kind: 'log-event',
+    host: 'proxy1',
+    collectorId: 'test',
+    source: { file: 'proxy.log' },
+    channel: 'proxy',
+    event: fields,
+  };
 }
 
 const APP = 'C:\\Users\\bob\\AppData\\Local\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe';
@@ -58,27 +65,60 @@ const CASES: Case[] = [
   {
     file: 'image_load_malware_3cx_compromise_susp_dll.yml',
     id: 'd0b65ad3-e945-435e-a7a9-438e62dd48e9',
-    hit: sysmon(7, { Image: APP, ImageLoaded: 'C:\\x\\ffmpeg.dll', Hashes: 'MD5=74BC2D0B6680FAA1A5A76B27E5479CBC,SHA256=00' }),
-    miss: sysmon(7, { Image: APP, ImageLoaded: 'C:\\x\\ffmpeg.dll', Hashes: 'MD5=74BC2D0B6680FAA1A5A76B27E5479CBD,SHA256=00' }),
+    hit: sysmon(7, {
+      Image: APP,
+      ImageLoaded: 'C:\\x\\ffmpeg.dll',
+      Hashes: 'MD5=74BC2D0B6680FAA1A5A76B27E5479CBC,SHA256=00',
+    }),
+    miss: sysmon(7, {
+      Image: APP,
+      ImageLoaded: 'C:\\x\\ffmpeg.dll',
+      Hashes: 'MD5=74BC2D0B6680FAA1A5A76B27E5479CBD,SHA256=00',
+    }),
   },
   {
     file: 'net_connection_win_malware_3cx_compromise_beaconing_activity.yml',
     id: '51eecf75-d069-43c7-9ea2-63f75499edd4',
     hit: sysmon(3, { Image: APP, DestinationHostname: 'akamaicontainer.com' }),
     // right domain, wrong process
-    miss: sysmon(3, { Image: 'C:\\Program Files\\Mozilla Firefox\\firefox.exe', DestinationHostname: 'akamaicontainer.com' }),
+    miss: sysmon(3, {
+      Image: 'C:\\Program Files\\Mozilla Firefox\\firefox.exe',
+      DestinationHostname: 'akamaicontainer.com',
+    }),
   },
   {
     file: 'proc_creation_win_malware_3cx_compromise_execution.yml',
     id: '93bbde78-dc86-4e73-9ffc-ff8a384ca89c',
-    hit: sysmon(1, { Image: APP, CommandLine: APP, Company: '3CX Ltd', Product: '3CX Desktop App', FileVersion: '18.12.416.0', Hashes: 'SHA256=00' }),
-    miss: sysmon(1, { Image: APP, CommandLine: APP, Company: '3CX Ltd', Product: '3CX Desktop App', FileVersion: '18.13.959.0', Hashes: 'SHA256=00' }),
+    hit: sysmon(1, {
+      Image: APP,
+      CommandLine: APP,
+      Company: '3CX Ltd',
+      Product: '3CX Desktop App',
+      FileVersion: '18.12.416.0',
+      Hashes: 'SHA256=00',
+    }),
+    miss: sysmon(1, {
+      Image: APP,
+      CommandLine: APP,
+      Company: '3CX Ltd',
+      Product: '3CX Desktop App',
+      FileVersion: '18.13.959.0',
+      Hashes: 'SHA256=00',
+    }),
   },
   {
     file: 'proc_creation_win_malware_3cx_compromise_susp_children.yml',
     id: '63f3605b-979f-48c2-b7cc-7f90523fed88',
-    hit: sysmon(1, { ParentImage: APP, Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd.exe /c whoami' }),
-    miss: sysmon(1, { ParentImage: APP, Image: 'C:\\Windows\\System32\\notepad.exe', CommandLine: 'notepad.exe' }),
+    hit: sysmon(1, {
+      ParentImage: APP,
+      Image: 'C:\\Windows\\System32\\cmd.exe',
+      CommandLine: 'cmd.exe /c whoami',
+    }),
+    miss: sysmon(1, {
+      ParentImage: APP,
+      Image: 'C:\\Windows\\System32\\notepad.exe',
+      CommandLine: 'notepad.exe',
+    }),
   },
   {
     file: 'proc_creation_win_malware_3cx_compromise_susp_update.yml',

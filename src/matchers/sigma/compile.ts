@@ -42,11 +42,33 @@ export interface CompiledDetection {
   need: Need;
 }
 
-const TRANSFORMS = new Set(['contains', 'startswith', 'endswith', 'windash', 'base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16', 'expand']);
+const TRANSFORMS = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  'windash',
+  'base64',
+  'base64offset',
+  'wide',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'expand',
+]);
 const NUMERIC = new Set(['lt', 'lte', 'gt', 'gte']);
 const TIMEPARTS = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
 const REFLAGS = new Set(['i', 'm', 's']);
-const FLAGS = new Set(['all', 'cased', 'exists', 'fieldref', 're', 'cidr', ...NUMERIC, ...TIMEPARTS, ...REFLAGS]);
+const FLAGS = new Set([
+  'all',
+  'cased',
+  'exists',
+  'fieldref',
+  're',
+  'cidr',
+  ...NUMERIC,
+  ...TIMEPARTS,
+  ...REFLAGS,
+]);
 
 interface Mods {
   transforms: string[];
@@ -62,7 +84,16 @@ interface Mods {
 }
 
 function parseMods(list: string[]): Mods {
-  const m: Mods = { transforms: [], all: false, cased: false, exists: false, fieldref: false, re: false, reFlags: new Set(), cidr: false };
+  const m: Mods = {
+    transforms: [],
+    all: false,
+    cased: false,
+    exists: false,
+    fieldref: false,
+    re: false,
+    reFlags: new Set(),
+    cidr: false,
+  };
   for (const raw of list) {
     const x = raw.toLowerCase();
     if (TRANSFORMS.has(x)) m.transforms.push(x);
@@ -79,17 +110,27 @@ function parseMods(list: string[]): Mods {
     } else if (NUMERIC.has(x)) m.numeric = x as NumericOp;
     else if (TIMEPARTS.has(x)) m.timePart = x as TimePart;
   }
-  const kinds = [m.re, m.cidr, m.exists, m.fieldref, m.numeric !== undefined && m.timePart === undefined, m.timePart !== undefined].filter(Boolean).length;
+  const kinds = [
+    m.re,
+    m.cidr,
+    m.exists,
+    m.fieldref,
+    m.numeric !== undefined && m.timePart === undefined,
+    m.timePart !== undefined,
+  ].filter(Boolean).length;
   if (kinds > 1) unsupported(`incompatible modifiers ${list.join('|')}`);
   if ((m.re || m.cidr || m.exists || m.numeric || m.timePart) && m.transforms.length > 0) {
-    unsupported(`modifiers ${list.join('|')}: string transforms cannot combine with re/cidr/exists/comparisons`);
+    unsupported(
+      `modifiers ${list.join('|')}: string transforms cannot combine with re/cidr/exists/comparisons`,
+    );
   }
   return m;
 }
 
 function scalarToValue(v: SigmaYaml, raw: boolean): SigmaValue {
   if (v === null) return { t: 'null' };
-  if (typeof v === 'boolean') return raw ? { t: 'str', parts: [String(v)] } : { t: 'str', parts: [String(v)] };
+  if (typeof v === 'boolean')
+    return raw ? { t: 'str', parts: [String(v)] } : { t: 'str', parts: [String(v)] };
   if (typeof v === 'string') return { t: 'str', parts: raw ? (v === '' ? [] : [v]) : parseSigmaString(v) };
   unsupported('nested list or map as a value');
 }
@@ -107,7 +148,14 @@ function transform(values: SigmaValue[], m: Mods, opts: CompileOptions): SigmaVa
         case 'endswith':
         case 'windash': {
           if (v.t !== 'str') unsupported(`${t} after an encoding without base64`);
-          const f = t === 'contains' ? contains : t === 'startswith' ? startsWith : t === 'endswith' ? endsWith : windash;
+          const f =
+            t === 'contains'
+              ? contains
+              : t === 'startswith'
+                ? startsWith
+                : t === 'endswith'
+                  ? endsWith
+                  : windash;
           next.push({ t: 'str', parts: f(v.parts) });
           break;
         }
@@ -135,7 +183,8 @@ function transform(values: SigmaValue[], m: Mods, opts: CompileOptions): SigmaVa
     }
     vs = next;
   }
-  for (const v of vs) if (v.t === 'bytes') unsupported('utf16 encoding without a following base64/base64offset');
+  for (const v of vs)
+    if (v.t === 'bytes') unsupported('utf16 encoding without a following base64/base64offset');
   return vs;
 }
 
@@ -217,7 +266,8 @@ function regexAtom(pattern: string, flagI: boolean): string | undefined {
   if (!lit) return undefined;
   const ci = flagI || /\(\?[a-z]*i/.test(pattern);
   let best = '';
-  for (const piece of lit.split(ci ? /[s\u0080-\uffff]+/ : /[\u0080-\uffff]+/)) if (piece.length > best.length) best = piece;
+  for (const piece of lit.split(ci ? /[s\u0080-\uffff]+/ : /[\u0080-\uffff]+/))
+    if (piece.length > best.length) best = piece;
   return best || undefined;
 }
 
@@ -231,7 +281,12 @@ function compileValues(
   if (m.exists) {
     if (rawValues.length !== 1) unsupported('exists needs one boolean');
     const v = rawValues[0];
-    const want = v === true || v === 'true' ? true : v === false || v === 'false' ? false : unsupported('exists needs true or false');
+    const want =
+      v === true || v === 'true'
+        ? true
+        : v === false || v === 'false'
+          ? false
+          : unsupported('exists needs true or false');
     return { test: () => want, nullOk: !want, lits: null };
   }
   if (m.fieldref) {
@@ -242,7 +297,10 @@ function compileValues(
         : m.transforms.includes('endswith')
           ? 'endswith'
           : 'equals';
-    if (m.transforms.some((t) => !['contains', 'startswith', 'endswith'].includes(t)) || m.transforms.length > 1) {
+    if (
+      m.transforms.some((t) => !['contains', 'startswith', 'endswith'].includes(t)) ||
+      m.transforms.length > 1
+    ) {
       unsupported(`fieldref with modifiers ${m.transforms.join('|')}`);
     }
     const tests = rawValues.map((v) => compileFieldref(scalarToValue(v, true), mode, m.cased));
@@ -253,10 +311,16 @@ function compileValues(
   const nullOk = groups.some((g) => g.some((v) => v.t === 'null'));
   // Necessary literals for the prefilter: only for case-insensitive wildcard/literal matching.
   const literalsOf = (g: SigmaValue[]): string[] | null => {
-    if (nullOk || m.cidr || m.numeric !== undefined || m.timePart !== undefined || (m.cased && !m.re)) return null;
+    if (nullOk || m.cidr || m.numeric !== undefined || m.timePart !== undefined || (m.cased && !m.re))
+      return null;
     const out: string[] = [];
     for (const v of g) {
-      const l = v.t !== 'str' ? undefined : m.re ? regexAtom(plainText(v.parts), m.reFlags.has('i')) : longestLiteral(v.parts);
+      const l =
+        v.t !== 'str'
+          ? undefined
+          : m.re
+            ? regexAtom(plainText(v.parts), m.reFlags.has('i'))
+            : longestLiteral(v.parts);
       if (!l) return null;
       out.push(l);
     }
@@ -269,7 +333,8 @@ function compileValues(
     let lits: string[] | null = null;
     for (const g of groups) {
       const l = literalsOf(g);
-      if (l && (!lits || Math.min(...l.map((x) => x.length)) > Math.min(...lits.map((x) => x.length)))) lits = l;
+      if (l && (!lits || Math.min(...l.map((x) => x.length)) > Math.min(...lits.map((x) => x.length))))
+        lits = l;
     }
     return { test: allValues(tests), nullOk, lits };
   }
@@ -301,7 +366,12 @@ interface Compiled {
 }
 
 /** Compiles `Field|mods: values` into an event predicate. */
-function compileFieldItem(key: string, value: SigmaYaml, opts: CompileOptions, fields: Map<string, string>): Compiled {
+function compileFieldItem(
+  key: string,
+  value: SigmaYaml,
+  opts: CompileOptions,
+  fields: Map<string, string>,
+): Compiled {
   const [name0, ...modList] = key.split('|');
   const name = (name0 ?? '').trim();
   const m = parseMods(modList);
@@ -368,7 +438,10 @@ function compileSearch(def: SigmaYaml, opts: CompileOptions, fields: Map<string,
 }
 
 /** Compiles a `detection` block (search identifiers plus `condition`). */
-export function compileDetection(detection: Record<string, SigmaYaml>, opts: CompileOptions = {}): CompiledDetection {
+export function compileDetection(
+  detection: Record<string, SigmaYaml>,
+  opts: CompileOptions = {},
+): CompiledDetection {
   const fields = new Map<string, string>();
   const ids = new Map<string, Pred<SigmaEvent>>();
   const needs = new Map<string, Need>();
@@ -378,7 +451,8 @@ export function compileDetection(detection: Record<string, SigmaYaml>, opts: Com
     ids.set(name, c.pred);
     needs.set(name, c.need);
   }
-  if (detection['timeframe'] !== undefined) unsupported('timeframe (Sigma v1 aggregation window) is not supported');
+  if (detection['timeframe'] !== undefined)
+    unsupported('timeframe (Sigma v1 aggregation window) is not supported');
   const cond = detection['condition'];
   const conds = Array.isArray(cond) ? cond : [cond];
   const condNeeds: Need[] = [];

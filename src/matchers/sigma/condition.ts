@@ -29,7 +29,8 @@ function tokenize(s: string): string[] {
 /** Parses one condition string. */
 export function parseCondition(text: string): CondNode {
   if (text.length > 10_000) unsupported('condition: too long');
-  if (text.includes('|')) unsupported(`condition: aggregation expressions are not supported (${JSON.stringify(text)})`);
+  if (text.includes('|'))
+    unsupported(`condition: aggregation expressions are not supported (${JSON.stringify(text)})`);
   const toks = tokenize(text);
   let i = 0;
   let depth = 0;
@@ -74,13 +75,16 @@ export function parseCondition(text: string): CondNode {
     if (t === ')') unsupported(`condition: unexpected ) in ${JSON.stringify(text)}`);
     const lt = lower(t);
     if (lower(toks[i + 1]) === 'of') {
-      if (lt !== '1' && lt !== 'all' && lt !== 'any') unsupported(`condition: "${t} of" is not supported (only 1 of / all of)`);
+      if (lt !== '1' && lt !== 'all' && lt !== 'any')
+        unsupported(`condition: "${t} of" is not supported (only 1 of / all of)`);
       const target = toks[i + 2];
-      if (target === undefined || target === '(' || target === ')') unsupported(`condition: "${t} of" without a target`);
+      if (target === undefined || target === '(' || target === ')')
+        unsupported(`condition: "${t} of" without a target`);
       i += 3;
       return { k: 'of', all: lt === 'all', pattern: target };
     }
-    if (['and', 'or', 'not', 'of', 'near'].includes(lt)) unsupported(`condition: unexpected keyword "${t}" in ${JSON.stringify(text)}`);
+    if (['and', 'or', 'not', 'of', 'near'].includes(lt))
+      unsupported(`condition: unexpected keyword "${t}" in ${JSON.stringify(text)}`);
     i++;
     return { k: 'id', name: t };
   }

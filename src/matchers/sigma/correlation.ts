@@ -25,7 +25,15 @@ export interface CorrWindow {
   count: number;
 }
 
-const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, M: 30 * 86400e3, y: 365 * 86400e3 };
+const UNITS: Record<string, number> = {
+  s: 1e3,
+  m: 60e3,
+  h: 3600e3,
+  d: 86400e3,
+  w: 7 * 86400e3,
+  M: 30 * 86400e3,
+  y: 365 * 86400e3,
+};
 
 /** Parses a Sigma timespan (`30s`, `5m`, `1h`, `2d`, `1w`, `1M`, `1y`) into milliseconds. */
 export function parseTimespan(s: string | undefined): number {
@@ -42,12 +50,18 @@ export interface CountCondition {
 }
 
 /** Compiles a correlation condition. */
-export function compileCountCondition(cond: SigmaYaml | undefined, type: string, ruleCount: number): CountCondition {
+export function compileCountCondition(
+  cond: SigmaYaml | undefined,
+  type: string,
+  ruleCount: number,
+): CountCondition {
   if (cond === undefined || cond === null) {
-    if (type === 'temporal' || type === 'temporal_ordered') return { test: (n) => n >= ruleCount, text: `gte ${ruleCount}` };
+    if (type === 'temporal' || type === 'temporal_ordered')
+      return { test: (n) => n >= ruleCount, text: `gte ${ruleCount}` };
     unsupported(`correlation ${type}: missing condition`);
   }
-  if (typeof cond !== 'object' || Array.isArray(cond)) unsupported('correlation: condition must be a mapping');
+  if (typeof cond !== 'object' || Array.isArray(cond))
+    unsupported('correlation: condition must be a mapping');
   const tests: ((n: number) => boolean)[] = [];
   let field: string | undefined;
   for (const [k, v] of Object.entries(cond)) {
@@ -82,7 +96,8 @@ export function compileCountCondition(cond: SigmaYaml | undefined, type: string,
     }
   }
   if (tests.length === 0) unsupported('correlation: condition without an operator');
-  if (type === 'value_count' && field === undefined) unsupported('correlation value_count: condition needs field');
+  if (type === 'value_count' && field === undefined)
+    unsupported('correlation value_count: condition needs field');
   const out: CountCondition = { test: (x) => tests.every((t) => t(x)), text: JSON.stringify(cond) };
   if (field !== undefined) out.field = field;
   return out;
@@ -93,9 +108,13 @@ export const CORRELATION_TYPES = ['event_count', 'value_count', 'temporal', 'tem
 
 /** Validates a correlation block at compile time. */
 export function checkCorrelation(c: SigmaCorrelation): { span: number; cond: CountCondition } {
-  if (!(CORRELATION_TYPES as readonly string[]).includes(c.type)) unsupported(`correlation: unknown type ${c.type}`);
+  if (!(CORRELATION_TYPES as readonly string[]).includes(c.type))
+    unsupported(`correlation: unknown type ${c.type}`);
   if (c.rules.length === 0) unsupported('correlation: no rules');
-  return { span: parseTimespan(c.timespan), cond: compileCountCondition(c.condition, c.type, c.rules.length) };
+  return {
+    span: parseTimespan(c.timespan),
+    cond: compileCountCondition(c.condition, c.type, c.rules.length),
+  };
 }
 
 function windowValue(type: string, evs: CorrEvent[], nRules: number): number {

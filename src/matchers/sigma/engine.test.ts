@@ -11,7 +11,13 @@ const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 
 function ev(
   data: Record<string, unknown>,
-  opts: { eventId?: number | { '#text': number }; channel?: string; time?: string; record?: number; host?: string } = {},
+  opts: {
+    eventId?: number | { '#text': number };
+    channel?: string;
+    time?: string;
+    record?: number;
+    host?: string;
+  } = {},
 ): LogEventObservation {
   return {
     kind: 'log-event',
@@ -57,7 +63,16 @@ describe('conditions', () => {
   it('parses precedence not > and > or', () => {
     expect(parseCondition('a or b and not c')).toEqual({
       k: 'or',
-      items: [{ k: 'id', name: 'a' }, { k: 'and', items: [{ k: 'id', name: 'b' }, { k: 'not', item: { k: 'id', name: 'c' } }] }],
+      items: [
+        { k: 'id', name: 'a' },
+        {
+          k: 'and',
+          items: [
+            { k: 'id', name: 'b' },
+            { k: 'not', item: { k: 'id', name: 'c' } },
+          ],
+        },
+      ],
     });
     expect(() => parseCondition('a | count() > 5')).toThrow(/aggregation/);
     expect(() => parseCondition('(a or b')).toThrow(/missing \)/);
@@ -102,7 +117,9 @@ describe('values and modifiers in rules', () => {
   });
 
   it('cased keeps case; numbers keep their text (0x1F stays hex)', () => {
-    const e = engineFor(rule(`  sel: { CommandLine|cased|contains: 'ABC', GrantedAccess: 0x1F }\n  condition: sel`));
+    const e = engineFor(
+      rule(`  sel: { CommandLine|cased|contains: 'ABC', GrantedAccess: 0x1F }\n  condition: sel`),
+    );
     expect(ids(e, ev({ CommandLine: 'xABCx', GrantedAccess: '0x1f' }))).toEqual(['r1']);
     expect(ids(e, ev({ CommandLine: 'xabcx', GrantedAccess: '0x1f' }))).toEqual([]);
     expect(ids(e, ev({ CommandLine: 'xABCx', GrantedAccess: '31' }))).toEqual([]);
@@ -138,10 +155,14 @@ describe('values and modifiers in rules', () => {
   });
 
   it('base64offset|contains finds an encoded command', () => {
-    const e = engineFor(rule(`  sel: { CommandLine|base64offset|contains: 'Invoke-Mimikatz' }\n  condition: sel`));
+    const e = engineFor(
+      rule(`  sel: { CommandLine|base64offset|contains: 'Invoke-Mimikatz' }\n  condition: sel`),
+    );
     const enc = Buffer.from('xx; Invoke-Mimikatz -Dump').toString('base64');
     expect(ids(e, ev({ CommandLine: `powershell -enc ${enc}` }))).toEqual(['r1']);
-    expect(ids(e, ev({ CommandLine: `powershell -enc ${Buffer.from('Invoke-Other').toString('base64')}` }))).toEqual([]);
+    expect(
+      ids(e, ev({ CommandLine: `powershell -enc ${Buffer.from('Invoke-Other').toString('base64')}` })),
+    ).toEqual([]);
   });
 
   it('wide|base64offset finds UTF-16LE encoded PowerShell', () => {
@@ -154,7 +175,9 @@ describe('values and modifiers in rules', () => {
     const e = engineFor(
       `title: S\nid: s1\nlogsource: { product: windows, service: security }\ndetection:\n  sel: { EventID: 4624, LogonType: 10 }\n  condition: sel\n`,
     );
-    expect(ids(e, ev({ LogonType: 10 }, { eventId: { '#text': 4624 }, channel: 'Security' }))).toEqual(['s1']);
+    expect(ids(e, ev({ LogonType: 10 }, { eventId: { '#text': 4624 }, channel: 'Security' }))).toEqual([
+      's1',
+    ]);
     expect(ids(e, ev({ LogonType: 3 }, { eventId: 4624, channel: 'Security' }))).toEqual([]);
   });
 });
@@ -168,22 +191,41 @@ describe('routing and mappings', () => {
   });
 
   it('Security 4688 events reach process_creation rules with Sysmon field names', () => {
-    const e = engineFor(rule(`  sel: { Image|endswith: '\\whoami.exe', ParentImage|endswith: '\\cmd.exe' }\n  condition: sel`));
-    const o = ev({ NewProcessName: 'C:\\Windows\\System32\\whoami.exe', ParentProcessName: 'C:\\Windows\\System32\\cmd.exe' }, { eventId: 4688, channel: 'Security' });
+    const e = engineFor(
+      rule(`  sel: { Image|endswith: '\\whoami.exe', ParentImage|endswith: '\\cmd.exe' }\n  condition: sel`),
+    );
+    const o = ev(
+      {
+        NewProcessName: 'C:\\Windows\\System32\\whoami.exe',
+        ParentProcessName: 'C:\\Windows\\System32\\cmd.exe',
+      },
+      { eventId: 4688, channel: 'Security' },
+    );
     const f = e.match(o);
     expect(f.map((x) => x.rule?.id)).toEqual(['r1']);
-    expect(f[0]!.evidence[0]!.found).toEqual({ Image: 'C:\\Windows\\System32\\whoami.exe', ParentImage: 'C:\\Windows\\System32\\cmd.exe' });
+    expect(f[0]!.evidence[0]!.found).toEqual({
+      Image: 'C:\\Windows\\System32\\whoami.exe',
+      ParentImage: 'C:\\Windows\\System32\\cmd.exe',
+    });
   });
 
   it('accepts flat events: channel from the observation, or Sysmon inferred from the provider', () => {
     const e = engineFor(rule(`  sel: { Image|endswith: '\\x.exe' }\n  condition: sel`));
     const flat = (event: Record<string, unknown>, channel?: string): LogEventObservation => {
-      const o: LogEventObservation = { kind: 'log-event', host: 'h', collectorId: 't', source: { file: 'f.jsonl' }, event };
+      const o: LogEventObservation = {
+        kind: 'log-event',
+        host: 'h',
+        collectorId: 't',
+        source: { file: 'f.jsonl' },
+        event,
+      };
       if (channel !== undefined) o.channel = channel;
       return o;
     };
     expect(ids(e, flat({ EventID: 1, Image: 'C:\\x.exe' }, SYSMON))).toEqual(['r1']);
-    expect(ids(e, flat({ EventID: 1, Provider_Name: 'Microsoft-Windows-Sysmon', Image: 'C:\\x.exe' }))).toEqual(['r1']);
+    expect(
+      ids(e, flat({ EventID: 1, Provider_Name: 'Microsoft-Windows-Sysmon', Image: 'C:\\x.exe' })),
+    ).toEqual(['r1']);
     expect(ids(e, flat({ EventID: 1, Image: 'C:\\x.exe' }))).toEqual([]); // no channel, no provider: not routable
   });
 
@@ -194,19 +236,29 @@ describe('routing and mappings', () => {
     );
     const e = new SigmaEngine(rules);
     expect(e.stats.compiled).toBe(1);
-    expect(e.stats.unrouted).toEqual([{ file: 'l.yml', id: 'l1', logsource: 'product=linux category=process_creation service=' }]);
+    expect(e.stats.unrouted).toEqual([
+      { file: 'l.yml', id: 'l1', logsource: 'product=linux category=process_creation service=' },
+    ]);
   });
 
   it('the mapping file is validated strictly', () => {
-    expect(() => parseMapping('version: 1\nlogsources: [{ match: { product: windows }, sources: [] }]\n')).toThrow(/invalid Sigma mapping/);
-    expect(() => parseMapping('version: 1\nlogsources: []\nfields: [{ when: { chanel: x }, aliases: {} }]\n')).toThrow(/invalid Sigma mapping/);
+    expect(() =>
+      parseMapping('version: 1\nlogsources: [{ match: { product: windows }, sources: [] }]\n'),
+    ).toThrow(/invalid Sigma mapping/);
+    expect(() =>
+      parseMapping('version: 1\nlogsources: []\nfields: [{ when: { chanel: x }, aliases: {} }]\n'),
+    ).toThrow(/invalid Sigma mapping/);
   });
 });
 
 describe('unsupported constructs are reported and the rule skipped', () => {
   it.each([
     ['unknown modifier', `  s: { Image|foo: x }\n  condition: s`, /unknown modifier "foo"/],
-    ['lookahead regex', `  s: { Image|re: '(?=a)b' }\n  condition: s`, /re: .*invalid or unsupported Perl syntax/],
+    [
+      'lookahead regex',
+      `  s: { Image|re: '(?=a)b' }\n  condition: s`,
+      /re: .*invalid or unsupported Perl syntax/,
+    ],
     ['unresolved expand', `  s: { Image|expand: '%x%' }\n  condition: s`, /unresolved placeholder %x%/],
     ['aggregation', `  s: { Image: x }\n  condition: s | count() > 3`, /aggregation/],
     ['unknown identifier', `  s: { Image: x }\n  condition: t`, /unknown search identifier "t"/],
@@ -223,14 +275,34 @@ describe('unsupported constructs are reported and the rule skipped', () => {
 
 describe('findings', () => {
   it('carry rule metadata, severity from level, the event subject and a stable id', () => {
-    const e = engineFor(rule(`  sel: { Image|endswith: 'a.exe' }\n  condition: sel`, 'references: [https://x]\ntags: [attack.t1059]\nstatus: test'));
+    const e = engineFor(
+      rule(
+        `  sel: { Image|endswith: 'a.exe' }\n  condition: sel`,
+        'references: [https://x]\ntags: [attack.t1059]\nstatus: test',
+      ),
+    );
     const [f] = e.match(ev({ Image: 'C:\\a.exe' }, { record: 42, time: '2024-05-01T10:00:00Z' }));
     expect(f).toMatchObject({
       kind: 'sigma',
       severity: 'high',
       host: 'h1',
-      rule: { id: 'r1', title: 'T', level: 'high', status: 'test', author: 'Someone', references: ['https://x'], tags: ['attack.t1059'] },
-      subject: { type: 'event', time: '2024-05-01T10:00:00Z', channel: SYSMON, eventId: 1, recordId: 42, computer: 'pc1' },
+      rule: {
+        id: 'r1',
+        title: 'T',
+        level: 'high',
+        status: 'test',
+        author: 'Someone',
+        references: ['https://x'],
+        tags: ['attack.t1059'],
+      },
+      subject: {
+        type: 'event',
+        time: '2024-05-01T10:00:00Z',
+        channel: SYSMON,
+        eventId: 1,
+        recordId: 42,
+        computer: 'pc1',
+      },
     });
     const [g] = e.match(ev({ Image: 'C:\\a.exe' }, { record: 42, time: '2024-05-01T10:00:00Z' }));
     expect(g!.id).toBe(f!.id);
@@ -239,7 +311,9 @@ describe('findings', () => {
   });
 
   it('informational level maps to info severity but keeps the Sigma level on the rule', () => {
-    const e = engineFor(rule(`  sel: { Image: a }\n  condition: sel`).replace('level: high', 'level: informational'));
+    const e = engineFor(
+      rule(`  sel: { Image: a }\n  condition: sel`).replace('level: high', 'level: informational'),
+    );
     const [f] = e.match(ev({ Image: 'a' }));
     expect(f?.severity).toBe('info');
     expect(f?.rule?.level).toBe('informational');
@@ -258,10 +332,17 @@ describe('findings', () => {
     const rows = sigmaTimeline(f);
     expect(rows.map((r) => r.recordId)).toEqual(['1', '2']);
     const csv = timelineCsv(rows).split('\n');
-    expect(csv[0]).toBe('time,host,computer,channel,eventId,recordId,level,ruleTitle,ruleId,ruleAuthor,details,findingId');
+    expect(csv[0]).toBe(
+      'time,host,computer,channel,eventId,recordId,level,ruleTitle,ruleId,ruleAuthor,details,findingId',
+    );
     expect(csv[1]).toContain('"CommandLine: x,y"');
     expect(csv[2]).toContain(',CommandLine: =x,');
-    expect(timelineJsonl(rows).trim().split('\n').map((l) => (JSON.parse(l) as { recordId: string }).recordId)).toEqual(['1', '2']);
+    expect(
+      timelineJsonl(rows)
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { recordId: string }).recordId),
+    ).toEqual(['1', '2']);
   });
 });
 
@@ -338,7 +419,12 @@ correlation:
     const fin = e.finish();
     expect(fin).toHaveLength(1);
     expect(fin[0]).toMatchObject({ kind: 'sigma', rule: { id: 'c1' }, severity: 'high', host: 'h1' });
-    expect(fin[0]!.evidence[0]!.found).toMatchObject({ group: { TargetUserName: 'alice' }, value: 3, first: '2024-01-01T00:00:00Z', last: '2024-01-01T00:02:00Z' });
+    expect(fin[0]!.evidence[0]!.found).toMatchObject({
+      group: { TargetUserName: 'alice' },
+      value: 3,
+      first: '2024-01-01T00:00:00Z',
+      last: '2024-01-01T00:02:00Z',
+    });
   });
 
   it('value_count counts distinct values; temporal_ordered needs the order', () => {
@@ -369,7 +455,8 @@ correlation:
   timespan: 1h
   generate: true
 `);
-    const ok = (user: string, t: string, rec: number) => ev({ TargetUserName: user }, { eventId: 4624, channel: 'Security', time: t, record: rec });
+    const ok = (user: string, t: string, rec: number) =>
+      ev({ TargetUserName: user }, { eventId: 4624, channel: 'Security', time: t, record: rec });
     const obs = [
       ok('carol', '2024-01-01T00:00:00Z', 10), // success before failure: no temporal_ordered for carol
       failed('carol', '2024-01-01T00:01:00Z', 11, '10.9.9.9'),
@@ -386,11 +473,16 @@ correlation:
     const byRule = (id: string) => fin.filter((f) => f.rule?.id === id);
     expect(byRule('c2')).toHaveLength(1);
     expect(byRule('c2')[0]!.evidence[0]!.found).toMatchObject({ group: { IpAddress: '10.0.0.1' }, value: 3 });
-    expect(byRule('c3').map((f) => (f.evidence[0]!.found['group'] as Record<string, string>)['TargetUserName'])).toEqual(['u3']);
+    expect(
+      byRule('c3').map((f) => (f.evidence[0]!.found['group'] as Record<string, string>)['TargetUserName']),
+    ).toEqual(['u3']);
   });
 
   it('a correlation naming an unknown rule is unsupported', () => {
-    const { rules } = parseSigmaFile(`title: X\nid: x\ncorrelation:\n  type: event_count\n  rules: [nope]\n  timespan: 1m\n  condition: { gte: 2 }\n`, 'c.yml');
+    const { rules } = parseSigmaFile(
+      `title: X\nid: x\ncorrelation:\n  type: event_count\n  rules: [nope]\n  timespan: 1m\n  condition: { gte: 2 }\n`,
+      'c.yml',
+    );
     const e = new SigmaEngine(rules);
     expect(e.stats.unsupported[0]?.reason).toMatch(/unknown or unsupported rules: nope/);
   });

@@ -135,7 +135,17 @@ export class SigmaEngine implements PreparedMatcher {
       }
       try {
         const d = compileDetection(body.detection ?? {}, opts);
-        const cr: CompiledRule = { rule: r, body, test: d.test, fields: d.fields, need: d.need, ref: ruleRef(r, body), emit: true, correlations: [], hits: 0 };
+        const cr: CompiledRule = {
+          rule: r,
+          body,
+          test: d.test,
+          fields: d.fields,
+          need: d.need,
+          ref: ruleRef(r, body),
+          emit: true,
+          correlations: [],
+          hits: 0,
+        };
         this.rules.push(cr);
         for (const key of [r.id, body.name]) {
           if (!key) continue;
@@ -172,7 +182,10 @@ export class SigmaEngine implements PreparedMatcher {
         const { span, cond } = checkCorrelation(c);
         const refs = c.rules.map((x) => byRef.get(x));
         const missing = c.rules.filter((_, i) => !refs[i] || refs[i].length === 0);
-        if (missing.length) throw new UnsupportedRule(`correlation references unknown or unsupported rules: ${missing.join(', ')}`);
+        if (missing.length)
+          throw new UnsupportedRule(
+            `correlation references unknown or unsupported rules: ${missing.join(', ')}`,
+          );
         const st: CorrState = {
           rule,
           ref: ruleRef(rule, body),
@@ -228,9 +241,16 @@ export class SigmaEngine implements PreparedMatcher {
     const reason = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
     if (!(typeof e === 'string' || e instanceof UnsupportedRule)) {
       // A bug in the compiler, not in the rule: still skip the rule, but say so.
-      this.issues.push(issue('internal-error', `rule ${r.id}: ${reason}`, { file: r.file, pluginId: SIGMA_MATCHER_ID }));
+      this.issues.push(
+        issue('internal-error', `rule ${r.id}: ${reason}`, { file: r.file, pluginId: SIGMA_MATCHER_ID }),
+      );
     } else {
-      this.issues.push(issue(code, `rule ${r.id} (${r.title}) skipped: ${reason}`, { file: r.file, pluginId: SIGMA_MATCHER_ID }));
+      this.issues.push(
+        issue(code, `rule ${r.id} (${r.title}) skipped: ${reason}`, {
+          file: r.file,
+          pluginId: SIGMA_MATCHER_ID,
+        }),
+      );
     }
     this.stats.unsupported.push({ file: r.file ?? '', id: r.id, reason });
   }
@@ -304,14 +324,26 @@ export class SigmaEngine implements PreparedMatcher {
     if (ev.computer !== undefined) subject.computer = ev.computer;
     const evidence: Evidence = {
       type: 'sigma-detection',
-      searchedBy: { ruleId: cr.rule.id, file: cr.rule.file, logsource: cr.body.logsource, condition: cr.body.detection?.['condition'] },
+      searchedBy: {
+        ruleId: cr.rule.id,
+        file: cr.rule.file,
+        logsource: cr.body.logsource,
+        condition: cr.body.detection?.['condition'],
+      },
       found,
       matcherId: SIGMA_MATCHER_ID,
       confidence: 1,
       location: o.source,
     };
     const f: Finding = {
-      id: stableId('sigma', cr.rule.id, o.host, o.source.file, o.source.offset ?? o.source.line, ev.recordId ?? ev.time),
+      id: stableId(
+        'sigma',
+        cr.rule.id,
+        o.host,
+        o.source.file,
+        o.source.offset ?? o.source.line,
+        ev.recordId ?? ev.time,
+      ),
       kind: 'sigma',
       severity: cr.rule.level ?? 'medium',
       host: o.host,
@@ -332,7 +364,13 @@ export class SigmaEngine implements PreparedMatcher {
       if (st.size >= this.maxCorr) {
         if (!st.overflow) {
           st.overflow = true;
-          this.issues.push(issue('limit-exceeded', `correlation ${st.rule.id}: more than ${this.maxCorr} base matches; later ones ignored`, { file: st.rule.file, pluginId: SIGMA_MATCHER_ID }));
+          this.issues.push(
+            issue(
+              'limit-exceeded',
+              `correlation ${st.rule.id}: more than ${this.maxCorr} base matches; later ones ignored`,
+              { file: st.rule.file, pluginId: SIGMA_MATCHER_ID },
+            ),
+          );
         }
         continue;
       }
@@ -383,7 +421,14 @@ export class SigmaEngine implements PreparedMatcher {
             evidence: [
               {
                 type: 'sigma-correlation',
-                searchedBy: { ruleId: st.rule.id, type: st.type, rules: st.refs, groupBy: st.groupBy, timespanMs: st.span, condition: st.cond.text },
+                searchedBy: {
+                  ruleId: st.rule.id,
+                  type: st.type,
+                  rules: st.refs,
+                  groupBy: st.groupBy,
+                  timespanMs: st.span,
+                  condition: st.cond.text,
+                },
                 found: {
                   group,
                   value: w.count,
@@ -410,7 +455,13 @@ const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 
 /** Prepares the event of a log-event observation (observation fields win over the event's). */
 export function eventFromLog(o: LogEventObservation): SigmaEvent {
-  const ev = prepareEvent(o.event, { channel: o.channel, eventId: o.eventId, time: o.time, computer: o.computer, recordId: o.recordId });
+  const ev = prepareEvent(o.event, {
+    channel: o.channel,
+    eventId: o.eventId,
+    time: o.time,
+    computer: o.computer,
+    recordId: o.recordId,
+  });
   if (!ev.channel) {
     const prov = ev.fields.get('provider_name')?.lower ?? o.provider?.toLowerCase() ?? '';
     if (prov.includes('sysmon')) ev.channel = SYSMON;
@@ -421,10 +472,27 @@ export function eventFromLog(o: LogEventObservation): SigmaEvent {
 /** Prepares a net-contact observation as a flat event on channel `net-contact/dns` or `net-contact/proxy`. */
 export function eventFromNet(o: NetContactObservation): SigmaEvent {
   const flat: Record<string, unknown> = {};
-  for (const k of ['time', 'protocol', 'src', 'srcPort', 'dst', 'dstPort', 'fqdn', 'url', 'sni', 'userAgent', 'bytesOut', 'bytesIn', 'logType'] as const) {
+  for (const k of [
+    'time',
+    'protocol',
+    'src',
+    'srcPort',
+    'dst',
+    'dstPort',
+    'fqdn',
+    'url',
+    'sni',
+    'userAgent',
+    'bytesOut',
+    'bytesIn',
+    'logType',
+  ] as const) {
     if (o[k] !== undefined) flat[k] = o[k];
   }
   const lt = (o.logType ?? '').toLowerCase();
-  const isDns = lt.includes('dns') || lt === 'sysmon/22' || (o.url === undefined && o.userAgent === undefined && o.fqdn !== undefined && o.dstPort === 53);
+  const isDns =
+    lt.includes('dns') ||
+    lt === 'sysmon/22' ||
+    (o.url === undefined && o.userAgent === undefined && o.fqdn !== undefined && o.dstPort === 53);
   return prepareEvent(flat, { channel: isDns ? 'net-contact/dns' : 'net-contact/proxy', time: o.time });
 }

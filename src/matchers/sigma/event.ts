@@ -139,7 +139,8 @@ function flattenSystem(fields: Map<string, FieldValue>, sys: Record<string, unkn
       if ('#text' in o) put(fields, k, o['#text'], true);
       const attrs = o['#attributes'];
       if (attrs !== null && typeof attrs === 'object') {
-        for (const a in attrs as Record<string, unknown>) put(fields, attrKey(k, a), (attrs as Record<string, unknown>)[a], true);
+        for (const a in attrs as Record<string, unknown>)
+          put(fields, attrKey(k, a), (attrs as Record<string, unknown>)[a], true);
       }
     } else {
       put(fields, k, v, true);
@@ -148,7 +149,9 @@ function flattenSystem(fields: Map<string, FieldValue>, sys: Record<string, unkn
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 /** Hints from the observation that wrap the event (they win over what the event says). */
@@ -186,7 +189,8 @@ export function prepareEvent(raw: Record<string, unknown>, hints: EventHints = {
   if (time !== undefined) out.time = time;
   const computer = hints.computer ?? get('computer');
   if (computer !== undefined) out.computer = computer;
-  const rid = hints.recordId ?? (get('eventrecordid') !== undefined ? Number(get('eventrecordid')) : undefined);
+  const rid =
+    hints.recordId ?? (get('eventrecordid') !== undefined ? Number(get('eventrecordid')) : undefined);
   if (rid !== undefined && Number.isFinite(rid)) out.recordId = rid;
   return out;
 }

@@ -9,7 +9,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { SigmaLogsource } from '../../intel/sigma/types.js';
 
-const Source = z.object({ channel: z.string().min(1), eventIds: z.array(z.number().int().nonnegative()).optional() }).strict();
+const Source = z
+  .object({ channel: z.string().min(1), eventIds: z.array(z.number().int().nonnegative()).optional() })
+  .strict();
 const Match = z
   .object({ product: z.string().optional(), category: z.string().optional(), service: z.string().optional() })
   .strict();
@@ -50,7 +52,11 @@ export interface SigmaMapping {
   aliases(channel: string, eventId: string): ReadonlyMap<string, string> | undefined;
 }
 
-function lsKey(ls: { product?: string | undefined; category?: string | undefined; service?: string | undefined }): string {
+function lsKey(ls: {
+  product?: string | undefined;
+  category?: string | undefined;
+  service?: string | undefined;
+}): string {
   return `${(ls.product ?? '').toLowerCase()}|${(ls.category ?? '').toLowerCase()}|${(ls.service ?? '').toLowerCase()}`;
 }
 
@@ -70,7 +76,9 @@ export function buildMapping(data: SigmaMappingFile): SigmaMapping {
   const byChannel = new Map<string, { eventIds?: Set<string>; aliases: Map<string, string> }[]>();
   for (const f of data.fields) {
     const ch = f.when.channel.toLowerCase();
-    const aliases = new Map(Object.entries(f.aliases).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()] as const));
+    const aliases = new Map(
+      Object.entries(f.aliases).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()] as const),
+    );
     const entry: { eventIds?: Set<string>; aliases: Map<string, string> } = { aliases };
     if (f.when.eventIds) entry.eventIds = new Set(f.when.eventIds.map(String));
     const list = byChannel.get(ch) ?? [];

@@ -15,7 +15,11 @@ describe('necessary conditions', () => {
     ]);
     expect(conditionNeed(parseCondition('sel and not flt'), ids)).toEqual([a('image', '\\cmd.exe')]);
     expect(conditionNeed(parseCondition('sel and cli'), ids)).toEqual([a('image', '\\cmd.exe')]);
-    expect(conditionNeed(parseCondition('sel or cli'), ids)).toEqual([a('image', '\\cmd.exe'), a('commandline', 'x'), a('commandline', 'y')]);
+    expect(conditionNeed(parseCondition('sel or cli'), ids)).toEqual([
+      a('image', '\\cmd.exe'),
+      a('commandline', 'x'),
+      a('commandline', 'y'),
+    ]);
     expect(conditionNeed(parseCondition('sel or kw'), ids)).toBeNull();
     expect(conditionNeed(parseCondition('not flt'), ids)).toBeNull();
     expect(conditionNeed(parseCondition('all of them'), ids)).toEqual([a('image', '\\cmd.exe')]);
@@ -24,7 +28,12 @@ describe('necessary conditions', () => {
   });
 
   it('the route scan returns exactly the rules with a literal present (plus unknown ones), ascending', () => {
-    const pf = new RoutePrefilter([[a('commandline', 'mimikatz')], null, [a('image', '.exe'), a('commandline', 'ab')], [a('commandline', '😀')]]);
+    const pf = new RoutePrefilter([
+      [a('commandline', 'mimikatz')],
+      null,
+      [a('image', '.exe'), a('commandline', 'ab')],
+      [a('commandline', '😀')],
+    ]);
     const ev = (d: Record<string, unknown>) => prepareEvent(d, { channel: 'c', eventId: 1 });
     expect(pf.candidates(ev({ CommandLine: 'run MIMIKATZ now' }))).toEqual([0, 1]);
     expect(pf.candidates(ev({ CommandLine: 'xab', Image: 'a.dll' }))).toEqual([1, 2]);

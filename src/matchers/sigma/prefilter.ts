@@ -70,7 +70,9 @@ export function conditionNeed(node: CondNode, ids: ReadonlyMap<string, Need>): N
       return ids.get(node.name) ?? null;
     case 'of': {
       const names =
-        node.pattern === 'them' ? [...ids.keys()].filter((n) => !n.startsWith('_')) : [...ids.keys()].filter((n) => identifierMatches(node.pattern, n));
+        node.pattern === 'them'
+          ? [...ids.keys()].filter((n) => !n.startsWith('_'))
+          : [...ids.keys()].filter((n) => identifierMatches(node.pattern, n));
       const ns = names.map((n) => ids.get(n) ?? null);
       return node.all ? needAnd(ns) : needOr(ns);
     }
@@ -136,7 +138,13 @@ export class RoutePrefilter {
           this.atomRules.push([]);
           let fs = byField.get(a.field);
           if (!fs) {
-            fs = { field: a.field, short: new Map(), anchors: new Map(), anchorBits: new Uint32Array(2048), shortBits: new Uint32Array(2048) };
+            fs = {
+              field: a.field,
+              short: new Map(),
+              anchors: new Map(),
+              anchorBits: new Uint32Array(2048),
+              shortBits: new Uint32Array(2048),
+            };
             byField.set(a.field, fs);
             this.scans.push(fs);
           }

@@ -48,16 +48,19 @@ function findCases(dir: string, out: Case[] = []): Case[] {
  */
 const RECOUNT: Record<string, (ed: Record<string, string>) => boolean> = {
   // TargetFilename|contains '\AppData\Roaming\AnyDesk\user.conf' (or system.conf): user.conf.new x2, user.conf~RF…TMP
-  file_event_win_anydesk_artefact: (d) => /\\appdata\\roaming\\anydesk\\(user|system)\.conf/i.test(d['TargetFilename'] ?? ''),
+  file_event_win_anydesk_artefact: (d) =>
+    /\\appdata\\roaming\\anydesk\\(user|system)\.conf/i.test(d['TargetFilename'] ?? ''),
   // TargetFilename|contains '\pwdump' etc. or |endswith '\procdump.exe' etc.: procdump64.exe, procdump64a.exe, procdump.exe
-  file_event_win_cred_dump_tools_dropped_files: (d) => /\\(procdump|procdump64|procdump64a)\.exe$/i.test(d['TargetFilename'] ?? ''),
+  file_event_win_cred_dump_tools_dropped_files: (d) =>
+    /\\(procdump|procdump64|procdump64a)\.exe$/i.test(d['TargetFilename'] ?? ''),
   // TargetObject contains …\ZoneMap\Domains\ and Details not DWORD 0/1/(Empty): three SetValue events with DWORD 2
   registry_set_change_security_zones: (d) =>
     /\\internet settings\\zonemap\\domains\\/i.test(d['TargetObject'] ?? '') &&
     !['DWORD (0x00000000)', 'DWORD (0x00000001)', '(Empty)'].includes(d['Details'] ?? ''),
   // AutoShareWks and AutoShareServer both set to DWORD 0: two events
   registry_set_disable_administrative_share: (d) =>
-    /\\services\\lanmanserver\\parameters\\autoshare(wks|server)$/i.test(d['TargetObject'] ?? '') && d['Details'] === 'DWORD (0x00000000)',
+    /\\services\\lanmanserver\\parameters\\autoshare(wks|server)$/i.test(d['TargetObject'] ?? '') &&
+    d['Details'] === 'DWORD (0x00000000)',
 };
 
 function eventData(e: Record<string, unknown>): Record<string, string> {
@@ -71,8 +74,11 @@ describe('SigmaHQ rule set compiles', () => {
   it('compiles >= 99% of rules, reporting each failure with a reason', async () => {
     const dirs = RULE_DIRS.map((d) => sharedData('sigma', d));
     const s = await compileStats(dirs);
-    console.log(`sigma compile: ${s.compiled}/${s.total} compiled, ${s.unsupported.length} unsupported, ${s.unrouted.length} compiled but unrouted`);
-    for (const u of s.unsupported) console.log(`  unsupported ${path.relative(sharedData('sigma'), u.file)}: ${u.reason}`);
+    console.log(
+      `sigma compile: ${s.compiled}/${s.total} compiled, ${s.unsupported.length} unsupported, ${s.unrouted.length} compiled but unrouted`,
+    );
+    for (const u of s.unsupported)
+      console.log(`  unsupported ${path.relative(sharedData('sigma'), u.file)}: ${u.reason}`);
     expect(s.total).toBeGreaterThan(3000);
     expect(s.compiled + s.unsupported.length).toBe(s.total);
     expect(s.compiled / s.total).toBeGreaterThanOrEqual(0.99);
@@ -115,34 +121,45 @@ describe('SigmaHQ regression data', () => {
     expect(cases.length).toBeGreaterThanOrEqual(150);
   });
 
-  it.each(cases.filter((c) => readdirSync(c.dir).some((f) => f.endsWith('.json'))).map((c) => [path.relative(root, c.dir), c] as const))(
-    'json %s',
-    (_name, c) => {
-      const jf = readdirSync(c.dir).find((f) => f.endsWith('.json'))!;
-      const events = splitConcatenatedJson(readFileSync(path.join(c.dir, jf), 'utf8'));
-      expect(events.length).toBeGreaterThan(0);
-      const findings = events.flatMap((e, i) => engine.match(observationOf(e, jf, i)));
-      check(c, findings, events);
-    },
-  );
+  it.each(
+    cases
+      .filter((c) => readdirSync(c.dir).some((f) => f.endsWith('.json')))
+      .map((c) => [path.relative(root, c.dir), c] as const),
+  )('json %s', (_name, c) => {
+    const jf = readdirSync(c.dir).find((f) => f.endsWith('.json'))!;
+    const events = splitConcatenatedJson(readFileSync(path.join(c.dir, jf), 'utf8'));
+    expect(events.length).toBeGreaterThan(0);
+    const findings = events.flatMap((e, i) => engine.match(observationOf(e, jf, i)));
+    check(c, findings, events);
+  });
 
-  it.each(cases.filter((c) => readdirSync(c.dir).some((f) => f.endsWith('.evtx'))).map((c) => [path.relative(root, c.dir), c] as const))(
-    'evtx %s',
-    (_name, c) => {
-      const xf = readdirSync(c.dir).find((f) => f.endsWith('.evtx'))!;
-      const issues: string[] = [];
-      const records = [...parseEvtx(readFileSync(path.join(c.dir, xf)), { file: xf, onIssue: (i) => issues.push(i.message) })];
-      expect(issues).toEqual([]);
-      const findings = records.flatMap((r) =>
-        engine.match({ kind: 'log-event', host: 'test-host', collectorId: 'test', source: { file: xf, offset: r.offset }, event: r.event, recordId: r.recordId }),
-      );
-      check(
-        c,
-        findings,
-        records.map((r) => r.event),
-      );
-    },
-  );
+  it.each(
+    cases
+      .filter((c) => readdirSync(c.dir).some((f) => f.endsWith('.evtx')))
+      .map((c) => [path.relative(root, c.dir), c] as const),
+  )('evtx %s', (_name, c) => {
+    const xf = readdirSync(c.dir).find((f) => f.endsWith('.evtx'))!;
+    const issues: string[] = [];
+    const records = [
+      ...parseEvtx(readFileSync(path.join(c.dir, xf)), { file: xf, onIssue: (i) => issues.push(i.message) }),
+    ];
+    expect(issues).toEqual([]);
+    const findings = records.flatMap((r) =>
+      engine.match({
+        kind: 'log-event',
+        host: 'test-host',
+        collectorId: 'test',
+        source: { file: xf, offset: r.offset },
+        event: r.event,
+        recordId: r.recordId,
+      }),
+    );
+    check(
+      c,
+      findings,
+      records.map((r) => r.event),
+    );
+  });
 
   it('the literal prefilter never changes results (every routed rule evaluated vs prefiltered)', async () => {
     const { rules } = await loadSigmaRules(RULE_DIRS.map((d) => sharedData('sigma', d)));
@@ -166,7 +183,14 @@ describe('SigmaHQ regression data', () => {
     expect(existsSync(dir)).toBe(true);
     const raw = readdirSync(dir).find((f) => f.endsWith('.raw'))!;
     const line = readFileSync(path.join(dir, raw), 'utf8').trim();
-    const f = engine.match({ kind: 'log-event', host: 'h', collectorId: 'test', source: { file: raw }, channel: 'cisco/aaa', event: { message: line } });
+    const f = engine.match({
+      kind: 'log-event',
+      host: 'h',
+      collectorId: 'test',
+      source: { file: raw },
+      channel: 'cisco/aaa',
+      event: { message: line },
+    });
     expect(f.map((x) => x.rule?.id)).toContain('ef0ff092-a24a-4fbc-beea-06c08d53e085');
   });
 });
@@ -190,7 +214,14 @@ describe('full rule set over every shared EVTX sample', () => {
     for (const f of files) {
       for (const r of parseEvtx(readFileSync(f), { file: f })) {
         events++;
-        detections += engine.match({ kind: 'log-event', host: 'h', collectorId: 'test', source: { file: f, offset: r.offset }, event: r.event, recordId: r.recordId }).length;
+        detections += engine.match({
+          kind: 'log-event',
+          host: 'h',
+          collectorId: 'test',
+          source: { file: f, offset: r.offset },
+          event: r.event,
+          recordId: r.recordId,
+        }).length;
       }
     }
     engine.finish();

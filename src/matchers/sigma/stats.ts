@@ -18,7 +18,9 @@ async function walk(dir: string, out: string[]): Promise<void> {
 }
 
 /** Loads every Sigma rule under the given files/directories. */
-export async function loadSigmaRules(paths: readonly string[]): Promise<{ rules: DetectionRule[]; issues: Issue[]; files: number }> {
+export async function loadSigmaRules(
+  paths: readonly string[],
+): Promise<{ rules: DetectionRule[]; issues: Issue[]; files: number }> {
   const files: string[] = [];
   for (const p of paths) {
     if (/\.ya?ml$/i.test(p)) files.push(p);
@@ -55,14 +57,22 @@ export interface CompileStats {
  * const s = await compileStats('../shared/data/sigma/rules');
  * console.log(`${s.compiled}/${s.total}`);
  */
-export async function compileStats(rulesDir: string | readonly string[], opts: SigmaEngineOptions = {}): Promise<CompileStats> {
+export async function compileStats(
+  rulesDir: string | readonly string[],
+  opts: SigmaEngineOptions = {},
+): Promise<CompileStats> {
   const { rules, issues } = await loadSigmaRules(typeof rulesDir === 'string' ? [rulesDir] : rulesDir);
   const engine = new SigmaEngine(rules, opts);
-  const loadFailures = issues.filter((i) => i.code !== 'empty').map((i) => ({ file: i.file ?? '', reason: i.message }));
+  const loadFailures = issues
+    .filter((i) => i.code !== 'empty')
+    .map((i) => ({ file: i.file ?? '', reason: i.message }));
   return {
     total: engine.stats.total + loadFailures.length,
     compiled: engine.stats.compiled,
-    unsupported: [...loadFailures, ...engine.stats.unsupported.map((u) => ({ file: u.file, reason: u.reason }))],
+    unsupported: [
+      ...loadFailures,
+      ...engine.stats.unsupported.map((u) => ({ file: u.file, reason: u.reason })),
+    ],
     unrouted: engine.stats.unrouted.map((u) => ({ file: u.file, logsource: u.logsource })),
   };
 }
@@ -70,10 +80,14 @@ export async function compileStats(rulesDir: string | readonly string[], opts: S
 /** Renders compile statistics as text for `chainhunt intel stats` (one line per unsupported rule). */
 export function formatCompileStats(s: CompileStats): string {
   const pct = s.total ? ((100 * s.compiled) / s.total).toFixed(2) : '0.00';
-  const lines = [`sigma rules: ${s.total} total, ${s.compiled} compiled (${pct}%), ${s.unsupported.length} unsupported, ${s.unrouted.length} compiled but unrouted`];
-  for (const u of [...s.unsupported].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) lines.push(`  unsupported  ${u.file}: ${u.reason}`);
+  const lines = [
+    `sigma rules: ${s.total} total, ${s.compiled} compiled (${pct}%), ${s.unsupported.length} unsupported, ${s.unrouted.length} compiled but unrouted`,
+  ];
+  for (const u of [...s.unsupported].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)))
+    lines.push(`  unsupported  ${u.file}: ${u.reason}`);
   const byLs = new Map<string, number>();
   for (const u of s.unrouted) byLs.set(u.logsource, (byLs.get(u.logsource) ?? 0) + 1);
-  for (const [ls, n] of [...byLs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) lines.push(`  unrouted     ${n} × ${ls}`);
+  for (const [ls, n] of [...byLs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)))
+    lines.push(`  unrouted     ${n} × ${ls}`);
   return lines.join('\n') + '\n';
 }

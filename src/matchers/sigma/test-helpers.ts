@@ -34,6 +34,11 @@ export function splitConcatenatedJson(text: string): Record<string, unknown>[] {
 }
 
 /** Wraps an evtx_dump JSON event as a log-event observation. */
-export function observationOf(event: Record<string, unknown>, file: string, index: number, host = 'test-host'): LogEventObservation {
+export function observationOf(
+  event: Record<string, unknown>,
+  file: string,
+  index: number,
+  host = 'test-host',
+): LogEventObservation {
   return { kind: 'log-event', host, collectorId: 'test', source: { file, offset: index }, event };
 }

@@ -46,12 +46,29 @@ export function sigmaTimeline(findings: readonly Finding[]): TimelineRow[] {
   const num = (x: string): number => (x === '' ? -1 : Number(x));
   rows.sort(
     (a, b) =>
-      cmp(a.time, b.time) || cmp(a.host, b.host) || num(a.recordId) - num(b.recordId) || cmp(a.ruleId, b.ruleId) || cmp(a.findingId, b.findingId),
+      cmp(a.time, b.time) ||
+      cmp(a.host, b.host) ||
+      num(a.recordId) - num(b.recordId) ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.findingId, b.findingId),
   );
   return rows;
 }
 
-const COLUMNS: (keyof TimelineRow)[] = ['time', 'host', 'computer', 'channel', 'eventId', 'recordId', 'level', 'ruleTitle', 'ruleId', 'ruleAuthor', 'details', 'findingId'];
+const COLUMNS: (keyof TimelineRow)[] = [
+  'time',
+  'host',
+  'computer',
+  'channel',
+  'eventId',
+  'recordId',
+  'level',
+  'ruleTitle',
+  'ruleId',
+  'ruleAuthor',
+  'details',
+  'findingId',
+];
 
 function csvCell(v: string): string {
   // Neutralise spreadsheet formulas, quote when needed.
@@ -61,7 +78,9 @@ function csvCell(v: string): string {
 
 /** Renders rows as CSV (header line, CRLF-free, formula-safe). */
 export function timelineCsv(rows: readonly TimelineRow[]): string {
-  return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+  return (
+    [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n'
+  );
 }
 
 /** Renders rows as JSON Lines. */

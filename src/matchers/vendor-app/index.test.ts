@@ -14,18 +14,37 @@ const advisory: Advisory = {
   references: [],
   affected: [
     {
-      product: { names: ['Acme Desktop App', 'AcmeDesktop*'], publishers: ['Acme Ltd*'], excludeNames: ['AcmeDesktop Server*'], bundleIds: ['com.acme.desktop'] },
+      product: {
+        names: ['Acme Desktop App', 'AcmeDesktop*'],
+        publishers: ['Acme Ltd*'],
+        excludeNames: ['AcmeDesktop Server*'],
+        bundleIds: ['com.acme.desktop'],
+      },
       platform: 'windows',
       versions: ['2.0.1'],
       ranges: [{ introduced: '3.0', fixed: '3.2' }],
       fixed: ['3.2'],
     },
-    { product: { names: ['Acme Desktop App'], bundleIds: ['com.acme.desktop'] }, platform: 'macos', ranges: [{ introduced: '1.0', lastAffected: '1.5.2' }] },
+    {
+      product: { names: ['Acme Desktop App'], bundleIds: ['com.acme.desktop'] },
+      platform: 'macos',
+      ranges: [{ introduced: '1.0', lastAffected: '1.5.2' }],
+    },
   ],
 };
 
 function app(p: Partial<AppObservation>): AppObservation {
-  return { kind: 'app', host: 'h', collectorId: 'c', source: { file: 'f' }, name: 'Acme Desktop App', version: '2.0.1', platform: 'windows', scope: 'machine', ...p };
+  return {
+    kind: 'app',
+    host: 'h',
+    collectorId: 'c',
+    source: { file: 'f' },
+    name: 'Acme Desktop App',
+    version: '2.0.1',
+    platform: 'windows',
+    scope: 'machine',
+    ...p,
+  };
 }
 
 const pm = vendorAppMatcher.prepare({ ...emptyIntel(), advisories: [advisory] })!;
@@ -63,18 +82,37 @@ describe('vendor-app matcher', () => {
 
   it('finding carries advisory, fixed versions and evidence', () => {
     const [f] = pm.match(app({ version: '3.1' }));
-    expect(f).toMatchObject({ kind: 'app', severity: 'high', advisory: { id: 'ADV-9', aliases: ['CVE-2099-0001'], source: 'unit' }, fixedVersions: ['3.2'] });
-    expect(f!.evidence[0]).toMatchObject({ type: 'version-range', matcherId: 'matchers/vendor-app', found: { version: '3.1' } });
+    expect(f).toMatchObject({
+      kind: 'app',
+      severity: 'high',
+      advisory: { id: 'ADV-9', aliases: ['CVE-2099-0001'], source: 'unit' },
+      fixedVersions: ['3.2'],
+    });
+    expect(f!.evidence[0]).toMatchObject({
+      type: 'version-range',
+      matcherId: 'matchers/vendor-app',
+      found: { version: '3.1' },
+    });
     expect(pm.match(app({ version: '3.1' }))[0]!.id).toBe(f!.id);
   });
 
   it('affectedBy handles introduced "0" and open ranges', () => {
-    expect(affectedBy({ product: { names: [] }, platform: 'any', ranges: [{ introduced: '0', fixed: '1.0' }] }, '0.9')).not.toBeNull();
-    expect(affectedBy({ product: { names: [] }, platform: 'any', ranges: [{ introduced: '1.0' }] }, '99')).not.toBeNull();
+    expect(
+      affectedBy(
+        { product: { names: [] }, platform: 'any', ranges: [{ introduced: '0', fixed: '1.0' }] },
+        '0.9',
+      ),
+    ).not.toBeNull();
+    expect(
+      affectedBy({ product: { names: [] }, platform: 'any', ranges: [{ introduced: '1.0' }] }, '99'),
+    ).not.toBeNull();
   });
 
   it('skips advisory entries with invalid versions, with an issue', () => {
-    const bad = vendorAppMatcher.prepare({ ...emptyIntel(), advisories: [{ ...advisory, affected: [{ ...advisory.affected[0]!, versions: ['not a version'] }] }] });
+    const bad = vendorAppMatcher.prepare({
+      ...emptyIntel(),
+      advisories: [{ ...advisory, affected: [{ ...advisory.affected[0]!, versions: ['not a version'] }] }],
+    });
     expect(bad?.match(app({}))).toEqual([]);
     expect(bad?.issues?.[0]?.message).toMatch(/invalid vendor versions not a version/);
   });

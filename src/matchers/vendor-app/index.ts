@@ -21,7 +21,10 @@ interface Entry {
 }
 
 /** Whether `version` is affected by `a`; returns how, or null. Throws on invalid versions in intel. */
-export function affectedBy(a: AffectedProduct, version: string): { type: 'exact-version' | 'version-range'; range?: VendorRange } | null {
+export function affectedBy(
+  a: AffectedProduct,
+  version: string,
+): { type: 'exact-version' | 'version-range'; range?: VendorRange } | null {
   const cmp = (a: string, b: string): number => vendorComparator.compare(a, b);
   if ((a.versions ?? []).some((v) => cmp(v, version) === 0)) return { type: 'exact-version' };
   for (const r of a.ranges ?? []) {
@@ -39,11 +42,21 @@ function prepare(advisories: readonly Advisory[]): PreparedMatcher | null {
   for (const advisory of advisories) {
     if (advisory.kind !== 'vendor-app') continue;
     for (const affected of advisory.affected) {
-      const bad = [...(affected.versions ?? []), ...(affected.fixed ?? []), ...(affected.ranges ?? []).flatMap((r) => [r.introduced, r.fixed, r.lastAffected])]
+      const bad = [
+        ...(affected.versions ?? []),
+        ...(affected.fixed ?? []),
+        ...(affected.ranges ?? []).flatMap((r) => [r.introduced, r.fixed, r.lastAffected]),
+      ]
         .filter((v): v is string => v !== undefined && v !== '0')
         .filter((v) => !vendorComparator.isValid(v));
       if (bad.length > 0) {
-        issues.push(issue('invalid-value', `advisory ${advisory.id}: invalid vendor versions ${bad.join(', ')}; entry skipped`, { pluginId: ID }));
+        issues.push(
+          issue(
+            'invalid-value',
+            `advisory ${advisory.id}: invalid vendor versions ${bad.join(', ')}; entry skipped`,
+            { pluginId: ID },
+          ),
+        );
         continue;
       }
       entries.push({ advisory, affected, product: compileProduct(affected.product) });
@@ -65,10 +78,14 @@ function prepare(advisories: readonly Advisory[]): PreparedMatcher | null {
           if (!reported.has(key)) {
             reported.add(key);
             issues.push(
-              issue('invalid-value', `"${obs.name}" matches advisory ${e.advisory.id} but its version ${JSON.stringify(obs.version ?? null)} is not a valid vendor version; not judged`, {
-                file: obs.source.file,
-                pluginId: ID,
-              }),
+              issue(
+                'invalid-value',
+                `"${obs.name}" matches advisory ${e.advisory.id} but its version ${JSON.stringify(obs.version ?? null)} is not a valid vendor version; not judged`,
+                {
+                  file: obs.source.file,
+                  pluginId: ID,
+                },
+              ),
             );
           }
           continue;
@@ -90,17 +107,37 @@ function toFinding(
 ): Finding {
   const adv = e.advisory;
   const version = app.version ?? '';
-  const found: Record<string, unknown> = { name: app.name, version, platform: app.platform, scope: app.scope };
+  const found: Record<string, unknown> = {
+    name: app.name,
+    version,
+    platform: app.platform,
+    scope: app.scope,
+  };
   if (app.publisher !== undefined) found['publisher'] = app.publisher;
   if (app.bundleId !== undefined) found['bundleId'] = app.bundleId;
   if (app.productId !== undefined) found['productId'] = app.productId;
   if (app.installLocation !== undefined) found['installLocation'] = app.installLocation;
   if (app.user !== undefined) found['user'] = app.user;
-  const searchedBy: Record<string, unknown> = { product: e.affected.product.names, platform: e.affected.platform, matchedBy: how.by, pattern: how.pattern };
+  const searchedBy: Record<string, unknown> = {
+    product: e.affected.product.names,
+    platform: e.affected.platform,
+    matchedBy: how.by,
+    pattern: how.pattern,
+  };
   if (hit.type === 'exact-version') searchedBy['versions'] = e.affected.versions;
   else searchedBy['range'] = hit.range;
   const f: Finding = {
-    id: stableId(ID, app.host, adv.id, app.source.file, app.name, version, app.productId, app.bundleId, app.installLocation),
+    id: stableId(
+      ID,
+      app.host,
+      adv.id,
+      app.source.file,
+      app.name,
+      version,
+      app.productId,
+      app.bundleId,
+      app.installLocation,
+    ),
     kind: 'app',
     severity: adv.severity,
     host: app.host,
@@ -121,7 +158,8 @@ function toFinding(
   };
   if (app.tenant !== undefined) f.tenant = app.tenant;
   if (app.publisher !== undefined && f.subject.type === 'app') f.subject.publisher = app.publisher;
-  if (app.installLocation !== undefined && f.subject.type === 'app') f.subject.installLocation = app.installLocation;
+  if (app.installLocation !== undefined && f.subject.type === 'app')
+    f.subject.installLocation = app.installLocation;
   if (e.affected.fixed && e.affected.fixed.length > 0) f.fixedVersions = e.affected.fixed;
   if (adv.remediation !== undefined) f.remediation = adv.remediation;
   return f;
@@ -130,7 +168,8 @@ function toFinding(
 export const vendorAppMatcher = {
   id: ID,
   version: 1,
-  description: 'Vendor application advisories matched against installed applications (platform-aware, vendor version order)',
+  description:
+    'Vendor application advisories matched against installed applications (platform-aware, vendor version order)',
   accepts: ['app'],
   prepare: (intel) => prepare(intel.advisories),
 } satisfies Matcher;

@@ -31,7 +31,8 @@ export function compileProduct(p: ProductMatcher): CompiledProduct {
 export type ProductMatch = { by: 'bundle-id' | 'product-id' | 'name'; pattern: string };
 
 export function matchProduct(app: AppObservation, p: CompiledProduct): ProductMatch | null {
-  if (app.bundleId !== undefined && p.bundleIds.has(app.bundleId)) return { by: 'bundle-id', pattern: app.bundleId };
+  if (app.bundleId !== undefined && p.bundleIds.has(app.bundleId))
+    return { by: 'bundle-id', pattern: app.bundleId };
   if (app.productId !== undefined && p.productIds.has(app.productId.toLowerCase())) {
     return { by: 'product-id', pattern: app.productId };
   }

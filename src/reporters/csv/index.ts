@@ -2,7 +2,19 @@
 import type { Reporter } from '../../core/plugin.js';
 import { describeSubject, matchedId, matchedSource } from '../subject.js';
 
-const COLUMNS = ['tenant', 'host', 'severity', 'kind', 'subject', 'matched', 'source', 'fixed_versions', 'title', 'remediation', 'finding_id'] as const;
+const COLUMNS = [
+  'tenant',
+  'host',
+  'severity',
+  'kind',
+  'subject',
+  'matched',
+  'source',
+  'fixed_versions',
+  'title',
+  'remediation',
+  'finding_id',
+] as const;
 
 /** Quotes a CSV cell; a leading = + - @ tab or CR is prefixed with ' so spreadsheets show text. */
 export function csvCell(v: string): string {

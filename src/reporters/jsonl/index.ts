@@ -7,5 +7,6 @@ export const jsonlReporter = {
   description: 'JSON Lines, one finding per line',
   format: 'jsonl',
   mediaType: 'application/x-ndjson',
-  render: (report) => report.findings.map((f) => JSON.stringify(f)).join('\n') + (report.findings.length ? '\n' : ''),
+  render: (report) =>
+    report.findings.map((f) => JSON.stringify(f)).join('\n') + (report.findings.length ? '\n' : ''),
 } satisfies Reporter;

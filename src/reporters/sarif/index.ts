@@ -7,8 +7,20 @@ import type { Reporter } from '../../core/plugin.js';
 import type { Severity } from '../../core/severity.js';
 import { describeSubject } from '../subject.js';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
 
 function ruleIdOf(f: Finding): string {
   if (f.advisory) return f.advisory.id;
@@ -46,8 +58,13 @@ export const sarifReporter = {
       const rule: Record<string, unknown> = {
         id,
         name: id.replace(/[^A-Za-z0-9]+/g, '_'),
-        shortDescription: { text: adv?.summary ?? f.rule?.title ?? `${f.kind} indicator match (${f.indicator?.type ?? f.kind})` },
-        properties: { 'security-severity': SECURITY_SEVERITY[sev], tags: ['security', 'supply-chain', f.kind] },
+        shortDescription: {
+          text: adv?.summary ?? f.rule?.title ?? `${f.kind} indicator match (${f.indicator?.type ?? f.kind})`,
+        },
+        properties: {
+          'security-severity': SECURITY_SEVERITY[sev],
+          tags: ['security', 'supply-chain', f.kind],
+        },
       };
       if (adv?.remediation) rule['help'] = { text: adv.remediation };
       const ref = adv?.references[0] ?? f.rule?.references?.[0];
@@ -63,9 +80,16 @@ export const sarifReporter = {
         ruleId: id,
         ruleIndex: index.get(id),
         level: LEVEL[f.severity],
-        message: { text: `${f.title} [host ${f.host}: ${describeSubject(f)}]${f.remediation ? ` Remediation: ${f.remediation}` : ''}` },
+        message: {
+          text: `${f.title} [host ${f.host}: ${describeSubject(f)}]${f.remediation ? ` Remediation: ${f.remediation}` : ''}`,
+        },
         partialFingerprints: { chainhuntFindingId: f.id },
-        properties: { host: f.host, severity: f.severity, kind: f.kind, ...(f.tenant !== undefined ? { tenant: f.tenant } : {}) },
+        properties: {
+          host: f.host,
+          severity: f.severity,
+          kind: f.kind,
+          ...(f.tenant !== undefined ? { tenant: f.tenant } : {}),
+        },
       };
       if (loc !== undefined) {
         const line = f.evidence.find((e) => e.location?.line !== undefined)?.location?.line;
@@ -88,7 +112,19 @@ export const sarifReporter = {
               rules: ruleIds.map((id) => rules.get(id)),
             },
           },
-          invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.issues.slice(0, 1000).map((i) => ({ level: 'warning', message: { text: `${i.file ?? ''}${i.line !== undefined ? `:${i.line}` : ''}${i.offset !== undefined ? `@${i.offset}` : ''} ${i.code}: ${i.message}`.trim() } })) }],
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: report.issues
+                .slice(0, 1000)
+                .map((i) => ({
+                  level: 'warning',
+                  message: {
+                    text: `${i.file ?? ''}${i.line !== undefined ? `:${i.line}` : ''}${i.offset !== undefined ? `@${i.offset}` : ''} ${i.code}: ${i.message}`.trim(),
+                  },
+                })),
+            },
+          ],
           results,
         },
       ],

@@ -8,7 +8,13 @@ import type { Report } from '../../core/report.js';
 import type { Severity } from '../../core/severity.js';
 import { describeSubject, matchedId, matchedSource } from '../subject.js';
 
-const COLOR: Record<Severity, string> = { critical: '\x1b[1;41;97m', high: '\x1b[1;31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
+const COLOR: Record<Severity, string> = {
+  critical: '\x1b[1;41;97m',
+  high: '\x1b[1;31m',
+  medium: '\x1b[33m',
+  low: '\x1b[36m',
+  info: '\x1b[2m',
+};
 const RESET = '\x1b[0m';
 const BOLD = '\x1b[1m';
 
@@ -35,7 +41,9 @@ function renderFinding(f: Finding, o: ReporterOptions): string {
   const out = [`  ${sev} ${f.title}`];
   out.push(`           ${describeSubject(f)}`);
   const src = matchedSource(f);
-  out.push(`           matched ${matchedId(f)}${src ? ` (source: ${src})` : ''}${f.advisory?.aliases.length ? ` aka ${f.advisory.aliases.join(', ')}` : ''}`);
+  out.push(
+    `           matched ${matchedId(f)}${src ? ` (source: ${src})` : ''}${f.advisory?.aliases.length ? ` aka ${f.advisory.aliases.join(', ')}` : ''}`,
+  );
   if (f.fixedVersions?.length) out.push(`           fixed in ${f.fixedVersions.join(', ')}`);
   const where = f.evidence.find((e) => e.location)?.location;
   if (where) out.push(`           evidence ${where.file}${where.line !== undefined ? `:${where.line}` : ''}`);
@@ -55,18 +63,32 @@ export function renderTable(report: Report, o: ReporterOptions): string {
   for (const h of report.hosts) {
     const list = byHost.get(`${h.tenant ?? ''}\u0000${h.id}`) ?? [];
     const label = `${h.tenant ? `${h.tenant} / ` : ''}${h.id}${h.hostname && h.hostname !== h.id ? ` (${h.hostname})` : ''}${h.os ? ` [${h.os}]` : ''}`;
-    const state = list.length ? paint(o.color, COLOR[h.highestSeverity ?? 'info'], `AFFECTED (${list.length} finding${list.length === 1 ? '' : 's'})`) : paint(o.color, '\x1b[32m', 'no findings');
+    const state = list.length
+      ? paint(
+          o.color,
+          COLOR[h.highestSeverity ?? 'info'],
+          `AFFECTED (${list.length} finding${list.length === 1 ? '' : 's'})`,
+        )
+      : paint(o.color, '\x1b[32m', 'no findings');
     lines.push(`${paint(o.color, BOLD, label)}  ${state}`);
     for (const f of list) lines.push(renderFinding(f, o));
     lines.push('');
   }
   const affected = report.hosts.filter((h) => h.status === 'affected').length;
-  lines.push(`${report.hosts.length} host${report.hosts.length === 1 ? '' : 's'} scanned, ${affected} affected, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}.`);
-  lines.push(`Intel: ${report.intel.advisories} advisories, ${report.intel.indicators} indicators, ${report.intel.rules} rules from ${report.intel.sources.length} sources.`);
+  lines.push(
+    `${report.hosts.length} host${report.hosts.length === 1 ? '' : 's'} scanned, ${affected} affected, ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}.`,
+  );
+  lines.push(
+    `Intel: ${report.intel.advisories} advisories, ${report.intel.indicators} indicators, ${report.intel.rules} rules from ${report.intel.sources.length} sources.`,
+  );
   if (report.issues.length) {
-    lines.push(`${report.issues.length} input issue${report.issues.length === 1 ? '' : 's'} (unreadable, malformed or unsupported input); first ones:`);
+    lines.push(
+      `${report.issues.length} input issue${report.issues.length === 1 ? '' : 's'} (unreadable, malformed or unsupported input); first ones:`,
+    );
     for (const i of report.issues.slice(0, 10)) {
-      lines.push(`  ${i.code}: ${i.file ?? ''}${i.line !== undefined ? `:${i.line}` : ''}${i.offset !== undefined ? ` @${i.offset}` : ''} ${i.message}`);
+      lines.push(
+        `  ${i.code}: ${i.file ?? ''}${i.line !== undefined ? `:${i.line}` : ''}${i.offset !== undefined ? ` @${i.offset}` : ''} ${i.message}`,
+      );
     }
     if (report.issues.length > 10) lines.push(`  … ${report.issues.length - 10} more (see --format json)`);
   }

@@ -29,7 +29,8 @@ export function ipBytes(s: string): { bytes: Uint8Array; v4: boolean } | undefin
   const [head, rest] = t.split('::') as [string, string | undefined];
   const hs = head ? head.split(':') : [];
   const rs = rest !== undefined && rest !== '' ? rest.split(':') : [];
-  const groups = rest === undefined ? hs : [...hs, ...Array<string>(8 - hs.length - rs.length).fill('0'), ...rs];
+  const groups =
+    rest === undefined ? hs : [...hs, ...Array<string>(8 - hs.length - rs.length).fill('0'), ...rs];
   const out = new Uint8Array(16);
   groups.forEach((g, i) => {
     const n = parseInt(g || '0', 16);
@@ -43,7 +44,8 @@ export function ipBytes(s: string): { bytes: Uint8Array; v4: boolean } | undefin
 
 /** Compiles a CIDR network into a test on address text. */
 export function compileCidr(v: SigmaValue): (s: string) => boolean {
-  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string')) unsupported('cidr: value is not a network');
+  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string'))
+    unsupported('cidr: value is not a network');
   const text = plainText(v.parts).trim();
   const slash = text.indexOf('/');
   const addr = slash >= 0 ? text.slice(0, slash) : text;
@@ -51,7 +53,8 @@ export function compileCidr(v: SigmaValue): (s: string) => boolean {
   if (!net) unsupported(`cidr: ${JSON.stringify(text)} is not an IP network`);
   let prefix = slash >= 0 ? Number(text.slice(slash + 1)) : net.v4 ? 32 : 128;
   const max = net.v4 ? 32 : 128;
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) unsupported(`cidr: bad prefix length in ${JSON.stringify(text)}`);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max)
+    unsupported(`cidr: bad prefix length in ${JSON.stringify(text)}`);
   if (net.v4) prefix += 96;
   const base = net.bytes;
   const wantV4 = net.v4;

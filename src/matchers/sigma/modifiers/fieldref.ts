@@ -11,7 +11,8 @@ export type FieldrefMode = 'equals' | 'contains' | 'startswith' | 'endswith';
 
 /** Builds a test comparing a field with the field named by the rule value. */
 export function compileFieldref(v: SigmaValue, mode: FieldrefMode, cased: boolean): ValueTest {
-  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string')) unsupported('fieldref: value is not a field name');
+  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string'))
+    unsupported('fieldref: value is not a field name');
   const other = plainText(v.parts).toLowerCase();
   const pick = (fv: FieldValue): string => (cased ? fv.raw : fv.lower);
   return (fv: FieldValue, ev: SigmaEvent) => {

@@ -9,7 +9,8 @@ import { compileTimePart, timePart } from './time.js';
 import { ANY, ONE, UnsupportedRule, type SigmaValue } from './types.js';
 
 const str = (s: string): SigmaValue => ({ t: 'str', parts: [s] });
-const text = (v: SigmaValue): string => (v.t === 'str' ? v.parts.map((p) => (typeof p === 'string' ? p : '')).join('') : '');
+const text = (v: SigmaValue): string =>
+  v.t === 'str' ? v.parts.map((p) => (typeof p === 'string' ? p : '')).join('') : '';
 const m = (pattern: string, cased = false) => {
   const t = compileParts(parseSigmaString(pattern), cased);
   return (s: string) => t(cased ? s : s.toLowerCase());
@@ -39,11 +40,15 @@ describe('string: wildcards and escapes', () => {
   it('general wildcard matching agrees with a reference regex on random inputs', () => {
     const alpha = fc.constantFrom('a', 'b', '*', '?');
     fc.assert(
-      fc.property(fc.array(alpha, { maxLength: 7 }), fc.array(fc.constantFrom('a', 'b'), { maxLength: 9 }), (pat, s) => {
-        const p = pat.join('');
-        const ref = new RegExp('^' + p.replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 's');
-        expect(m(p)(s.join(''))).toBe(ref.test(s.join('')));
-      }),
+      fc.property(
+        fc.array(alpha, { maxLength: 7 }),
+        fc.array(fc.constantFrom('a', 'b'), { maxLength: 9 }),
+        (pat, s) => {
+          const p = pat.join('');
+          const ref = new RegExp('^' + p.replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 's');
+          expect(m(p)(s.join(''))).toBe(ref.test(s.join('')));
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -82,11 +87,18 @@ describe('encoding', () => {
   });
   it('base64offset: some variant occurs in the base64 of any text containing the value (values of 3+ bytes)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 8 }), fc.string({ minLength: 3, maxLength: 12 }), fc.string({ maxLength: 8 }), (pre, val, post) => {
-        const variants = base64offset(str(val)).map(text).filter((v) => v.length > 0);
-        const whole = Buffer.from(pre + val + post).toString('base64');
-        expect(variants.some((v) => whole.includes(v))).toBe(true);
-      }),
+      fc.property(
+        fc.string({ maxLength: 8 }),
+        fc.string({ minLength: 3, maxLength: 12 }),
+        fc.string({ maxLength: 8 }),
+        (pre, val, post) => {
+          const variants = base64offset(str(val))
+            .map(text)
+            .filter((v) => v.length > 0);
+          const whole = Buffer.from(pre + val + post).toString('base64');
+          expect(variants.some((v) => whole.includes(v))).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -158,20 +170,38 @@ describe('regex required literal (prefilter)', () => {
   });
   it('is necessary: whenever the regex matches, the literal occurs (random patterns and inputs)', async () => {
     const { requiredLiteral } = await import('./regex.js');
-    const atom = fc.constantFrom('a', 'b', 'ab', '.', 'a?', 'b*', 'a+', '(a|b)', '[ab]', 'a{0,2}', 'b{2}', '\\.', '|');
+    const atom = fc.constantFrom(
+      'a',
+      'b',
+      'ab',
+      '.',
+      'a?',
+      'b*',
+      'a+',
+      '(a|b)',
+      '[ab]',
+      'a{0,2}',
+      'b{2}',
+      '\\.',
+      '|',
+    );
     fc.assert(
-      fc.property(fc.array(atom, { minLength: 1, maxLength: 6 }), fc.array(fc.constantFrom('a', 'b', '.'), { maxLength: 10 }), (ps, cs) => {
-        const p = ps.join('');
-        const s = cs.join('');
-        let re: RegExp;
-        try {
-          re = new RegExp(p);
-        } catch {
-          return;
-        }
-        const lit = requiredLiteral(p);
-        if (lit !== undefined && re.test(s)) expect(s.toLowerCase()).toContain(lit);
-      }),
+      fc.property(
+        fc.array(atom, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.constantFrom('a', 'b', '.'), { maxLength: 10 }),
+        (ps, cs) => {
+          const p = ps.join('');
+          const s = cs.join('');
+          let re: RegExp;
+          try {
+            re = new RegExp(p);
+          } catch {
+            return;
+          }
+          const lit = requiredLiteral(p);
+          if (lit !== undefined && re.test(s)) expect(s.toLowerCase()).toContain(lit);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -19,7 +19,8 @@ export function parseNumber(s: string): number {
 
 /** Builds a test comparing a field's number with the rule's. Non-numeric field values never match. */
 export function compileNumeric(op: NumericOp, v: SigmaValue): (s: string) => boolean {
-  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string')) unsupported(`${op}: value is not a number`);
+  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string'))
+    unsupported(`${op}: value is not a number`);
   const ref = parseNumber(plainText(v.parts));
   if (Number.isNaN(ref)) unsupported(`${op}: value ${JSON.stringify(plainText(v.parts))} is not a number`);
   switch (op) {

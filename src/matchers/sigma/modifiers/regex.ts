@@ -13,7 +13,7 @@ export type RegexFlag = 'i' | 'm' | 's';
 /** Compiles a Sigma regular expression; throws UnsupportedRule with RE2's reason. */
 export function compileRegex(v: SigmaValue, flags: ReadonlySet<RegexFlag>): (s: string) => boolean {
   if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string')) unsupported('re: value is not a string');
-  const pattern = (v.parts).join('');
+  const pattern = v.parts.join('');
   let f = 0;
   if (flags.has('i')) f |= RE2JS.CASE_INSENSITIVE;
   if (flags.has('m')) f |= RE2JS.MULTILINE;

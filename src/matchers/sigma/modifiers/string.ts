@@ -100,7 +100,10 @@ export function windash(parts: Part[]): Part[] {
         const prev = i > 0 ? p[i - 1] : undefined;
         const prevIsWord = i > 0 ? isWordChar(prev) : false;
         const next = i + 1 < p.length ? p[i + 1] : undefined;
-        const nextIsWord = next !== undefined ? isWordChar(next) : typeof parts[idx + 1] === 'string' && isWordChar((parts[idx + 1] as string)[0]);
+        const nextIsWord =
+          next !== undefined
+            ? isWordChar(next)
+            : typeof parts[idx + 1] === 'string' && isWordChar((parts[idx + 1] as string)[0]);
         if (!prevIsWord && nextIsWord) {
           if (lit) out.push(lit);
           lit = '';
@@ -243,6 +246,14 @@ export function hasWildcards(parts: Part[]): boolean {
 /** Human-readable form of parts (for evidence): wildcards re-escaped. */
 export function partsToString(parts: Part[]): string {
   return parts
-    .map((p) => (p === ANY ? '*' : p === ONE ? '?' : typeof p === 'string' ? p.replace(/([*?\\])/g, '\\$1') : `[${p.cls}]`))
+    .map((p) =>
+      p === ANY
+        ? '*'
+        : p === ONE
+          ? '?'
+          : typeof p === 'string'
+            ? p.replace(/([*?\\])/g, '\\$1')
+            : `[${p.cls}]`,
+    )
     .join('');
 }

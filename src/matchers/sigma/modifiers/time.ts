@@ -12,7 +12,8 @@ export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
 /** Parses event timestamps: ISO 8601 (`2024-01-02T03:04:05Z`) and `2024-01-02 03:04:05.123` (UTC). */
 export function parseEventTime(s: string): number {
   const t = s.trim();
-  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(t)) return Date.parse(t.replace(' ', 'T') + (/[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? '' : 'Z'));
+  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(t))
+    return Date.parse(t.replace(' ', 'T') + (/[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? '' : 'Z'));
   return Date.parse(t);
 }
 
@@ -46,8 +47,13 @@ export function timePart(part: TimePart, s: string): number {
 }
 
 /** Builds a test on timestamp text. */
-export function compileTimePart(part: TimePart, v: SigmaValue, op: NumericOp | undefined): (s: string) => boolean {
-  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string')) unsupported(`${part}: value is not a number`);
+export function compileTimePart(
+  part: TimePart,
+  v: SigmaValue,
+  op: NumericOp | undefined,
+): (s: string) => boolean {
+  if (v.t !== 'str' || !v.parts.every((p) => typeof p === 'string'))
+    unsupported(`${part}: value is not a number`);
   if (op) {
     const cmp = compileNumeric(op, v);
     return (s) => {

@@ -14,10 +14,7 @@ export type Part = string | typeof ANY | typeof ONE | CharClass;
 
 /** A value flowing through the modifier chain. */
 export type SigmaValue =
-  | { t: 'str'; parts: Part[] }
-  | { t: 'bytes'; bytes: Uint8Array }
-  | { t: 'null' }
-  | { t: 'bool'; v: boolean };
+  { t: 'str'; parts: Part[] } | { t: 'bytes'; bytes: Uint8Array } | { t: 'null' } | { t: 'bool'; v: boolean };
 
 /** Tests one field value of an event. */
 export type ValueTest = (fv: FieldValue, ev: SigmaEvent) => boolean;
