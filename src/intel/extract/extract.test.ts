@@ -220,6 +220,22 @@ describe('general rules', () => {
     const domains = new Set(d.indicators.filter((i) => i.type === 'domain').map((i) => i.value));
     for (const x of ['akamaicontainer.com', 'sbmsa.wiki', 'zacharryblogs.com', 'soyoungjun.com'])
       expect(domains.has(x)).toBe(true);
+    // Section headings scope the lists below them: "Old clean version" (not used), "New clean
+    // version" (the fix iocs.json cites from this README), "Corrupted version" (affected).
+    const iocsFixed = (
+      JSON.parse(readFileSync(sharedData('3cx', 'iocs.json'), 'utf8')) as {
+        fixed: { platform: string; version: string }[];
+      }
+    ).fixed;
+    const win = d.products.find((p) => p.platform === 'windows')!;
+    expect(win.affected).toEqual(versionsFor('windows'));
+    expect(win.fixed).toEqual([iocsFixed.find((f) => f.platform === 'windows')!.version]);
+    expect(d.products.find((p) => p.platform === 'macos')!.fixed).toEqual([
+      iocsFixed.find((f) => f.platform === 'macos')!.version,
+    ]);
+    expect(d.mentioned.map((m) => m.versions)).toEqual(
+      expect.arrayContaining([['18.11.1213'], ['18.10.461']]),
+    );
     // The vendor's own download links are references, not indicators.
     expect(d.indicators.some((i) => i.value.includes('3cx.com'))).toBe(false);
   });

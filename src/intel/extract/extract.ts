@@ -474,6 +474,8 @@ const AFFECTED_WORDS = new Set([
   'uninstalling',
   'trojanised',
   'weaponized',
+  'corrupted',
+  'rogue',
 ]);
 /** Words naming a piece of software: a version right after one is its version ("Desktop App (18.12.407 …"). */
 const PRODUCTISH = new Set([
@@ -753,7 +755,7 @@ function cueOf(
   return undefined;
 }
 
-const CLASSIFY_WINDOW = 60;
+const CLASSIFY_WINDOW = 10;
 
 function classify(toks: readonly Tok[], g: Group): Cls | undefined {
   const word = (k: number): Cls | undefined => {
@@ -761,7 +763,10 @@ function classify(toks: readonly Tok[], g: Group): Cls | undefined {
     const neg = ['not', 'no', 'un', 'never'].includes(toks[k - 1]?.lower.replace(/[^a-z]/g, '') ?? '');
     if (t === 'unaffected') return 'unaffected';
     // "the last known clean version": before the compromise, neither affected nor a fix.
-    if (t === 'clean' && ['last', 'known', 'previous', 'prior'].includes(toks[k - 1]?.lower ?? ''))
+    if (
+      t === 'clean' &&
+      ['last', 'known', 'previous', 'prior', 'old', 'older'].includes(toks[k - 1]?.lower ?? '')
+    )
       return 'unaffected';
     if (AFFECTED_WORDS.has(t)) return neg ? 'unaffected' : 'affected';
     if (FIX_WORDS.has(t)) return neg ? 'affected' : 'fixed';
@@ -782,6 +787,12 @@ function classify(toks: readonly Tok[], g: Group): Cls | undefined {
     if (counts(k)) n++;
   }
   return undefined;
+}
+
+/** The class a heading gives the section below it ("Affected versions", "New clean version"). */
+function headingClass(toks: readonly Tok[]): Cls | undefined {
+  if (toks.length === 0) return undefined;
+  return classify(toks, { start: toks.length, end: toks.length, versions: [], exact: [], ranges: [] });
 }
 
 function platformsIn(toks: readonly Tok[], from: number, to: number, backwards: boolean): DraftPlatform[] {
@@ -997,7 +1008,12 @@ function compoundsIn(
       const words: string[] = [];
       for (let k = i + 1; k < toks.length && words.length < 3; k++) {
         const u = toks[k] as Tok;
-        if (!isNameToken(u) || quoted.has(k) || /[,;:]$/.test(toks[k - 1]!.raw)) break;
+        if (
+          !(isNameToken(u) || /^(App|Apps|Client|Server|Suite)$/.test(u.clean)) ||
+          quoted.has(k) ||
+          /[,;:]$/.test(toks[k - 1]!.raw)
+        )
+          break;
         words.push(u.clean.replace(/['’]s$/, ''));
         if (/[,;:]$/.test(u.raw)) break;
       }
@@ -1153,8 +1169,11 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
   };
   let lastName: string | undefined;
   const cued = new Set<Group>();
+  let sectionClass: Cls | undefined;
   analysed.forEach((a, si) => {
     const gs = groupsBySentence[si] ?? [];
+    if (a.s.heading && gs.length === 0) sectionClass = headingClass(a.toks);
+    let prevCls: Cls | undefined;
     gs.forEach((g, gi) => {
       // A group continuing a list begun by a cued group ("… 18.12.416 for Windows, and 18.11.1213 …
       // for macOS") shares its cue.
@@ -1228,7 +1247,9 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
         fixed = g.versions;
         cls = 'fixed';
       } else {
-        cls = classify(a.toks, g);
+        // The nearest classifying word near the group; else the previous group's class in this
+        // sentence ("affects versions A of X, and versions B of Y"); else the section heading's.
+        cls = classify(a.toks, g) ?? prevCls ?? sectionClass;
         // "1.2.3 and earlier" / "1.2.3 or later" bound a range instead of naming exact versions.
         const tail = a.toks.slice(g.end + 1, g.end + 3).map((t) => t.lower.replace(/[^a-z]/g, ''));
         const joined = tail[0] === 'and' || tail[0] === 'or';
@@ -1255,6 +1276,7 @@ export function analyseAdvisory(input: string, opts: ExtractOptions): AdvisoryDr
         } else if (cls === 'affected') affected = g.exact;
         else if (cls === 'fixed') fixed = g.versions;
       }
+      prevCls = cls;
       if (cls === undefined || cls === 'unaffected') {
         mentioned.push({ versions: g.versions, context: ctx });
         return;

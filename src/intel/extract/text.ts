@@ -11,6 +11,9 @@ export interface Sentence {
   heading: boolean;
 }
 
+/** Marks a line that was a Markdown `#` or HTML `<hN>` heading (a private-use character). */
+export const HEADING_MARK = '\uE000';
+
 const ENTITIES: Readonly<Record<string, string>> = {
   amp: '&',
   lt: '<',
@@ -120,7 +123,8 @@ export function htmlToText(html: string): string {
       i = end < 0 ? html.length : html.indexOf('>', end) + 1 || html.length;
       continue;
     }
-    if (BLOCK_TAGS.has(tag)) out += '\n';
+    if (/^h[1-6]$/.test(tag) && lower[lt + 1] !== '/') out += `\n${HEADING_MARK}`;
+    else if (BLOCK_TAGS.has(tag)) out += '\n';
     else if (tag === 'td' || tag === 'th') out += ' | ';
     else out += '';
     i = gt + 1;
@@ -138,7 +142,9 @@ export function markdownToText(md: string): string {
       continue;
     }
     if (/^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/.test(line)) continue; // table rule
+    const heading = /^\s{0,3}#{1,6}\s+/.test(line);
     line = line.replace(/^\s{0,3}#{1,6}\s+/, '').replace(/^\s*>\s?/, '');
+    if (heading) line = HEADING_MARK + line;
     // [text](url) → text url ; ![alt](url) → alt url
     let s = '';
     let i = 0;
@@ -199,6 +205,7 @@ const ABBREVIATIONS = new Set([
 ]);
 
 function isHeading(line: string): boolean {
+  if (line.startsWith(HEADING_MARK)) return true;
   const t = line.trim();
   if (t === '' || /[.!?:;,]$/.test(t)) return false;
   const words = t.split(/\s+/).filter((w) => /^[A-Za-z]/.test(w));
@@ -242,7 +249,7 @@ export function splitSentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   for (const b of blocks) {
     if (isHeading(b.text)) {
-      out.push({ text: b.text, line: b.line, heading: true });
+      out.push({ text: b.text.replace(HEADING_MARK, '').trim(), line: b.line, heading: true });
       continue;
     }
     let start = 0;
