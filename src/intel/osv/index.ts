@@ -37,6 +37,8 @@ export function sourceOfId(id: string): IntelSource {
 }
 
 function looksOsv(head: string): boolean {
+  // STIX bundles also carry "id" and "modified": not OSV.
+  if (/"type"\s*:\s*"bundle"/.test(head)) return false;
   return /"id"\s*:/.test(head) && /"(affected|modified|schema_version)"\s*:/.test(head);
 }
 

@@ -115,14 +115,12 @@ export const sarifReporter = {
           invocations: [
             {
               executionSuccessful: true,
-              toolExecutionNotifications: report.issues
-                .slice(0, 1000)
-                .map((i) => ({
-                  level: 'warning',
-                  message: {
-                    text: `${i.file ?? ''}${i.line !== undefined ? `:${i.line}` : ''}${i.offset !== undefined ? `@${i.offset}` : ''} ${i.code}: ${i.message}`.trim(),
-                  },
-                })),
+              toolExecutionNotifications: report.issues.slice(0, 1000).map((i) => ({
+                level: 'warning',
+                message: {
+                  text: `${i.file ?? ''}${i.line !== undefined ? `:${i.line}` : ''}${i.offset !== undefined ? `@${i.offset}` : ''} ${i.code}: ${i.message}`.trim(),
+                },
+              })),
             },
           ],
           results,
