@@ -9,6 +9,7 @@ import { issue, type Issue } from '../../core/issue.js';
 import type { Severity } from '../../core/severity.js';
 import { decodeText } from '../../util/text.js';
 import { cvss3BaseScore, severityOfScore } from './cvss.js';
+import { cvss4Score } from './cvss4.js';
 import { narrowToCurrentOrigins } from './origins.js';
 import { OsvAffectedEntry, OsvEvent, OsvRange, OsvRecord, OsvSeverity } from './schema.js';
 
@@ -163,7 +164,11 @@ function toAdvisory(r: OsvRecord, file: string, source: string, issues: Issue[])
   for (const s of r.severity ?? []) {
     const sv = OsvSeverity.safeParse(s);
     if (!sv.success) continue;
-    const score = sv.data.type.startsWith('CVSS_V3') ? cvss3BaseScore(sv.data.score) : null;
+    const score = sv.data.type.startsWith('CVSS_V3')
+      ? cvss3BaseScore(sv.data.score)
+      : sv.data.type.startsWith('CVSS_V4')
+        ? cvss4Score(sv.data.score)
+        : null;
     cvss.push(
       score === null
         ? { type: sv.data.type, vector: sv.data.score }
