@@ -442,3 +442,52 @@ export function fromPurl(purl: string): PurlPackage | string {
   else name = ns ? `${ns}/${p.name}` : p.name;
   return { ecosystem, name: normalizeName(ecosystem.split(':')[0]!, name), version: p.version ?? undefined };
 }
+
+/** One `[[package]]` entry with its string name and version, handed to a format's own logic. */
+export interface TomlPackage {
+  table: Record<string, unknown>;
+  name: string;
+  version: string;
+  line: number | undefined;
+}
+
+/**
+ * The walk every TOML lockfile shares (Cargo.lock, poetry.lock, pdm.lock): decode, parse, check that
+ * `[[<table>]]` is an array of tables, and hand each entry with a string name and version to
+ * `visit`; anything else becomes an issue with its line.
+ */
+export function collectTomlPackages(
+  content: Uint8Array,
+  file: string,
+  pluginId: string,
+  visit: (p: TomlPackage, sink: PackageSink) => void,
+  tableName = 'package',
+): CollectorResult {
+  const sink = new PackageSink({ file, pluginId });
+  const text = decodeInput(content, sink);
+  if (text === null) return sink.result();
+  const doc = parseTomlInput(text, sink);
+  if (doc === undefined) return sink.result();
+  if (doc[tableName] !== undefined && !Array.isArray(doc[tableName])) {
+    sink.issue('invalid-value', `\`${tableName}\` is not an array of tables`);
+    return sink.result();
+  }
+  const pkgs = arr(doc[tableName]);
+  const lines = tomlTableLines(text, tableName);
+  const useLines = lines.length === pkgs.length;
+  pkgs.forEach((p, i) => {
+    const line = useLines ? lines[i] : undefined;
+    if (!isRecord(p)) {
+      sink.issue('invalid-value', `${tableName} entry is not a table`, line);
+      return;
+    }
+    const name = str(p['name']);
+    const version = str(p['version']);
+    if (!name || !version) {
+      sink.issue('invalid-value', `${tableName} without a string name and version`, line);
+      return;
+    }
+    visit({ table: p, name, version, line }, sink);
+  });
+  return sink.result();
+}
