@@ -173,10 +173,12 @@ describe('evidence store: SIGKILL during ingest', () => {
       const child = spawn(process.execPath, [cliPath, 'ingest', ev, '--store', store, '-q'], {
         stdio: 'ignore',
       });
+      // Listen before killing: on a fast machine the ingest may finish before the kill.
+      const exited = new Promise((r) => child.once('exit', r));
       const delay = Math.floor(rand() * 1500);
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       // Open read-only and check: every stored row belongs to a committed bundle, and every bundle is whole.
       const file = path.join(store, 'evidence.duckdb');
       if (!existsSync(file)) continue;
