@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { cliPath, runCli, runJson } from '../cli.js';
-import { repoRoot } from '../fixtures.js';
+import { repoRoot, sharedData } from '../fixtures.js';
 
 interface F {
   id: string;
@@ -149,6 +149,22 @@ describe('evidence store: ingest and hunt', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/being written by another process/);
     rmSync(path.join(store, 'write.lock'));
+  });
+});
+
+describe('evidence store: log events', () => {
+  it('a Sigma hunt over stored events gives the same findings as a scan of the .evtx', () => {
+    const CASE = 'rules/windows/process_creation/proc_creation_win_amsi_registry_tampering';
+    const evtx = sharedData('sigma', 'regression_data', CASE, '7dbbcac2-57a0-45ac-b306-ff30a8bd2981.evtx');
+    const rule = sharedData('sigma', `${CASE}.yml`);
+    const store = path.join(mkdtempSync(path.join(tmpdir(), 'ch-store-ev-')), 'store');
+    runCli(['ingest', evtx, '--store', store]);
+    const args = ['--intel', rule, '--no-default-intel', '--no-db', '--format', 'json'];
+    const scan = runJson<{ findings: F[] }>(['scan', evtx, ...args]);
+    const h = runJson<{ findings: F[] }>(['hunt', '--store', store, ...args]);
+    const strip = (list: F[]): unknown[] => list.map(({ new: _n, ...f }) => f);
+    expect(scan.doc.findings.filter((f) => f.kind === 'sigma')).toHaveLength(1);
+    expect(strip(h.doc.findings)).toEqual(strip(scan.doc.findings));
   });
 });
 
