@@ -36,18 +36,20 @@ export interface HostAssignment {
 }
 
 /**
- * Assigns hosts. `readManifest` returns the bytes of a manifest entry (the runner owns I/O).
+ * Assigns hosts. `readManifests` returns the bytes of the manifest entries it is given, reading
+ * each archive once for all of its manifests (the runner owns I/O).
  */
 export async function assignHosts(
   root: string,
   entries: readonly EvidenceEntry[],
-  readManifest: (e: EvidenceEntry) => Promise<Buffer | null>,
+  readManifests: (manifests: readonly EvidenceEntry[]) => Promise<Map<EvidenceEntry, Buffer>>,
 ): Promise<HostAssignment> {
   const issues: Issue[] = [];
   const bundles: { dir: string; host: HostContext }[] = [];
-  for (const e of entries) {
-    if (e.ref.lowerName !== MANIFEST_NAME) continue;
-    const content = await readManifest(e);
+  const manifests = entries.filter((e) => e.ref.lowerName === MANIFEST_NAME);
+  const contents = manifests.length ? await readManifests(manifests) : new Map<EvidenceEntry, Buffer>();
+  for (const e of manifests) {
+    const content = contents.get(e);
     if (!content) continue;
     const { manifest, issues: mi } = parseManifest(content, e.ref.path);
     issues.push(...mi.map((i) => ({ ...i, pluginId: 'scan/manifest' })));

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeZip } from '../../test/archives.js';
+import { makeTar, makeZip } from '../../test/archives.js';
 import type { IntelBundle } from '../core/intel.js';
 import type { Collector } from '../core/plugin.js';
 import type { Observed } from '../core/observation.js';
@@ -151,6 +151,23 @@ describe('runScan', () => {
     const a = buildReport(await runScan({ paths: [root], intel, collectors: [toyApps] }), new Date(0));
     const b = buildReport(await runScan({ paths: [root], intel, collectors: [toyApps] }), new Date(0));
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('reads a fleet archive (.tar.gz) holding several host bundles', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ch-run-'));
+    const m = (id: string): string => JSON.stringify({ schema: 'chainhunt-host/1', hostId: id });
+    writeFileSync(
+      path.join(root, 'fleet.tar.gz'),
+      await makeTar({
+        'fleet/a/chainhunt-host.json': m('alpha'),
+        'fleet/a/apps.txt': 'Acme App;1.2.3;windows\n',
+        'fleet/b/chainhunt-host.json': m('bravo'),
+        'fleet/b/apps.txt': 'Acme App;1.2.4;windows\n',
+      }),
+    );
+    const out = await runScan({ paths: [path.join(root, 'fleet.tar.gz')], intel, collectors: [toyApps] });
+    expect(out.hosts.map((h) => h.host.id).sort()).toEqual(['alpha', 'bravo']);
+    expect(out.findings.map((f) => f.host)).toEqual(['alpha']);
   });
 
   it('names a manifest-less path after its base name', async () => {

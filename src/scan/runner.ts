@@ -2,7 +2,6 @@
  * The scan pipeline: walk → read (one read feeds digests and collectors) → collect → stamp host →
  * match → findings. The runner owns all I/O; plugins are pure over what they are handed.
  */
-import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import type { HostContext } from '../core/host.js';
@@ -14,7 +13,6 @@ import type { Collector, Importer, Matcher, PluginStatus, PreparedMatcher } from
 import { collectors as defaultCollectors } from '../collectors/index.js';
 import { importers as defaultImporters } from '../intel/index.js';
 import { matchers as defaultMatchers } from '../matchers/index.js';
-import { visitTar, visitZip } from './archive.js';
 import { assignHosts, hostKey } from './hosts.js';
 import { DEFAULT_LIMITS, type WalkLimits } from './limits.js';
 import { loadIntel, mergeIntel } from './load-intel.js';
@@ -76,34 +74,31 @@ export function collectorsFor(list: readonly Collector[], f: ReadFile): Collecto
   return list.filter((c) => c.sniff?.(head, f.entry.ref) ?? false);
 }
 
-/** Reads one manifest entry's bytes (fs or archive member). */
-async function readEntry(e: EvidenceEntry, signal: AbortSignal): Promise<Buffer | null> {
-  if (e.container.kind === 'fs') {
-    try {
-      return await readFile(e.location);
-    } catch {
-      return null;
-    }
-  }
-  let out: Buffer | null = null;
-  const visit = async (ae: { name: string }, stream: NodeJS.ReadableStream | null): Promise<void> => {
-    if (!stream || out || ae.name.replace(/^\.\//, '') !== e.location) return;
-    const chunks: Buffer[] = [];
-    let n = 0;
-    for await (const c of stream as AsyncIterable<Buffer>) {
-      n += c.length;
-      if (n > 1 << 20) return;
-      chunks.push(c);
-    }
-    out = Buffer.concat(chunks);
-  };
-  try {
-    if (e.container.kind === 'zip')
-      await visitZip(e.container.archive, visit, signal, (ae) => ae.name === e.location);
-    else await visitTar(e.container.archive, e.container.kind === 'tgz', visit, signal);
-  } catch {
-    return null;
-  }
+/** Reads manifest entries (at most 1 MiB each), one pass per archive. */
+async function readManifests(
+  entries: readonly EvidenceEntry[],
+  limits: WalkLimits,
+  signal: AbortSignal,
+  issues: Issue[],
+): Promise<Map<EvidenceEntry, Buffer>> {
+  const out = new Map<EvidenceEntry, Buffer>();
+  await readEntries(
+    entries,
+    { ...limits, maxFileSize: 1 << 20 },
+    signal,
+    (f) => {
+      if (f.content) out.set(f.entry, f.content);
+      else
+        issues.push(
+          issue('too-large', 'host manifest larger than 1 MiB; ignored', {
+            file: f.entry.ref.path,
+            pluginId: 'scan/manifest',
+          }),
+        );
+      return Promise.resolve();
+    },
+    issues,
+  );
   return out;
 }
 
@@ -218,7 +213,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       progress(`walking ${root}`);
       const listed = await listEvidence(root, limits, signal);
       issues.push(...listed.issues);
-      const assignment = await assignHosts(root, listed.entries, (e) => readEntry(e, signal));
+      const assignment = await assignHosts(root, listed.entries, (m) =>
+        readManifests(m, limits, signal, issues),
+      );
       issues.push(...assignment.issues);
       for (const h of assignment.hosts) {
         const k = hostKey(h);
