@@ -5,8 +5,8 @@
  */
 import type { CollectorResult } from '../src/core/plugin.js';
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
+/** Small deterministic PRNG (mulberry32), shared by every mutation fuzz test. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -27,18 +27,9 @@ import { parseRequirementsTxt } from '../../src/collectors/requirements-txt/pars
 import { parseSpdx } from '../../src/collectors/spdx/parse.js';
 import { parseUvLock } from '../../src/collectors/uv-lock/parse.js';
 
-const MUTANTS_PER_PARSER = 10_000;
+import { rng } from '../npm-fuzz.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const MUTANTS_PER_PARSER = 10_000;
 
 const TOKENS = [
   '{',
