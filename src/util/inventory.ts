@@ -491,3 +491,22 @@ export function collectTomlPackages(
   });
   return sink.result();
 }
+
+/**
+ * Decodes and parses a JSON lockfile whose top level must be an object (composer.lock,
+ * Pipfile.lock); every failure is an issue on `sink` and gives null.
+ */
+export function readJsonObject(
+  content: Uint8Array,
+  sink: PackageSink,
+): { text: string; doc: Record<string, unknown> } | null {
+  const text = decodeInput(content, sink);
+  if (text === null) return null;
+  const doc = parseJsonInput(text, sink);
+  if (doc === undefined) return null;
+  if (!isRecord(doc)) {
+    sink.issue('invalid-value', 'top level is not a JSON object');
+    return null;
+  }
+  return { text, doc };
+}

@@ -2,12 +2,11 @@
 import type { CollectorResult } from '../../core/plugin.js';
 import {
   arr,
-  decodeInput,
   findJsonMember,
   isRecord,
   LineIndex,
   PackageSink,
-  parseJsonInput,
+  readJsonObject,
   str,
 } from '../../util/inventory.js';
 
@@ -20,14 +19,9 @@ export const COMPOSER_LOCK_ID = 'collectors/composer-lock';
  */
 export function parseComposerLock(content: Uint8Array, file: string): CollectorResult {
   const sink = new PackageSink({ file, pluginId: COMPOSER_LOCK_ID });
-  const text = decodeInput(content, sink);
-  if (text === null) return sink.result();
-  const doc = parseJsonInput(text, sink);
-  if (doc === undefined) return sink.result();
-  if (!isRecord(doc)) {
-    sink.issue('invalid-value', 'top level is not a JSON object');
-    return sink.result();
-  }
+  const json = readJsonObject(content, sink);
+  if (!json) return sink.result();
+  const { text, doc } = json;
   const lines = new LineIndex(text);
   let cursor = 0;
   for (const section of ['packages', 'packages-dev'] as const) {

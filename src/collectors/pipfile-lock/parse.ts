@@ -1,14 +1,6 @@
 /** Pure parser for Pipenv's `Pipfile.lock` (JSON, pipfile-spec 6). */
 import type { CollectorResult } from '../../core/plugin.js';
-import {
-  decodeInput,
-  entries,
-  isRecord,
-  LineIndex,
-  PackageSink,
-  parseJsonInput,
-  str,
-} from '../../util/inventory.js';
+import { entries, isRecord, LineIndex, PackageSink, readJsonObject, str } from '../../util/inventory.js';
 
 /** Plugin id, used on issues. */
 export const PIPFILE_LOCK_ID = 'collectors/pipfile-lock';
@@ -19,14 +11,9 @@ export const PIPFILE_LOCK_ID = 'collectors/pipfile-lock';
  */
 export function parsePipfileLock(content: Uint8Array, file: string): CollectorResult {
   const sink = new PackageSink({ file, pluginId: PIPFILE_LOCK_ID });
-  const text = decodeInput(content, sink);
-  if (text === null) return sink.result();
-  const doc = parseJsonInput(text, sink);
-  if (doc === undefined) return sink.result();
-  if (!isRecord(doc)) {
-    sink.issue('invalid-value', 'top level is not a JSON object');
-    return sink.result();
-  }
+  const json = readJsonObject(content, sink);
+  if (!json) return sink.result();
+  const { text, doc } = json;
   const lines = new LineIndex(text);
   for (const section of ['default', 'develop'] as const) {
     const sectionAt = lines.find(`"${section}"`);
