@@ -1,0 +1,41 @@
+/**
+ * The SQL seam of the server's state store: one small interface, two engines (embedded DuckDB by
+ * default, PostgreSQL when a database URL is given). The state store's SQL is written once in the
+ * dialect both engines share (`$1` parameters, TEXT/BIGINT/BOOLEAN, ISO-8601 text times,
+ * `ON CONFLICT`, `RETURNING`).
+ */
+
+/** A row: column name to a plain JS value (strings, numbers, booleans, null). */
+export type Row = Record<string, string | number | boolean | null>;
+export type Param = string | number | boolean | null;
+
+/** Queries on one connection or inside one transaction. */
+export interface SqlRunner {
+  query<T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
+  exec(sql: string, params?: readonly Param[]): Promise<void>;
+}
+
+/** A database: runs queries, and functions inside a transaction (committed, or rolled back on throw). */
+export interface SqlDb extends SqlRunner {
+  readonly engine: 'duckdb' | 'postgres';
+  tx<T>(fn: (q: SqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A FIFO async lock: one holder at a time. */
+export class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const prev = this.tail;
+    this.tail = prev.then(() => next);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
