@@ -25,6 +25,8 @@ export interface HuntFilters {
   /** ISO times bounding contacts and events. */
   since?: string;
   until?: string;
+  /** Only observations of these ingests (a bundle's rows). */
+  ingestIds?: readonly string[];
 }
 
 /** A finding as hunts report it: with whether an earlier hunt had already reported it. */
@@ -33,6 +35,11 @@ export type HuntFinding = Finding & { new: boolean };
 export interface HuntOutcome extends ScanOutcome {
   findings: HuntFinding[];
   huntId: number;
+  /**
+   * For each finding, the ingests whose observations produced it (which bundles show it). Findings
+   * made from many observations at once (correlations, beacons) have none.
+   */
+  findingIngests: Map<string, Set<string>>;
 }
 
 function where(f: HuntFilters, timed: boolean): { sql: string; params: string[] } {
@@ -46,6 +53,7 @@ function where(f: HuntFilters, timed: boolean): { sql: string; params: string[] 
   if (f.host !== undefined) add('host =', f.host);
   if (timed && f.since !== undefined) add('time >=', f.since);
   if (timed && f.until !== undefined) add('time <=', f.until);
+  if (f.ingestIds !== undefined) parts.push(`ingest_id IN (${sqlList(f.ingestIds)})`);
   return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params };
 }
 
@@ -71,13 +79,19 @@ export async function hunt(
     if (pm) prepared.push({ m, pm });
   }
   const findings = new Map<string, Finding>();
+  const findingIngests = new Map<string, Set<string>>();
   const counts = new Map<string, number>();
-  const feed = (o: Observation): void => {
+  const feed = (o: Observation, ingestId: string): void => {
     for (const { m, pm } of prepared) {
       if (!m.accepts.includes(o.kind)) continue;
       counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
       try {
-        for (const f of pm.match(o)) if (!findings.has(f.id)) findings.set(f.id, f);
+        for (const f of pm.match(o)) {
+          if (!findings.has(f.id)) findings.set(f.id, f);
+          let set = findingIngests.get(f.id);
+          if (!set) findingIngests.set(f.id, (set = new Set()));
+          set.add(ingestId);
+        }
       } catch (err) {
         issues.push(
           issue('internal-error', `matcher failed on a stored observation: ${(err as Error).message}`, {
@@ -91,7 +105,7 @@ export async function hunt(
   const stream = async (sql: string, params: string[]): Promise<void> => {
     const result = await conn.stream(sql, params);
     for await (const rows of result.yieldRows())
-      for (const r of rows) feed(JSON.parse(String(r[0])) as Observation);
+      for (const r of rows) feed(JSON.parse(String(r[0])) as Observation, String(r[1]));
   };
   const accepts = (kind: Observation['kind']): boolean => prepared.some(({ m }) => m.accepts.includes(kind));
 
@@ -134,14 +148,14 @@ export async function hunt(
   const keySet = (kind: string): string => `(SELECT k FROM hunt_keys WHERE kind = '${kind}')`;
 
   const w = where(filters, false);
-  if (accepts('app')) await stream(`SELECT obs FROM obs_app WHERE ${w.sql}`, w.params);
-  if (accepts('package')) await stream(`SELECT obs FROM obs_package WHERE ${w.sql}`, w.params);
+  if (accepts('app')) await stream(`SELECT obs, ingest_id FROM obs_app WHERE ${w.sql}`, w.params);
+  if (accepts('package')) await stream(`SELECT obs, ingest_id FROM obs_package WHERE ${w.sql}`, w.params);
   if (accepts('file') && (wholeFiles || hashes.length)) {
-    if (wholeFiles) await stream(`SELECT obs FROM obs_file WHERE ${w.sql}`, w.params);
+    if (wholeFiles) await stream(`SELECT obs, ingest_id FROM obs_file WHERE ${w.sql}`, w.params);
     else {
       const h = keySet('hash');
       await stream(
-        `SELECT obs FROM obs_file WHERE ${w.sql} AND (sha256 IN ${h} OR sha1 IN ${h} OR md5 IN ${h})`,
+        `SELECT obs, ingest_id FROM obs_file WHERE ${w.sql} AND (sha256 IN ${h} OR sha1 IN ${h} OR md5 IN ${h})`,
         w.params,
       );
     }
@@ -149,26 +163,26 @@ export async function hunt(
   const wt = where(filters, true);
   if (accepts('net-contact') && (domains.size || ips.size || wholeContacts)) {
     // One semi-join per key kind (an OR of semi-joins would scan every row once per branch).
-    if (wholeContacts) await stream(`SELECT obs FROM obs_contact WHERE ${wt.sql}`, wt.params);
+    if (wholeContacts) await stream(`SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql}`, wt.params);
     else {
       const parts: string[] = [];
       if (domains.size)
-        parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND reg_domain IN ${keySet('domain')}`);
+        parts.push(`SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql} AND reg_domain IN ${keySet('domain')}`);
       if (ips.size) {
-        parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND dst IN ${keySet('ip')}`);
-        parts.push(`SELECT obs FROM obs_contact WHERE ${wt.sql} AND src IN ${keySet('ip')}`);
+        parts.push(`SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql} AND dst IN ${keySet('ip')}`);
+        parts.push(`SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql} AND src IN ${keySet('ip')}`);
       }
       await stream(parts.join(' UNION '), wt.params);
     }
   }
   if (accepts('log-event')) {
-    if (sigma) await stream(`SELECT obs FROM obs_event WHERE ${wt.sql}`, wt.params);
+    if (sigma) await stream(`SELECT obs, ingest_id FROM obs_event WHERE ${wt.sql}`, wt.params);
     else if (domains.size || ips.size || wholeContacts) {
       const cond = wholeContacts
         ? 'TRUE'
         : `(reg_domain IN ${keySet('domain')} OR obs LIKE '%DestinationIp%')`;
       await stream(
-        `SELECT obs FROM obs_event WHERE ${wt.sql} AND event_id IN (3, 22) AND ${cond}`,
+        `SELECT obs, ingest_id FROM obs_event WHERE ${wt.sql} AND event_id IN (3, 22) AND ${cond}`,
         wt.params,
       );
     }
@@ -234,6 +248,7 @@ export async function hunt(
     intel,
     observations: [],
     huntId,
+    findingIngests,
   };
 }
 

@@ -22,6 +22,12 @@ export interface IngestedBundle {
   status: 'new' | 'duplicate';
   files: number;
   observations: number;
+  /** The ingest whose rows hold this bundle (an earlier one for a duplicate). */
+  storedIngestId: string;
+  hostname: string | null;
+  os: string | null;
+  collectedAt: string | null;
+  kinds: Record<string, number>;
 }
 
 export interface IngestResult {
@@ -134,7 +140,13 @@ export function urlHost(url: string | undefined): string | undefined {
 export async function ingest(
   store: EvidenceStore,
   paths: readonly string[],
-  opts: { limits?: Partial<WalkLimits>; onProgress?: (m: string) => void } = {},
+  opts: {
+    limits?: Partial<WalkLimits>;
+    onProgress?: (m: string) => void;
+    /** Files every host to this tenant, whatever its manifest says (the server's uploads). */
+    tenant?: string;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<IngestResult> {
   const ingestId = randomUUID();
   const conn = store.conn;
@@ -157,7 +169,11 @@ export async function ingest(
       match: false,
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      onObservation: (o, host) => {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onObservation: (obs, shownHost) => {
+        const forced = opts.tenant;
+        const host = forced === undefined ? shownHost : { ...shownHost, tenant: forced };
+        const o = forced === undefined ? obs : { ...obs, tenant: forced };
         const k = hostKey(host);
         let h = perHost.get(k);
         if (!h) perHost.set(k, (h = { host, digests: [], files: 0, observations: 0, kinds: {} }));
@@ -180,17 +196,33 @@ export async function ingest(
       const bundleId = createHash('sha256')
         .update([tenant, host.id, ...digests.sort()].join('\n'))
         .digest('hex');
-      const exists = await conn.runAndReadAll('SELECT count(*) FROM bundles WHERE bundle_id = $1', [
+      const exists = await conn.runAndReadAll('SELECT ingest_id FROM bundles WHERE bundle_id = $1', [
         bundleId,
       ]);
-      if (Number(exists.getRows()[0]?.[0] ?? 0) > 0) {
+      const detail = {
+        hostname: host.hostname ?? null,
+        os: host.os ?? null,
+        collectedAt: host.collectedAt ?? null,
+        kinds,
+      };
+      const prior = exists.getRows()[0];
+      if (prior) {
         for (const t of OBS_TABLES)
           await conn.run(`DELETE FROM ${t} WHERE ingest_id = $1 AND tenant = $2 AND host = $3`, [
             ingestId,
             tenant,
             host.id,
           ]);
-        bundles.push({ bundleId, tenant, host: host.id, status: 'duplicate', files, observations });
+        bundles.push({
+          bundleId,
+          tenant,
+          host: host.id,
+          status: 'duplicate',
+          files,
+          observations,
+          storedIngestId: String(prior[0]),
+          ...detail,
+        });
         continue;
       }
       await conn.run('INSERT INTO bundles VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
@@ -207,7 +239,16 @@ export async function ingest(
         observations,
         JSON.stringify(kinds),
       ]);
-      bundles.push({ bundleId, tenant, host: host.id, status: 'new', files, observations });
+      bundles.push({
+        bundleId,
+        tenant,
+        host: host.id,
+        status: 'new',
+        files,
+        observations,
+        storedIngestId: ingestId,
+        ...detail,
+      });
     }
     await conn.run('COMMIT');
     return { ingestId, bundles, issues: outcome.issues };
