@@ -277,7 +277,7 @@ export class StateStore {
 
   async audit(e: Omit<AuditEntry, 'id'>, q: SqlRunner = this.db): Promise<void> {
     await q.exec(
-      `INSERT INTO audit (at, actor, tenant, action, target, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO audit (occurred_at, actor, tenant, action, target, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [
         e.at,
         e.actor,
@@ -308,7 +308,7 @@ export class StateStore {
       total,
       items: rows.map((r) => ({
         id: Number(r['id']),
-        at: str(r['at']),
+        at: str(r['occurred_at']),
         actor: str(r['actor']),
         tenant: opt(r['tenant']),
         action: str(r['action']),
@@ -764,7 +764,7 @@ export class StateStore {
 
   async addCaseEvent(e: Omit<CaseEvent, 'id'>, q: SqlRunner): Promise<void> {
     await q.exec(
-      `INSERT INTO case_events (case_id, tenant, at, actor, from_state, to_state, reason, evidence)
+      `INSERT INTO case_events (case_id, tenant, occurred_at, actor, from_state, to_state, reason, evidence)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         e.caseId,
@@ -790,7 +790,7 @@ export class StateStore {
       id: Number(r['id']),
       caseId: str(r['case_id']),
       tenant: str(r['tenant']),
-      at: str(r['at']),
+      at: str(r['occurred_at']),
       actor: str(r['actor']),
       from: opt(r['from_state']) as CaseState | null,
       to: str(r['to_state']) as CaseState,
