@@ -619,8 +619,11 @@ export class StateStore {
     if (f.caseKey) parts.push(`case_key = $${params.push(f.caseKey)}`);
     if (f.since) parts.push(`first_seen >= $${params.push(f.since)}`);
     if (f.q) {
-      const n = params.push(`%${f.q.toLowerCase()}%`);
-      parts.push(`(lower(title) LIKE $${n} OR lower(host) LIKE $${n} OR lower(case_key) LIKE $${n})`);
+      // A plain substring (strpos, not LIKE: `%` and `_` in the query are not wildcards).
+      const n = params.push(f.q.toLowerCase());
+      parts.push(
+        `(strpos(lower(title), $${n}) > 0 OR strpos(lower(host), $${n}) > 0 OR strpos(lower(case_key), $${n}) > 0)`,
+      );
     }
     const where = parts.join(' AND ');
     const total = Number(
@@ -692,8 +695,11 @@ export class StateStore {
     if (f.state) parts.push(`state = $${params.push(f.state)}`);
     if (f.key) parts.push(`case_key = $${params.push(f.key)}`);
     if (f.q) {
-      const n = params.push(`%${f.q.toLowerCase()}%`);
-      parts.push(`(lower(title) LIKE $${n} OR lower(host) LIKE $${n} OR lower(case_key) LIKE $${n})`);
+      // A plain substring (strpos, not LIKE: `%` and `_` in the query are not wildcards).
+      const n = params.push(f.q.toLowerCase());
+      parts.push(
+        `(strpos(lower(title), $${n}) > 0 OR strpos(lower(host), $${n}) > 0 OR strpos(lower(case_key), $${n}) > 0)`,
+      );
     }
     const where = parts.join(' AND ');
     const total = Number(
