@@ -12,6 +12,7 @@ import { registerInventoryCommand, setBomWriter } from './commands/inventory.js'
 import { writeCycloneDxJson } from '../reporters/cyclonedx/index.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerEventsCommand(program);
   registerBeaconsCommand(program);
   registerPluginsCommand(program);
+  registerServeCommands(program);
   return program;
 }
 

@@ -1,0 +1,62 @@
+/** What route handlers and job processors share. */
+import type { EvidenceService } from './services/evidence.js';
+import type { IntelService } from './services/intel.js';
+import type { StateStore } from './state/store.js';
+import type { Job } from './state/types.js';
+
+/** Limits on uploaded bundles. */
+export interface UploadLimits {
+  /** Largest upload accepted (bytes on the wire). */
+  maxUploadBytes: number;
+  /** Most bytes an archive may expand to. */
+  maxExpandedBytes: number;
+  /** Most entries in one archive. */
+  maxEntries: number;
+  /** Largest expansion ratio (expanded / compressed) accepted for archives over 1 MiB expanded. */
+  maxRatio: number;
+}
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  maxUploadBytes: 512 * 1024 * 1024,
+  maxExpandedBytes: 4 * 1024 * 1024 * 1024,
+  maxEntries: 100_000,
+  maxRatio: 200,
+};
+
+/** Events for notifications (webhooks). */
+export type ServerEvent =
+  | { type: 'finding.new_critical'; tenant: string; finding: Record<string, unknown> }
+  | {
+      type: 'case.state_changed';
+      tenant: string;
+      caseId: string;
+      host: string;
+      key: string;
+      from: string | null;
+      to: string;
+      actor: string;
+      reason: string;
+      at: string;
+      evidence: unknown;
+    };
+
+/** Where jobs go: run here, or through NATS JetStream to workers. */
+export interface JobQueue {
+  readonly kind: 'in-process' | 'nats';
+  /** A job row was committed in the state store; have it run. */
+  submit(job: Job): Promise<void>;
+  /** Starts consuming (after restart recovery). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServerContext {
+  dataDir: string;
+  state: StateStore;
+  evidence: EvidenceService;
+  intel: IntelService;
+  queue: JobQueue;
+  limits: UploadLimits;
+  now: () => string;
+  emit: (e: ServerEvent) => void;
+}

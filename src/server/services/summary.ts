@@ -1,0 +1,106 @@
+/** "Are we clean?": per tenant, per advisory (or indicator), and the burn-down over time. */
+import type { Case, CaseEvent, CaseState, HostRecord } from '../state/types.js';
+import { CASE_STATES } from '../state/types.js';
+
+export type StateCounts = Record<CaseState, number>;
+
+const zero = (): StateCounts => ({
+  open: 0,
+  contained: 0,
+  remediated: 0,
+  verified_clean: 0,
+  false_positive: 0,
+});
+const ACTIVE: readonly CaseState[] = ['open', 'contained', 'remediated'];
+
+export interface KeySummary {
+  key: string;
+  title: string;
+  severity: string;
+  hosts: StateCounts;
+  clean: boolean;
+}
+
+export interface TenantSummary {
+  tenant: string;
+  clean: boolean;
+  hosts: { total: number; affected: number; clean: number };
+  cases: StateCounts;
+  keys: KeySummary[];
+}
+
+const SEV = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** The tenant's summary from its cases and hosts. */
+export function summarise(
+  tenant: string,
+  cases: readonly Case[],
+  hosts: readonly HostRecord[],
+): TenantSummary {
+  const counts = zero();
+  const affected = new Set<string>();
+  const keys = new Map<string, KeySummary>();
+  for (const c of cases) {
+    counts[c.state]++;
+    if (ACTIVE.includes(c.state)) affected.add(c.host);
+    let k = keys.get(c.key);
+    if (!k)
+      keys.set(c.key, (k = { key: c.key, title: c.title, severity: c.severity, hosts: zero(), clean: true }));
+    k.hosts[c.state]++;
+    if (ACTIVE.includes(c.state)) k.clean = false;
+    if (SEV.indexOf(c.severity) < SEV.indexOf(k.severity)) k.severity = c.severity;
+  }
+  const total = new Set([...hosts.map((h) => h.host), ...cases.map((c) => c.host)]).size;
+  return {
+    tenant,
+    clean: affected.size === 0,
+    hosts: { total, affected: affected.size, clean: total - affected.size },
+    cases: counts,
+    keys: [...keys.values()].sort(
+      (a, b) => SEV.indexOf(a.severity) - SEV.indexOf(b.severity) || (a.key < b.key ? -1 : 1),
+    ),
+  };
+}
+
+export interface BurnPoint extends StateCounts {
+  at: string;
+}
+
+/**
+ * Case states over time, replayed from the case history: one point per day (the state at the end
+ * of that day) from the first event to `now`. `open` is "affected".
+ */
+export function burndown(
+  events: readonly CaseEvent[],
+  caseIds: ReadonlySet<string>,
+  now: string,
+): BurnPoint[] {
+  const mine = events
+    .filter((e) => caseIds.has(e.caseId))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id));
+  if (!mine.length) return [];
+  const state = new Map<string, CaseState>();
+  const points: BurnPoint[] = [];
+  const dayOf = (t: string): string => t.slice(0, 10);
+  let i = 0;
+  const first = mine[0];
+  if (!first) return [];
+  for (let day = dayOf(first.at); day <= dayOf(now); day = nextDay(day)) {
+    while (i < mine.length && dayOf(mine[i]?.at ?? '') <= day) {
+      const e = mine[i];
+      if (e) state.set(e.caseId, e.to);
+      i++;
+    }
+    const c = zero();
+    for (const s of state.values()) c[s]++;
+    points.push({ at: day, ...c });
+    if (points.length > 3660) break;
+  }
+  return points;
+}
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+export { CASE_STATES };
