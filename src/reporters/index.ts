@@ -3,6 +3,7 @@ import type { Reporter } from '../core/plugin.js';
 import { defineRegistry } from '../core/registry.js';
 import { csvReporter } from './csv/index.js';
 import { cyclonedxReporter } from './cyclonedx/index.js';
+import { htmlReporter } from './html/index.js';
 import { jsonReporter } from './json/index.js';
 import { jsonlReporter } from './jsonl/index.js';
 import { mispReporter } from './misp/index.js';
@@ -19,6 +20,7 @@ export const reporters: readonly Reporter[] = defineRegistry<Reporter>('reporter
   cyclonedxReporter,
   stixReporter,
   mispReporter,
+  htmlReporter,
 ]);
 
 /** The reporter for a format name, or undefined. */
