@@ -1,4 +1,5 @@
 /** The embedded engine: a DuckDB file in the server's data folder; no setup. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Mutex, type Param, type Row, type SqlDb, type SqlRunner } from './sql.js';
 
@@ -6,7 +7,12 @@ function plain(v: unknown): string | number | boolean | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  return String(v);
+  if (v instanceof Date) return v.toISOString();
+  // Not in the state schema (TEXT, BIGINT, BOOLEAN), but never `[object Object]`: lists, structs,
+  // decimals and the like as JSON.
+  if (typeof v === 'object')
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+  return null;
 }
 
 function runner(conn: DuckDBConnection): SqlRunner {
@@ -26,6 +32,17 @@ function runner(conn: DuckDBConnection): SqlRunner {
 }
 
 /**
+ * The error for a query on the database (or a nested transaction) from inside a transaction: it
+ * would wait for the lock the transaction holds, forever. PostgreSQL reports it the same way
+ * (src/server/state/pg.ts), so the mistake shows on either engine.
+ */
+export function reentrantQueryError(): Error {
+  return new Error(
+    "state store: query on the database from inside a transaction; use the transaction's runner (the `q` argument)",
+  );
+}
+
+/**
  * One connection behind a FIFO lock: every query and transaction runs alone, so a transaction
  * never sees another request's half-done work. State queries are small; evidence lives elsewhere.
  */
@@ -34,24 +51,32 @@ export async function openDuckDb(file: string): Promise<SqlDb> {
   const conn = await instance.connect();
   const r = runner(conn);
   const lock = new Mutex();
+  const inTx = new AsyncLocalStorage<true>();
+  const guarded = <T>(fn: () => Promise<T>): Promise<T> =>
+    inTx.getStore() ? Promise.reject(reentrantQueryError()) : lock.run(fn);
+  let closed = false;
   return {
     engine: 'duckdb',
-    query: (sql, params) => lock.run(() => r.query(sql, params)),
-    exec: (sql, params) => lock.run(() => r.exec(sql, params)),
+    query: (sql, params) => guarded(() => r.query(sql, params)),
+    exec: (sql, params) => guarded(() => r.exec(sql, params)),
     tx: (fn) =>
-      lock.run(async () => {
-        await conn.run('BEGIN TRANSACTION');
-        try {
-          const out = await fn(r);
-          await conn.run('COMMIT');
-          return out;
-        } catch (err) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      }),
+      guarded(() =>
+        inTx.run(true, async () => {
+          await conn.run('BEGIN TRANSACTION');
+          try {
+            const out = await fn(r);
+            await conn.run('COMMIT');
+            return out;
+          } catch (err) {
+            await conn.run('ROLLBACK').catch(() => undefined);
+            throw err;
+          }
+        }),
+      ),
     close: () =>
       lock.run(async () => {
+        if (closed) return;
+        closed = true;
         conn.closeSync();
         instance.closeSync();
         await Promise.resolve();
