@@ -211,7 +211,8 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
   if (value === null) return null;
   const v = value.trim();
   if (/^\d{1,10}$/.test(v)) return Number(v) * 1000;
-  if (v.length === 0 || v.length > 64) return null;
+  // HTTP dates (IMF-fixdate, RFC 850, asctime) all start with a day name; V8 parses far more.
+  if (v.length > 64 || !/^[A-Za-z]{3,9},? /.test(v)) return null;
   const at = Date.parse(v);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - nowMs);
