@@ -52,7 +52,8 @@ async function getTaxii(
 async function apiRootOf(
   ctx: PollContext,
 ): Promise<{ ok: true; url: string } | { ok: false; reason: string }> {
-  const first = await getTaxii(ctx, ctx.config.url, 'TAXII discovery/API root');
+  // TAXII 2.1 resource URLs end with a slash.
+  const first = await getTaxii(ctx, withSlash(ctx.config.url), 'TAXII discovery/API root');
   if (!first.ok) return first;
   const d = first.value;
   if (!Array.isArray(d['api_roots']) && d['default'] === undefined)
