@@ -4,6 +4,7 @@
  * the route schemas.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -24,6 +25,7 @@ import { tenantRoutes } from './routes/tenants.js';
 import { EvidenceService } from './services/evidence.js';
 import { IntelService } from './services/intel.js';
 import { StateStore } from './state/store.js';
+import { registerDashboard } from './static.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -37,6 +39,8 @@ export interface ServerOptions {
   onEvent?: (e: ServerEvent) => void;
   logger?: boolean;
   trustProxy?: boolean;
+  /** The built dashboard served at `/` (default: dist/web beside dist/server). */
+  dashboardDir?: string;
 }
 
 export interface Server {
@@ -126,6 +130,7 @@ export async function createServer(o: ServerOptions): Promise<Server> {
   bundleRoutes(app, getCtx);
   caseRoutes(app, getCtx);
   intelRoutes(app, getCtx);
+  registerDashboard(app, o.dashboardDir ?? fileURLToPath(new URL('../web', import.meta.url)));
 
   await app.ready();
   await ctx.queue.start();
