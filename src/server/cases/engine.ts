@@ -219,9 +219,13 @@ export function reconcileHost(input: ReconcileInput): ReconcileOutput {
       .filter((x): x is string => x !== null)
       .sort()
       .at(-1);
+    // The case keeps describing its own kind of evidence (a contact never replaces the app).
+    const sameKind = caseKindOf(primary.finding) === c.kind;
+    const prevIds = Array.isArray(c.detail['findingIds']) ? (c.detail['findingIds'] as string[]) : [];
     c.detail = {
       ...c.detail,
-      ...caseDetail(primary.finding, findingIds),
+      ...(sameKind ? caseDetail(primary.finding, findingIds) : {}),
+      findingIds: [...new Set([...prevIds, ...findingIds])].sort().slice(0, 200),
       ...(until ? { affectedUntil: until } : {}),
     };
     if (evidenceAt > c.lastEvidenceAt) {
