@@ -80,13 +80,23 @@ export class StateStore {
       db = await openDuckDb(path.join(opts.dataDir, 'state.duckdb'));
     }
     const store = new StateStore(db);
-    try {
-      await store.migrate();
-    } catch (err) {
-      await db.close();
-      throw err;
+    // PostgreSQL: servers starting together on a fresh database race to create the schema; the
+    // losers fail (duplicate type/table, serialization) and, retried, find it migrated.
+    const race = new Set(['23505', '42P07', '42710', '40001', '40P01']);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.migrate();
+        return store;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (db.engine === 'postgres' && typeof code === 'string' && race.has(code) && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+          continue;
+        }
+        await db.close();
+        throw err;
+      }
     }
-    return store;
   }
 
   get engine(): SqlDb['engine'] {
