@@ -15,10 +15,20 @@ function plain(v: unknown): string | number | boolean | null {
   return null;
 }
 
+/**
+ * Parameters as both engines store them. PostgreSQL's TEXT cannot hold U+0000 (it rejects the
+ * statement) while DuckDB keeps it; both turn an unpaired surrogate into U+FFFD. So U+0000 becomes
+ * U+FFFD on both engines (src/server/state/pg.ts uses this too): a NUL in a bundle's host name or
+ * title is stored, the same way, instead of failing one engine only.
+ */
+export function storableParams(params: readonly Param[]): Param[] {
+  return params.map((p) => (typeof p === 'string' && p.includes('\0') ? p.replaceAll('\0', '\uFFFD') : p));
+}
+
 function runner(conn: DuckDBConnection): SqlRunner {
   return {
     async query<T extends Row = Row>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-      const reader = await conn.runAndReadAll(sql, params.length ? [...params] : undefined);
+      const reader = await conn.runAndReadAll(sql, params.length ? storableParams(params) : undefined);
       return reader.getRowObjectsJS().map((r) => {
         const out: Row = {};
         for (const [k, v] of Object.entries(r)) out[k] = plain(v);
@@ -26,7 +36,7 @@ function runner(conn: DuckDBConnection): SqlRunner {
       });
     },
     async exec(sql: string, params: readonly Param[] = []): Promise<void> {
-      await conn.run(sql, params.length ? [...params] : undefined);
+      await conn.run(sql, params.length ? storableParams(params) : undefined);
     },
   };
 }

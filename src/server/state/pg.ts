@@ -2,7 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { reentrantQueryError } from './duckdb.js';
+import { reentrantQueryError, storableParams } from './duckdb.js';
 import type { Param, Row, SqlDb, SqlRunner } from './sql.js';
 
 function plain(v: unknown): string | number | boolean | null {
@@ -40,10 +40,10 @@ function rows<T extends Row>(res: pg.QueryResult): T[] {
 function runner(c: pg.Pool | pg.PoolClient): SqlRunner {
   return {
     async query<T extends Row = Row>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-      return rows<T>(await c.query(sql, [...params]));
+      return rows<T>(await c.query(sql, storableParams(params)));
     },
     async exec(sql: string, params: readonly Param[] = []): Promise<void> {
-      await c.query(sql, [...params]);
+      await c.query(sql, storableParams(params));
     },
   };
 }

@@ -489,6 +489,59 @@ for (const engine of engines) {
       });
     });
 
+    it('hosts: concurrent ingests of one host lose no bundle', async () => {
+      const times = [5, 1, 9, 3, 7, 2, 8, 4, 6, 0];
+      const results = await Promise.all(
+        times.map((s, i) => store.tx((q) => store.recordBundle(bundle('h1', `b${i}`, t(s)), q))),
+      );
+      expect(results.every(Boolean)).toBe(true);
+      expect(await store.host('acme', 'h1')).toMatchObject({
+        bundles: 10,
+        lastBundleId: 'b2',
+        lastCollectedAt: t(9),
+      });
+      expect(await store.hostBundles('acme', 'h1')).toHaveLength(10);
+    });
+
+    it('findings: concurrent upserts of the same findings report each as new exactly once', async () => {
+      const list = ['f1', 'f2', 'f3'].map((id) => finding(id, 'h1', 'high'));
+      const fresh = await Promise.all(
+        Array.from({ length: 5 }, () => store.tx((q) => store.upsertFindings('acme', list, q))),
+      );
+      expect(fresh.flatMap((f) => [...f]).sort()).toEqual(['f1', 'f2', 'f3']);
+      expect((await store.findings({ tenant: 'acme', limit: 10, offset: 0 })).total).toBe(3);
+    });
+
+    it('text: NUL and unpaired surrogates are stored as U+FFFD; other text round-trips', async () => {
+      const odd = 'tab\there \u{1F600} \u00e9\u0301 \'quote\' "dq" \\ back\nline';
+      await store.tx((q) =>
+        store.upsertFindings(
+          'acme',
+          [
+            finding('nul', 'host\0evil', 'high', { title: 'a\0b', finding: { raw: 'x\0y' } }),
+            finding('sur', 'h2', 'high', { title: 'lone \uD800 surrogate' }),
+            finding('odd', 'h3', 'high', { title: odd }),
+          ],
+          q,
+        ),
+      );
+      const items = (await store.findings({ tenant: 'acme', limit: 10, offset: 0 })).items;
+      const byId = new Map(items.map((f) => [f.id, f]));
+      expect(byId.get('nul')).toMatchObject({
+        host: 'host\uFFFDevil',
+        title: 'a\uFFFDb',
+        finding: { raw: 'x\0y' },
+      });
+      expect(byId.get('sur')?.title).toBe('lone \uFFFD surrogate');
+      expect(byId.get('odd')?.title).toBe(odd);
+      // Looking up with the same text finds it on both engines.
+      expect((await store.findings({ tenant: 'acme', host: 'host\0evil', limit: 10, offset: 0 })).total).toBe(
+        1,
+      );
+      await store.createTenant({ id: 'a\0', name: '', createdAt: t(0) });
+      expect(await store.tenant('a\0')).toEqual({ id: 'a\uFFFD', name: '', createdAt: t(0) });
+    });
+
     it('findings: upsert returns only new ids and keeps first_seen', async () => {
       const first = await store.tx((q) =>
         store.upsertFindings('acme', [finding('f1', 'h1', 'high'), finding('f2', 'h1', 'low')], q),
@@ -851,3 +904,40 @@ for (const engine of engines) {
     });
   });
 }
+
+describe.skipIf(pgSkipReason() !== null)(
+  `StateStore on postgres only${pgSkipReason() ? ` (skipped: ${pgSkipReason()})` : ''}`,
+  () => {
+    it('several servers opening one fresh database together all migrate it once', async () => {
+      const databaseUrl = await freshDatabase();
+      const dataDir = tmp();
+      const opened = await Promise.allSettled(
+        Array.from({ length: 6 }, () => StateStore.open({ dataDir, databaseUrl })),
+      );
+      const stores = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      try {
+        expect(opened.filter((r) => r.status === 'rejected')).toEqual([]);
+        const v = await stores[0]!.db.query(`SELECT version FROM schema_version`);
+        expect(v).toEqual([{ version: STATE_MIGRATIONS.length }]);
+        await stores[1]!.createTenant({ id: 'acme', name: 'Acme', createdAt: t(0) });
+        expect((await stores[5]!.tenants()).map((x) => x.id)).toEqual(['acme']);
+      } finally {
+        for (const s of stores) await s.close();
+      }
+    });
+
+    it('a wrong database URL fails at open with the server reason', async () => {
+      const good = await freshDatabase();
+      const url = new URL(good);
+      url.password = 'wrong';
+      await expect(StateStore.open({ dataDir: tmp(), databaseUrl: url.toString() })).rejects.toThrow(
+        /password authentication failed/,
+      );
+      const missing = new URL(good);
+      missing.pathname = '/no_such_database';
+      await expect(StateStore.open({ dataDir: tmp(), databaseUrl: missing.toString() })).rejects.toThrow(
+        /does not exist/,
+      );
+    });
+  },
+);
