@@ -4,7 +4,7 @@
  * five XML entities and character references are decoded by hand); text fields are kept raw
  * (stop nodes) so CDATA, escaped HTML and inline XHTML are each read the right way. Never throws.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { decodeEntities, htmlToText } from '../../intel/extract/text.js';
 
 /** A link of an item: RSS `<enclosure>`/`<link>`, Atom `<link>`. */
@@ -119,6 +119,19 @@ export function parseSyndication(text: string): SyndicationResult {
       code: 'unsupported',
       reason:
         'XML with a DOCTYPE or ENTITY declaration is refused (entity expansion and external entities are not processed)',
+    };
+  // The parser is lenient (unclosed tags pass); validate first so a truncated feed is refused.
+  let valid = XMLValidator.validate(text);
+  if (valid !== true && valid.err.code === 'InvalidChar' && valid.err.msg.includes("'&'")) {
+    // Bare ampersands are common in feeds: escape them and try again.
+    text = text.replace(/&(?![A-Za-z][A-Za-z0-9]{0,31};|#[0-9]{1,7};|#x[0-9A-Fa-f]{1,6};)/g, '&amp;');
+    valid = XMLValidator.validate(text);
+  }
+  if (valid !== true)
+    return {
+      ok: false,
+      code: 'parse-error',
+      reason: `not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg.slice(0, 200)}`,
     };
   let doc: Node;
   try {

@@ -67,6 +67,7 @@ export async function startFeedServer(): Promise<FeedTestServer> {
       res.writeHead(304, headers).end();
       return;
     }
+    headers['content-length'] = String(Buffer.byteLength(route.body));
     res.writeHead(route.status ?? 200, headers).end(route.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
