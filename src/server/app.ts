@@ -61,9 +61,13 @@ export async function createServer(o: ServerOptions): Promise<Server> {
     throw err;
   }
   const listeners: ((e: ServerEvent) => void)[] = o.onEvent ? [o.onEvent] : [];
-  let ctx!: ServerContext;
-  const getCtx = (): ServerContext => ctx;
-  ctx = {
+  // Routes and the queue reach the context through a getter (it refers to the queue it creates).
+  const holder: { ctx?: ServerContext } = {};
+  const getCtx = (): ServerContext => {
+    if (!holder.ctx) throw new Error('server context used before it was built');
+    return holder.ctx;
+  };
+  const ctx: ServerContext = {
     dataDir,
     state,
     evidence,
@@ -81,6 +85,7 @@ export async function createServer(o: ServerOptions): Promise<Server> {
       }
     },
   };
+  holder.ctx = ctx;
 
   const app = Fastify({
     logger: o.logger ?? false,

@@ -57,7 +57,7 @@ export function registerServeCommands(program: Command): void {
           ...(flags.maxUpload ? { limits: { maxUploadBytes: flags.maxUpload } } : {}),
           ...(flags.trustProxy ? { trustProxy: true } : {}),
         };
-        for (const e of extensions) await e(o, flags as unknown as Record<string, unknown>);
+        for (const e of extensions) await e(o, { ...flags });
         const server = await createServer(o);
         const address = await server.app.listen({ port: flags.port, host: flags.host });
         process.stderr.write(

@@ -29,7 +29,7 @@ async function processIngest(
   progress: Progress,
   signal: AbortSignal,
 ): Promise<Record<string, unknown>> {
-  const uploadId = String(job.payload['uploadId'] ?? '');
+  const uploadId = typeof job.payload['uploadId'] === 'string' ? job.payload['uploadId'] : '';
   const upload = await ctx.state.upload(uploadId);
   if (!upload) throw new Error(`upload ${uploadId} not found`);
   await progress(0, 3, 'collecting observations');
