@@ -1,0 +1,270 @@
+/**
+ * Issue #14 acceptance: the dashboard served by `chainhunt serve` on loopback with the demo fleet
+ * and the 3CX intel, driven in the system Chromium. An analyst signs in, opens the 3CX advisory,
+ * marks win-finance-01's case contained, uploads a fixed bundle and watches the case become
+ * verified clean and the burn-down move. A viewer sees no action buttons (and the server refuses
+ * anyway). axe-core finds no serious or critical violations on any page. No failed requests, no
+ * console errors (the strict CSP would report an inline script or a foreign origin as one).
+ * Screenshots go to test-artifacts/dashboard/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newPage, runAxe, seriousViolations, type PageLog } from '../browser.js';
+import { repoRoot } from '../fixtures.js';
+import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
+
+const HOSTS = ['linux-build-04', 'mac-design-02', 'win-finance-01', 'win-pbx-05', 'win-sales-03'];
+const T = 'acme';
+const KEY = 'advisory:CVE-2023-29059';
+const PW = { op: 'operator-password-1', ana: 'analyst-password-1', viewer: 'viewer-password-1' };
+const shots = path.join(repoRoot, 'test-artifacts', 'dashboard');
+
+/** win-finance-01 after the fix: 3CX 18.12.422, collected later, no Zeek logs. */
+function fixedFinanceBundle(): Buffer {
+  return demoBundle('win-finance-01', (files) => {
+    const reg = 'registry/HKU-alice-Uninstall.reg';
+    const text = (files[reg] ?? Buffer.alloc(0)).toString('utf16le');
+    expect(text).toContain('"DisplayVersion"="18.12.416"');
+    files[reg] = Buffer.from(text.replaceAll('18.12.416', '18.12.422'), 'utf16le');
+    const m = JSON.parse((files['chainhunt-host.json'] ?? Buffer.alloc(0)).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    files['chainhunt-host.json'] = Buffer.from(JSON.stringify({ ...m, collectedAt: '2023-04-20T09:00:00Z' }));
+    for (const name of Object.keys(files)) if (name.startsWith('network/')) delete files[name];
+  });
+}
+
+function clean(log: PageLog): void {
+  expect(log.failedRequests, 'failed requests').toEqual([]);
+  expect(log.consoleErrors, 'console errors').toEqual([]);
+  expect(log.pageErrors, 'page errors').toEqual([]);
+  for (const r of log.requests) expect(r.startsWith(server.url) || r.startsWith('data:'), r).toBe(true);
+}
+
+/** Waits until the page shows its heading and nothing is loading any more. */
+async function settled(page: Page): Promise<void> {
+  await page.locator('h1').first().waitFor();
+  await page
+    .getByText('Loading…')
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 })
+    .catch(() => undefined);
+  await page.waitForLoadState('networkidle');
+}
+
+async function signIn(page: Page, user: string, password: string): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+let server: RunningServer;
+let browser: Browser;
+
+describe('dashboard (chainhunt serve + system Chromium)', () => {
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    const data = tempDataDir();
+    admin(data, ['tenant-create', T, '--name', 'Acme Corp']);
+    admin(data, ['tenant-create', 'globex', '--name', 'Globex']);
+    admin(data, ['user-create', 'op', '--password', PW.op, '--operator']);
+    admin(data, ['user-create', 'ana', '--password', PW.ana, '--tenant', T, '--role', 'analyst']);
+    admin(data, ['user-create', 'viewer', '--password', PW.viewer, '--tenant', T, '--role', 'viewer']);
+    server = await startServer(data);
+    const op = new Api(server.url);
+    expect(await op.login('op', PW.op)).toBe(200);
+    for (const h of HOSTS) {
+      const r = await op.post(`/api/v1/tenants/${T}/bundles?name=${h}.zip`, demoBundle(h), {
+        'content-type': 'application/zip',
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+    }
+    await op.settle(T);
+    const pack = readFileSync(path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'));
+    const imp = await op.post(`/api/v1/tenants/${T}/intel?name=3cx.chainhunt.json`, pack);
+    expect(imp.status, JSON.stringify(imp.body)).toBe(201);
+    const jobs = await op.settle(T);
+    expect(jobs.filter((j) => j.state === 'failed')).toEqual([]);
+    const cases = await op.get<{ items: { host: string; state: string }[] }>(
+      `/api/v1/tenants/${T}/cases?key=${encodeURIComponent(KEY)}`,
+    );
+    expect(cases.body.items.find((c) => c.host === 'win-finance-01')?.state).toBe('open');
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('an analyst contains the 3CX case, uploads a fixed bundle and sees it verified clean', async () => {
+    const { context, page, log } = await newPage(browser);
+    try {
+      await signIn(page, 'ana', PW.ana);
+      await settled(page);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Overview across tenants');
+      // The analyst sees only their tenant.
+      await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+      await page.screenshot({ path: path.join(shots, '01-overview.png'), fullPage: true });
+
+      await page.getByRole('link', { name: 'Acme Corp' }).click();
+      await settled(page);
+      expect(await page.getByTestId('clean-status').textContent()).toMatch(
+        /^No: \d+ of \d+ host\(s\) affected/,
+      );
+      await page.screenshot({ path: path.join(shots, '02-tenant.png'), fullPage: true });
+
+      const row = page.locator('tbody tr', { hasText: 'CVE-2023-29059 (advisory)' });
+      await row.getByRole('link').first().click();
+      await settled(page);
+      expect(page.url()).toContain(`/t/${T}/impact?key=${encodeURIComponent(KEY)}`);
+      const latest = page.getByTestId('burndown-latest');
+      const before = (await latest.textContent()) ?? '';
+      expect(before).toMatch(/affected [1-9]/);
+      expect(before).toContain('verified clean 0');
+      await page.screenshot({ path: path.join(shots, '03-impact-before.png'), fullPage: true });
+
+      const fin = page.locator('tr[data-host="win-finance-01"]');
+      await fin.getByLabel('New state for win-finance-01').selectOption('contained');
+      await fin.getByLabel('Reason for win-finance-01').fill('Isolated from the network by the SOC');
+      await fin.getByRole('button', { name: 'Apply' }).click();
+      await fin.getByText('Contained', { exact: true }).first().waitFor();
+      await expect.poll(() => latest.textContent()).toContain('contained 1');
+
+      await page.getByLabel('Host bundle (zip or tar.gz)').setInputFiles({
+        name: 'win-finance-01-fixed.zip',
+        mimeType: 'application/zip',
+        buffer: fixedFinanceBundle(),
+      });
+      await page.getByRole('button', { name: 'Upload bundle' }).click();
+      await page.locator('[data-job-state="done"]').waitFor({ timeout: 60_000 });
+      await fin.getByText('Verified clean', { exact: true }).waitFor({ timeout: 30_000 });
+      await expect.poll(() => latest.textContent()).toContain('verified clean 1');
+      expect(await latest.textContent()).not.toBe(before);
+      await page.screenshot({ path: path.join(shots, '04-impact-verified.png'), fullPage: true });
+
+      // The case history keeps the reason.
+      await fin.getByRole('link', { name: 'Case history for win-finance-01' }).click();
+      await settled(page);
+      await page.getByText('Isolated from the network by the SOC').waitFor();
+      await page.screenshot({ path: path.join(shots, '05-case.png'), fullPage: true });
+
+      // Every tab renders (audit is for admins only: no tab for an analyst).
+      for (const [tab, heading] of [
+        ['Findings', 'Findings'],
+        ['Remediation', 'Remediation'],
+        ['Hosts', 'Hosts'],
+        ['Intel', 'Intel'],
+        ['Jobs', 'Jobs'],
+      ] as const) {
+        await page.getByRole('navigation', { name: 'Tenant pages' }).getByRole('link', { name: tab }).click();
+        await settled(page);
+        expect(await page.locator('h1').textContent()).toBe(heading);
+        await page.screenshot({ path: path.join(shots, `06-${tab.toLowerCase()}.png`), fullPage: true });
+      }
+      expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+      await page
+        .getByRole('navigation', { name: 'Tenant pages' })
+        .getByRole('link', { name: 'Hosts' })
+        .click();
+      await page.getByRole('link', { name: 'win-finance-01' }).click();
+      await settled(page);
+      // The timeline joins the bundles, the evidence findings and the case changes.
+      for (const t of ['bundle', 'finding', 'case'])
+        expect(await page.locator('ol.timeline .badge', { hasText: t }).count(), t).toBeGreaterThan(0);
+      await page.screenshot({ path: path.join(shots, '07-host-timeline.png'), fullPage: true });
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      clean(log);
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+
+  it('a viewer sees no action buttons, and the server refuses a viewer anyway', async () => {
+    const { context, page, log } = await newPage(browser);
+    try {
+      await signIn(page, 'viewer', PW.viewer);
+      await page.goto(`${server.url}/t/${T}/impact?key=${encodeURIComponent(KEY)}`);
+      await settled(page);
+      await page.getByTestId('burndown-latest').waitFor();
+      const actions = async (): Promise<string[]> =>
+        page
+          .locator('main button, main select, main input[type="file"], main input[type="checkbox"]')
+          .evaluateAll((els) =>
+            els
+              .filter(
+                (e) => !e.closest('nav[aria-label="Pages"]') && !e.closest('form[aria-label^="Filter"]'),
+              )
+              .filter((e) => !(e instanceof HTMLInputElement && e.id.startsWith('tl-')))
+              .map((e) => e.outerHTML.slice(0, 120)),
+          );
+      expect(await actions()).toEqual([]);
+      await page.screenshot({ path: path.join(shots, '10-viewer-impact.png'), fullPage: true });
+      for (const p of ['findings', 'cases', 'hosts', 'hosts/win-finance-01', 'intel', 'jobs']) {
+        await page.goto(`${server.url}/t/${T}/${p}`);
+        await settled(page);
+        expect(await actions(), p).toEqual([]);
+      }
+      clean(log);
+      const viewer = new Api(server.url);
+      expect(await viewer.login('viewer', PW.viewer)).toBe(200);
+      const cases = await viewer.get<{ items: { id: string }[] }>(`/api/v1/tenants/${T}/cases`);
+      const id = cases.body.items[0]?.id ?? '';
+      const r = await viewer.post(`/api/v1/tenants/${T}/cases/${id}/transition`, {
+        to: 'contained',
+        reason: 'x',
+      });
+      expect(r.status).toBe(403);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('axe-core finds no serious or critical violations on any page', async () => {
+    // bypassCSP lets axe-core's script in; the CSP itself is exercised by the tests above.
+    const { context, page } = await newPage(browser, { bypassCSP: true });
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByLabel('User name').waitFor();
+      const report: Record<string, unknown[]> = {};
+      report['login'] = seriousViolations(await runAxe(page));
+      await page.getByLabel('User name').fill('op');
+      await page.getByLabel('Password').fill(PW.op);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      const op = new Api(server.url);
+      expect(await op.login('op', PW.op)).toBe(200);
+      const c = await op.get<{ items: { id: string }[] }>(`/api/v1/tenants/${T}/cases?limit=1`);
+      const pages = [
+        '/',
+        `/t/${T}`,
+        `/t/${T}/impact?key=${encodeURIComponent(KEY)}`,
+        `/t/${T}/findings`,
+        `/t/${T}/cases`,
+        `/t/${T}/cases/${c.body.items[0]?.id ?? ''}`,
+        `/t/${T}/hosts`,
+        `/t/${T}/hosts/win-finance-01`,
+        `/t/${T}/intel`,
+        `/t/${T}/jobs`,
+        `/t/${T}/audit`,
+        '/no/such/page',
+      ];
+      for (const p of pages) {
+        await page.goto(`${server.url}${p}`);
+        await settled(page);
+        report[p] = seriousViolations(await runAxe(page));
+      }
+      await page.screenshot({ path: path.join(shots, '20-audit-operator.png'), fullPage: true });
+      for (const [p, v] of Object.entries(report)) expect(v, p).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
