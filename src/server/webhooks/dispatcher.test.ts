@@ -395,6 +395,60 @@ describe('WebhookDispatcher queueing', () => {
   });
 });
 
+describe('WebhookDispatcher address policy', () => {
+  it('refuses a loopback literal at enqueue under public-only', () => {
+    const { d } = dispatcher({ addressPolicy: 'public-only' });
+    expect(() => d.enqueue(endpoint('http://127.0.0.1:9/hook'), caseEvent())).toThrow(
+      /127\.0\.0\.1 is not a public address/,
+    );
+  });
+
+  it('refuses, without retrying or connecting, a name that resolves to a private address', async () => {
+    const calls: string[] = [];
+    const { d, records } = dispatcher({
+      addressPolicy: 'public-only',
+      lookup: () => Promise.resolve(['169.254.169.254']),
+      fetch: (input) => {
+        calls.push(input as string);
+        return Promise.resolve(new Response(null, { status: 200 }));
+      },
+    });
+    d.enqueue(endpoint('http://metadata.example/latest'), caseEvent());
+    await d.drain();
+    expect(calls).toEqual([]);
+    expect(records.map((x) => [x.status, x.error])).toEqual([
+      [
+        'failed',
+        'refused: metadata.example resolves to 169.254.169.254, which is not a public address (address policy public-only)',
+      ],
+    ]);
+  });
+
+  it('delivers to a name that resolves to public addresses', async () => {
+    const calls: string[] = [];
+    const { d, records } = dispatcher({
+      addressPolicy: 'public-only',
+      lookup: () => Promise.resolve(['93.184.216.34']),
+      fetch: (input) => {
+        calls.push(input as string);
+        return Promise.resolve(new Response('ok', { status: 200 }));
+      },
+    });
+    d.enqueue(endpoint('https://hooks.example.com/in'), caseEvent());
+    await d.drain();
+    expect(calls).toEqual(['https://hooks.example.com/in']);
+    expect(records.map((x) => x.status)).toEqual(['delivered']);
+  });
+
+  it('loopback receivers work under the default policy', async () => {
+    const r = await receiver((_n, _req, res) => reply(res, 200));
+    const { d, records } = dispatcher();
+    d.enqueue(endpoint(r.url), caseEvent());
+    await d.drain();
+    expect(records.map((x) => x.status)).toEqual(['delivered']);
+  });
+});
+
 describe('WebhookDispatcher drain and close', () => {
   it('drain resolves at once when idle, and after all attempts otherwise', async () => {
     const r = await receiver((n, _req, res) => reply(res, n === 1 ? 500 : 200));

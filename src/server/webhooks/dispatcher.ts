@@ -6,6 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { AddressPolicy, HostLookup } from './address-policy.js';
+import { checkAddress, isNonPublicAddress, literalAddress, systemLookup } from './address-policy.js';
 import type { WebhookEventBase } from './events.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
@@ -114,6 +116,14 @@ export interface WebhookDispatcherOptions {
   onResultError?: (error: unknown, record: DeliveryRecord) => void;
   /** Delivery id factory (default `dlv_<uuid>`). */
   newDeliveryId?: () => string;
+  /**
+   * `public-only` refuses receivers on loopback, private, link-local and other non-public
+   * addresses (checked at enqueue for IP literals, and by resolving the host before every
+   * attempt). Default `any`. Use `public-only` when tenants choose webhook URLs.
+   */
+  addressPolicy?: AddressPolicy;
+  /** Resolver used by the `public-only` policy (default the system resolver). */
+  lookup?: HostLookup;
 }
 
 /** Options of {@link WebhookDispatcher.enqueue}. */
@@ -239,6 +249,8 @@ export class WebhookDispatcher {
   readonly #onResult: ((record: DeliveryRecord) => void | Promise<void>) | undefined;
   readonly #onResultError: (error: unknown, record: DeliveryRecord) => void;
   readonly #newDeliveryId: () => string;
+  readonly #addressPolicy: AddressPolicy;
+  readonly #lookup: HostLookup;
 
   #ready: (Job | undefined)[] = [];
   #head = 0;
@@ -282,6 +294,8 @@ export class WebhookDispatcher {
           'WebhookWarning',
         ));
     this.#newDeliveryId = options.newDeliveryId ?? (() => `dlv_${randomUUID()}`);
+    this.#addressPolicy = options.addressPolicy ?? 'any';
+    this.#lookup = options.lookup ?? systemLookup;
   }
 
   /** Deliveries accepted and not yet finished (queued, in flight or waiting to retry). */
@@ -308,6 +322,14 @@ export class WebhookDispatcher {
         'tenant-mismatch',
         `webhook ${endpointId} belongs to tenant ${endpoint.tenant}, not to the event's tenant ${event.tenant}`,
       );
+    if (this.#addressPolicy === 'public-only') {
+      const literal = literalAddress(new URL(endpoint.url).hostname);
+      if (literal !== null && isNonPublicAddress(literal))
+        throw new WebhookError(
+          'invalid-url',
+          `webhook ${endpointId}: ${literal} is not a public address (address policy public-only)`,
+        );
+    }
     if (!endpointAccepts(endpoint, event.type)) return null;
     if (this.#count >= this.#maxQueue)
       throw new WebhookError(
@@ -428,6 +450,12 @@ export class WebhookDispatcher {
       controller.abort(new Error(`timed out after ${this.#timeoutMs} ms`));
     }, this.#timeoutMs);
     try {
+      const allowed = await Promise.race([
+        checkAddress(job.endpoint.url, this.#addressPolicy, this.#lookup),
+        whenAborted(controller.signal),
+      ]);
+      if (timedOut) return { ok: false, retryable: true, error: `timed out after ${this.#timeoutMs} ms` };
+      if (!allowed.ok) return { ok: false, retryable: allowed.retryable, error: allowed.error };
       const timestamp = Math.floor(this.#now() / 1000);
       let res: Response;
       try {
@@ -503,6 +531,15 @@ export class WebhookDispatcher {
     this.#idle = [];
     for (const w of waiters) w();
   }
+}
+
+/** Settles (as a refusal) when `signal` aborts; never otherwise. */
+function whenAborted(signal: AbortSignal): Promise<{ ok: false; retryable: true; error: string }> {
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve({ ok: false, retryable: true, error: 'aborted' }), {
+      once: true,
+    }),
+  );
 }
 
 /** Reads up to `cap` bytes of the response body and drops them; errors (e.g. a timeout) are ignored. */
