@@ -136,6 +136,15 @@ export function urlHost(url: string | undefined): string | undefined {
   }
 }
 
+/** Hands each collected observation (with the host it belongs to) to the store's writer. */
+export type ObservationSink = (observation: Observation, host: HostContext) => void;
+
+/**
+ * Where an ingest's observations come from: a function that emits them all into `sink` and then
+ * resolves with the input issues met on the way (a local scan, or a worker's upload).
+ */
+export type ObservationSource = (sink: ObservationSink) => Promise<{ issues: Issue[] }>;
+
 /** Ingests `paths` into the store in one transaction. */
 export async function ingest(
   store: EvidenceStore,
@@ -146,6 +155,36 @@ export async function ingest(
     /** Files every host to this tenant, whatever its manifest says (the server's uploads). */
     tenant?: string;
     signal?: AbortSignal;
+  } = {},
+): Promise<IngestResult> {
+  return ingestObservations(
+    store,
+    async (sink) => {
+      const outcome = await runScan({
+        paths,
+        match: false,
+        ...(opts.limits ? { limits: opts.limits } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onObservation: sink,
+      });
+      return { issues: outcome.issues };
+    },
+    opts.tenant === undefined ? {} : { tenant: opts.tenant },
+  );
+}
+
+/**
+ * Writes the observations `source` emits into the store in one transaction: the one writer of
+ * `chainhunt ingest` and of the server's jobs (local or from workers). A bundle's id is derived
+ * from its tenant, host and file digests, so storing the same bundle again adds nothing.
+ */
+export async function ingestObservations(
+  store: EvidenceStore,
+  source: ObservationSource,
+  opts: {
+    /** Files every host to this tenant, whatever its manifest says (the server's uploads). */
+    tenant?: string;
   } = {},
 ): Promise<IngestResult> {
   const ingestId = randomUUID();
@@ -164,28 +203,21 @@ export async function ingest(
         kinds: Record<string, number>;
       }
     >();
-    const outcome = await runScan({
-      paths,
-      match: false,
-      ...(opts.limits ? { limits: opts.limits } : {}),
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onObservation: (obs, shownHost) => {
-        const forced = opts.tenant;
-        const host = forced === undefined ? shownHost : { ...shownHost, tenant: forced };
-        const o = forced === undefined ? obs : { ...obs, tenant: forced };
-        const k = hostKey(host);
-        let h = perHost.get(k);
-        if (!h) perHost.set(k, (h = { host, digests: [], files: 0, observations: 0, kinds: {} }));
-        h.observations++;
-        h.kinds[o.kind] = (h.kinds[o.kind] ?? 0) + 1;
-        if (o.kind === 'file') {
-          h.files++;
-          const rel = o.path.startsWith(host.root) ? o.path.slice(host.root.length) : o.path;
-          h.digests.push(`${rel}\u0000${o.sha256}`);
-        }
-        writeRow(aps, ingestId, o);
-      },
+    const outcome = await source((obs, shownHost) => {
+      const forced = opts.tenant;
+      const host = forced === undefined ? shownHost : { ...shownHost, tenant: forced };
+      const o = forced === undefined ? obs : { ...obs, tenant: forced };
+      const k = hostKey(host);
+      let h = perHost.get(k);
+      if (!h) perHost.set(k, (h = { host, digests: [], files: 0, observations: 0, kinds: {} }));
+      h.observations++;
+      h.kinds[o.kind] = (h.kinds[o.kind] ?? 0) + 1;
+      if (o.kind === 'file') {
+        h.files++;
+        const rel = o.path.startsWith(host.root) ? o.path.slice(host.root.length) : o.path;
+        h.digests.push(`${rel}\u0000${o.sha256}`);
+      }
+      writeRow(aps, ingestId, o);
     });
     for (const t of OBS_TABLES) aps[t].closeSync();
     const bundles: IngestedBundle[] = [];
