@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { IntelBundle } from '../../core/intel.js';
 import { hunt, type HuntFilters, type HuntOutcome } from '../../store/hunt.js';
-import { ingest, type IngestResult } from '../../store/ingest.js';
+import { ingest, ingestObservations, type IngestResult, type ObservationSource } from '../../store/ingest.js';
 import { EvidenceStore } from '../../store/store.js';
 import { Mutex } from '../state/sql.js';
 
@@ -20,6 +20,11 @@ export class EvidenceService {
 
   ingest(file: string, tenant: string, signal?: AbortSignal): Promise<IngestResult> {
     return this.lock.run(() => ingest(this.store, [file], { tenant, ...(signal ? { signal } : {}) }));
+  }
+
+  /** Stores observations collected elsewhere (a worker), filed to `tenant`, in one transaction. */
+  ingestObservations(source: ObservationSource, tenant: string): Promise<IngestResult> {
+    return this.lock.run(() => ingestObservations(this.store, source, { tenant }));
   }
 
   hunt(intel: IntelBundle, filters: HuntFilters): Promise<HuntOutcome> {
