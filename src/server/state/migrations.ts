@@ -47,4 +47,14 @@ export const STATE_MIGRATIONS: readonly string[][] = [
     `CREATE TABLE webhooks (id TEXT PRIMARY KEY, tenant TEXT NOT NULL, url TEXT NOT NULL, secret TEXT NOT NULL,
        events TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL)`,
   ],
+  // 2: indexes for the lookups that the keys above do not cover (the job queue, a host's
+  // bundles, a case's history, a tenant's audit log and members). Plain (non-unique) indexes only:
+  // DuckDB checks unique indexes eagerly inside a transaction.
+  [
+    `CREATE INDEX jobs_state_created ON jobs (state, created_at)`,
+    `CREATE INDEX host_bundles_host ON host_bundles (tenant, host, collected_at)`,
+    `CREATE INDEX case_events_case ON case_events (tenant, case_id)`,
+    `CREATE INDEX audit_tenant ON audit (tenant)`,
+    `CREATE INDEX memberships_tenant ON memberships (tenant)`,
+  ],
 ];

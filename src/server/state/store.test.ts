@@ -145,6 +145,27 @@ for (const engine of engines) {
       expect(v).toEqual([{ version: STATE_MIGRATIONS.length }]);
     });
 
+    it('upgrades a store made at schema 1 (before the indexes) and keeps its data', async () => {
+      await store.createJob({ id: 'j1', tenant: 'acme', type: 'ingest', payload: {}, at: t(0) });
+      for (const ix of [
+        'jobs_state_created',
+        'host_bundles_host',
+        'case_events_case',
+        'audit_tenant',
+        'memberships_tenant',
+      ])
+        await store.db.exec(`DROP INDEX ${ix}`);
+      await store.db.exec(`UPDATE schema_version SET version = 1`);
+      await store.close();
+      store = await open();
+      expect(await store.db.query(`SELECT version FROM schema_version`)).toEqual([
+        { version: STATE_MIGRATIONS.length },
+      ]);
+      expect((await store.claimJob(t(1)))?.id).toBe('j1');
+      // The indexes exist again: dropping one works (and would fail if it did not).
+      await store.db.exec(`DROP INDEX jobs_state_created`);
+    });
+
     it('refuses a schema newer than this build', async () => {
       await store.db.exec(`UPDATE schema_version SET version = $1`, [STATE_MIGRATIONS.length + 1]);
       await store.close();
