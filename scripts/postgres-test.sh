@@ -97,7 +97,8 @@ running() {
   url="$(cat "$dir/url")"
   port="${url##*@127.0.0.1:}"
   port="${port%%/*}"
-  [[ "$port" =~ ^[0-9]+$ ]] && "$1/pg_isready" -q -h 127.0.0.1 -p "$port" -t 3 >/dev/null 2>&1
+  [[ "$port" =~ ^[0-9]+$ ]] && as_pg "$1/pg_ctl" status -D "$dir/data" >/dev/null 2>&1 &&
+    "$1/pg_isready" -q -h 127.0.0.1 -p "$port" -t 3 >/dev/null 2>&1
 }
 
 # Servers of test runs that died without their teardown.
@@ -132,6 +133,8 @@ start() {
     id -u postgres >/dev/null 2>&1 ||
       die "running as root needs the 'postgres' system user (created by Debian's postgresql package); run scripts/setup-system.sh"
     chown postgres: "$dir"
+    as_pg test -w "$dir" ||
+      die "the postgres user cannot reach $dir (a parent folder is private); use a --dir (or TMPDIR) under /tmp"
   fi
 
   local pw
