@@ -85,12 +85,44 @@ export interface PreparedMatcher {
    * was matched. For matchers that need the bytes (YARA, PE anomalies). May be async (e.g. a scan
    * on another thread); the runner keeps a few files in flight.
    */
-  matchContent?(file: FileObservation, content: Buffer): ContentMatchResult | Promise<ContentMatchResult>;
+  matchContent?(
+    file: FileObservation,
+    content: Buffer,
+    threadResult?: unknown,
+  ): ContentMatchResult | Promise<ContentMatchResult>;
+  /**
+   * Optional: content work the runner may do on its read threads, right after a file is read and
+   * hashed there (docs/decisions/0008-content-scan-on-read-threads.md). What the thread's
+   * {@link ThreadScanner.scan} returned for a file is passed to `matchContent` as `threadResult`;
+   * without it (no read threads), `matchContent` does the work itself.
+   */
+  threadScan?: ThreadScanSpec;
   /**
    * Optional: called once by the runner after the last file, before `finish` and before `issues`
    * is read. Releases resources (worker threads) and may append late issues to `issues`.
    */
   close?(): void | Promise<void>;
+}
+
+/** How to build a {@link ThreadScanner} on each read thread. */
+export interface ThreadScanSpec {
+  /** URL of an ES module exporting `createThreadScanner(init: unknown): ThreadScanner`. */
+  module: string;
+  /** Structured-cloneable data handed to `createThreadScanner` on every thread. */
+  init: unknown;
+  /** Called once with the first thread's {@link ThreadScanner.info} (e.g. compile issues). */
+  onReady?(info: unknown): void;
+}
+
+/** Per-thread content work (e.g. compiled YARA rules): results must be structured-cloneable. */
+export interface ThreadScanner {
+  /** What building it reported (sent once to {@link ThreadScanSpec.onReady}). */
+  info: unknown;
+  /**
+   * Works on one file's bytes; `path` is the file's path as walked. Should report failures in its
+   * result: a scan that throws leaves no result, and `matchContent` then does the work itself.
+   */
+  scan(content: Buffer, path: string): unknown;
 }
 
 /** What {@link PreparedMatcher.matchContent} returns for one file. */

@@ -1,29 +1,72 @@
 /**
  * Worker thread of {@link HashPool}: reads one regular file (no symlink following, non-blocking
- * open so a FIFO swapped in after listing cannot hang it), feeds sha256, sha1 and md5, and returns
- * the bytes (transferred, not copied) when the file is within the size limit.
+ * open so a FIFO swapped in after listing cannot hang it), feeds sha256, sha1 and md5, runs the
+ * pool's content scanners on the bytes (when the file is within the size limit) and returns the
+ * bytes transferred, not copied.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ThreadScanner } from '../core/plugin.js';
 import { MultiHasher } from '../util/hash.js';
-import type { HashRequest, HashResponse } from './hash-pool.js';
+import type { HashRequest, HashResponse, HashWorkerData } from './hash-pool.js';
 
 const CHUNK = 1 << 20;
 
-function hashOne(req: HashRequest): HashResponse {
+type Result = Extract<HashResponse, { type: 'result' }>;
+
+const scanners: { id: string; scanner: ThreadScanner }[] = [];
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Builds every scanner once; those that fail are reported and left out. */
+async function buildScanners(data: HashWorkerData | undefined): Promise<HashResponse> {
+  const infos: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const s of data?.scanners ?? []) {
+    try {
+      const mod = (await import(s.module)) as {
+        createThreadScanner: (init: unknown) => ThreadScanner;
+      };
+      const scanner = mod.createThreadScanner(s.init);
+      scanners.push({ id: s.id, scanner });
+      infos[s.id] = scanner.info;
+    } catch (err) {
+      errors[s.id] = message(err);
+    }
+  }
+  return { type: 'ready', infos, errors };
+}
+
+/** Each scanner's result for these bytes; a scanner that throws leaves no result. */
+function scan(content: Buffer, path: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of scanners) {
+    try {
+      out[s.id] = s.scanner.scan(content, path);
+    } catch {
+      // The content matcher does the work itself when the result is missing.
+    }
+  }
+  return out;
+}
+
+function hashOne(req: Extract<HashRequest, { type: 'hash' }>): Result {
   let fd: number;
   try {
     fd = openSync(req.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    return { id: req.id, error: err instanceof Error ? err.message : String(err) };
+    return { type: 'result', id: req.id, error: message(err) };
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { id: req.id, error: 'not a regular file' };
+    if (!st.isFile()) return { type: 'result', id: req.id, error: 'not a regular file' };
     const hasher = new MultiHasher();
-    let keep: Buffer | null = st.size <= req.maxKeep ? Buffer.from(new ArrayBuffer(st.size)) : null;
+    // Not zero-filled (every byte kept is read first); its own ArrayBuffer, so it can be transferred.
+    let keep: Buffer | null = st.size <= req.maxKeep ? Buffer.allocUnsafeSlow(st.size) : null;
     let size = 0;
-    const chunk = Buffer.allocUnsafe(CHUNK);
+    let chunk: Buffer | null = null;
     for (;;) {
       let n: number;
       if (keep && size < keep.length) {
@@ -31,6 +74,7 @@ function hashOne(req: HashRequest): HashResponse {
         if (n === 0) break;
         hasher.update(keep.subarray(size, size + n));
       } else {
+        chunk ??= Buffer.allocUnsafe(CHUNK);
         n = readSync(fd, chunk, 0, CHUNK, null);
         if (n === 0) break;
         hasher.update(chunk.subarray(0, n));
@@ -38,21 +82,35 @@ function hashOne(req: HashRequest): HashResponse {
       }
       size += n;
     }
-    const out: HashResponse = { id: req.id, digests: hasher.done(), size };
+    const out: Result = { type: 'result', id: req.id, digests: hasher.done(), size };
     if (keep) {
       // `keep` views the whole of its own ArrayBuffer; a file that shrank leaves a shorter prefix.
+      const bytes = size === keep.length ? keep : keep.subarray(0, size);
+      if (scanners.length > 0) out.scans = scan(bytes, req.shown);
       out.content = keep.buffer as ArrayBuffer;
       out.contentLength = size;
     }
     return out;
   } catch (err) {
-    return { id: req.id, error: err instanceof Error ? err.message : String(err) };
+    return { type: 'result', id: req.id, error: message(err) };
   } finally {
     closeSync(fd);
   }
 }
 
-parentPort?.on('message', (req: HashRequest) => {
-  const res = hashOne(req);
-  parentPort!.postMessage(res, res.content ? [res.content] : []);
+const ready = buildScanners(workerData as HashWorkerData | undefined);
+void ready.then((r) => {
+  parentPort?.postMessage(r);
+  parentPort?.on('message', (req: HashRequest) => {
+    if (req.type === 'scan') {
+      parentPort!.postMessage({
+        type: 'result',
+        id: req.id,
+        scans: scan(Buffer.from(req.content), req.path),
+      } satisfies Result);
+      return;
+    }
+    const res = hashOne(req);
+    parentPort!.postMessage(res, res.content ? [res.content] : []);
+  });
 });

@@ -18,6 +18,8 @@ export interface ReadFile {
   content: Buffer | null;
   digests: Digests;
   size: number;
+  /** Content scanners' results by matcher id, when the reader ran them (the hashing threads). */
+  scans?: Record<string, unknown>;
 }
 
 const READ_ID = 'scan/read';
@@ -46,11 +48,12 @@ async function consume(
   return { content: keep ? Buffer.concat(chunks, size) : null, digests: hasher.done(), size };
 }
 
-/** Reads and hashes one plain file (e.g. `HashPool.hash`, on worker threads). */
+/** Reads and hashes one plain file (e.g. `HashPool.hash`, on worker threads); `shown`: path as walked. */
 export type FsFileReader = (
   path: string,
   maxKeep: number,
-) => Promise<{ content: Buffer | null; digests: Digests; size: number }>;
+  shown: string,
+) => Promise<{ content: Buffer | null; digests: Digests; size: number; scans?: Record<string, unknown> }>;
 
 /**
  * Reads every entry and calls `onFile` for each, in listing order within each container.
@@ -83,7 +86,7 @@ export async function readEntries(
       let read;
       try {
         read = readFs
-          ? await readFs(e.location, limits.maxFileSize)
+          ? await readFs(e.location, limits.maxFileSize, e.ref.path)
           : await consume(createReadStream(e.location, { highWaterMark: 1 << 20 }), limits.maxFileSize);
       } catch (err) {
         issues.push(

@@ -45,7 +45,8 @@ export interface ScanOptions {
   onProgress?: (message: string) => void;
   /**
    * Threads that read and hash plain files (sha256, sha1 and md5 on every core); 0 hashes on the
-   * main thread. Default: every core (at most 4) when a root lists at least 16 plain files.
+   * main thread. Default: every core (at most 4) when a root lists at least 16 plain files, or any
+   * file when a content matcher works on these threads (YARA, decision 0008).
    */
   hashThreads?: number;
 }
@@ -174,7 +175,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
 
   // Content hooks (YARA, PE anomalies): bytes of every file within the size limit.
   const contentMatchers = prepared.filter((p) => p.pm.matchContent !== undefined);
-  const matchContent = async (file: FileObservation, content: Buffer | null): Promise<void> => {
+  const matchContent = async (
+    file: FileObservation,
+    content: Buffer | null,
+    scans: Record<string, unknown> | undefined,
+  ): Promise<void> => {
     if (!content) {
       const ids = contentMatchers.map((p) => p.matcher.id).join(',');
       issues.push(
@@ -188,7 +193,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     }
     for (const { matcher, pm } of contentMatchers) {
       try {
-        const r = await pm.matchContent!(file, content);
+        const r = await pm.matchContent!(file, content, scans?.[matcher.id]);
         issues.push(
           ...r.issues.map((i) => ({ ...i, file: i.file ?? file.path, pluginId: i.pluginId ?? matcher.id })),
         );
@@ -204,6 +209,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       }
     }
   };
+
+  // Content work the hashing threads do right after reading a file (decision 0008).
+  const threadScans = contentMatchers.flatMap(({ matcher, pm }) =>
+    pm.threadScan ? [{ id: matcher.id, spec: pm.threadScan }] : [],
+  );
 
   // 2. Walk every root, assign hosts, read and collect.
   let pool: HashPool | null = null;
@@ -225,8 +235,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       listed.entries.forEach((e, i) => hostByEntry.set(e, assignment.hostOf[i]!));
       let done = 0;
       const threads = opts.hashThreads ?? defaultHashThreads();
-      if (!pool && threads > 0 && listed.entries.filter((e) => e.container.kind === 'fs').length >= 16)
-        pool = new HashPool(threads);
+      const plain = listed.entries.filter((e) => e.container.kind === 'fs').length;
+      if (!pool && threads > 0 && (plain >= 16 || (threadScans.length > 0 && listed.entries.length > 0)))
+        pool = new HashPool(threads, threadScans);
       const hashPool = pool;
       await readEntries(
         listed.entries,
@@ -254,7 +265,17 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
             'scan/read',
           ) as FileObservation;
           emit(fileObs);
-          if (contentMatchers.length > 0) await matchContent(fileObs, f.content);
+          if (contentMatchers.length > 0) {
+            let scans = f.scans;
+            if (!scans && f.content && hashPool?.scans) {
+              try {
+                scans = await hashPool.scanContent(f.content, ref.path);
+              } catch {
+                scans = undefined; // the content matchers do the work themselves
+              }
+            }
+            await matchContent(fileObs, f.content, scans);
+          }
           const claim = collectorsFor(collectorList, f);
           if (claim.length > 0 && !f.content) {
             issues.push(
@@ -288,7 +309,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
           }
         },
         issues,
-        hashPool ? (p, max) => hashPool.hash(p, max) : undefined,
+        hashPool ? (p, max, shown) => hashPool.hash(p, max, shown) : undefined,
       );
     }
   } finally {

@@ -1,8 +1,9 @@
 /**
- * `matchers/yara`: YARA rules (intel/yara) over file content through yara-x. Rules are compiled
- * once in `prepare`; `matchContent` scans each file's bytes (already read by the runner for the
- * digests) on the libuv thread pool (`scanAsync`), so several files are scanned in parallel while
- * the main thread reads and hashes. One finding per (rule, file).
+ * `matchers/yara`: YARA rules (intel/yara) over file content through yara-x. The scan runs on the
+ * runner's read threads (`threadScan`, docs/decisions/0008-content-scan-on-read-threads.md): each
+ * compiles the rules once and scans a file's bytes right after hashing them; `matchContent` turns
+ * the result into findings. Without read threads it compiles on the calling thread (once) and scans
+ * there. One finding per (rule, file).
  */
 import type { Finding } from '../../core/finding.js';
 import { issue, type Issue } from '../../core/issue.js';
@@ -14,18 +15,27 @@ import { severityFromScore } from '../indicator-common.js';
 import { isYaraBody } from '../../intel/yara/parse.js';
 import { YARA_MATCHER_ID } from './compile.js';
 import { loadYaraX, yaraXLoadError } from './engine.js';
-import { defaultYaraThreads, YaraPool } from './pool.js';
-import type { YaraXRuleMatch } from './engine.js';
-import { variablesFor } from './variables.js';
+import {
+  createYaraScanner,
+  isYaraScanResult,
+  type YaraMatch,
+  type YaraScanner,
+  type YaraThreadInfo,
+  type YaraThreadInit,
+} from './thread-scanner.js';
 
 export { compileYaraRules, YARA_MATCHER_ID, COMPILE_OPTIONS } from './compile.js';
 export type { CompiledYara, RulePack, CompiledFile } from './compile.js';
 export { variablesFor, fileTypeOf, EXTERNAL_VARIABLES } from './variables.js';
 export { loadYaraX } from './engine.js';
-export { YaraPool, defaultYaraThreads } from './pool.js';
+export {
+  createYaraScanner,
+  misreadByBinding,
+  MAX_EVIDENCE_STRINGS,
+  type YaraMatch,
+  type YaraScanResult,
+} from './thread-scanner.js';
 
-/** Most string occurrences listed per finding (the total is always given). */
-export const MAX_EVIDENCE_STRINGS = 32;
 /** Matches recorded per pattern by yara-x (a rule matches on the first; this bounds memory). */
 export const MAX_MATCHES_PER_PATTERN = 64;
 
@@ -44,33 +54,26 @@ export function ruleSeverity(meta: Record<string, unknown>): Severity {
 }
 
 /** Builds the finding for one rule match on one file. */
-export function yaraFinding(
-  file: FileObservation,
-  m: YaraXRuleMatch,
-  namespace: string = m.namespace,
-): Finding {
-  const ruleId = `${namespace}:${m.ruleIdentifier}`;
+export function yaraFinding(file: FileObservation, m: YaraMatch): Finding {
+  const ruleId = `${m.namespace}:${m.rule}`;
   const refs = ['reference', 'references', 'url']
     .map((k) => metaString(m.meta, k))
     .filter((x): x is string => x !== undefined);
-  const strings = m.matches
-    .slice(0, MAX_EVIDENCE_STRINGS)
-    .map((d) => ({ identifier: d.identifier, offset: d.offset, length: d.length }));
   const f: Finding = {
     id: stableId('yara', ruleId, file.host, file.tenant, file.path, file.sha256),
     kind: 'yara',
     severity: ruleSeverity(m.meta),
     host: file.host,
-    title: `YARA rule ${m.ruleIdentifier} matched ${file.name}`,
+    title: `YARA rule ${m.rule} matched ${file.name}`,
     subject: { type: 'file', path: file.path, sha256: file.sha256 },
-    rule: { id: ruleId, title: m.ruleIdentifier },
+    rule: { id: ruleId, title: m.rule },
     evidence: [
       {
         type: 'yara-rule',
-        searchedBy: { rule: m.ruleIdentifier, namespace },
+        searchedBy: { rule: m.rule, namespace: m.namespace },
         found: {
-          strings,
-          stringMatches: m.matches.length,
+          strings: m.strings,
+          stringMatches: m.stringMatches,
           ...(metaString(m.meta, 'description') ? { description: metaString(m.meta, 'description') } : {}),
         },
         matcherId: YARA_MATCHER_ID,
@@ -87,11 +90,16 @@ export function yaraFinding(
   return f;
 }
 
+const THREAD_SCANNER = new URL(
+  import.meta.url.endsWith('.ts') ? './thread-scanner.ts' : './thread-scanner.js',
+  import.meta.url,
+).href;
+
 export const yaraMatcher = {
   id: YARA_MATCHER_ID,
-  version: 2,
+  version: 3,
   description:
-    'YARA rules over file content (yara-x on worker threads; namespace per rule file; LOKI/THOR external variables)',
+    'YARA rules over file content (yara-x on the read threads; namespace per rule file; LOKI/THOR external variables)',
   accepts: [],
   prepare(intel) {
     const rules = intel.rules.filter((r) => r.format === 'yara' && isYaraBody(r.body));
@@ -107,41 +115,43 @@ export const yaraMatcher = {
       );
       return { match: () => [], issues };
     }
-    // Every thread compiles the rules while the runner walks; compile issues arrive with the first.
-    const pool = new YaraPool(rules, defaultYaraThreads(), MAX_MATCHES_PER_PATTERN);
+    const init: YaraThreadInit = { rules, maxMatchesPerPattern: MAX_MATCHES_PER_PATTERN };
+    // Compile issues are the same on every thread: reported once.
+    let reported = false;
+    const report = (info: YaraThreadInfo): void => {
+      if (reported) return;
+      reported = true;
+      issues.push(...info.issues);
+    };
+    let local: YaraScanner | null = null;
     return {
       issues,
       match: () => [],
-      async matchContent(file: FileObservation, content: Buffer): Promise<ContentMatchResult> {
-        try {
-          const matches = await pool.scan(content, variablesFor(file.path, content));
-          return { findings: matches.map((m) => yaraFinding(file, m, m.fileNamespace)), issues: [] };
-        } catch (err) {
-          const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      threadScan: {
+        module: THREAD_SCANNER,
+        init,
+        onReady: (info) => report(info as YaraThreadInfo),
+      },
+      matchContent(file: FileObservation, content: Buffer, threadResult?: unknown): ContentMatchResult {
+        let r = isYaraScanResult(threadResult) ? threadResult : undefined;
+        if (!r) {
+          if (!local) {
+            local = createYaraScanner(init);
+            report(local.info);
+          }
+          r = local.scan(content, file.path);
+        }
+        if ('error' in r)
           return {
             findings: [],
             issues: [
-              issue('internal-error', `YARA scan failed: ${msg}`, {
+              issue('internal-error', `YARA scan failed: ${r.error}`, {
                 file: file.path,
                 pluginId: YARA_MATCHER_ID,
               }),
             ],
           };
-        }
-      },
-      async close() {
-        try {
-          issues.push(...(await pool.ready).issues);
-        } catch (err) {
-          issues.push(
-            issue(
-              'internal-error',
-              `YARA threads failed: ${err instanceof Error ? err.message : String(err)}`,
-              { pluginId: YARA_MATCHER_ID },
-            ),
-          );
-        }
-        await pool.close();
+        return { findings: r.matches.map((m) => yaraFinding(file, m)), issues: r.issues };
       },
     };
   },

@@ -14,11 +14,18 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileObservation } from '../../core/observation.js';
 import { parseYaraFile } from '../../intel/yara/parse.js';
+import { HashPool } from '../../scan/hash-pool.js';
 import { runScan } from '../../scan/runner.js';
 import { digests } from '../../util/hash.js';
 import { sharedData } from '../../../test/fixtures.js';
 import { craftFor, readRules } from './__fixtures__/craft.js';
-import { compileYaraRules, variablesFor, yaraMatcher } from './index.js';
+import {
+  compileYaraRules,
+  misreadByBinding,
+  variablesFor,
+  yaraMatcher,
+  type YaraScanResult,
+} from './index.js';
 
 const THREECX = 'gen_mal_3cx_compromise_mar23.yar';
 const tmp = mkdtempSync(path.join(tmpdir(), 'chainhunt-yara-'));
@@ -74,7 +81,7 @@ describe('signature-base 3CX rules', () => {
     expect(new Set(files[0]!.ruleNames).size).toBe(19);
   });
 
-  it("a file crafted from each rule's own strings and condition is detected by that rule", async () => {
+  it("a file crafted from each rule's own strings and condition is detected by that rule", () => {
     const pm = yaraMatcher.prepare({
       sources: [],
       advisories: [],
@@ -87,7 +94,7 @@ describe('signature-base 3CX rules', () => {
     );
     for (const rule of crafted) {
       const { name, content } = craftFor(rule);
-      const r = await pm.matchContent!(fileObs(`/evidence/${name}`, content), content);
+      const r = pm.matchContent!(fileObs(`/evidence/${name}`, content), content);
       expect(r.issues).toEqual([]);
       const hit = r.findings.find((f) => f.rule?.title === rule.name);
       expect(hit, `${rule.name} on its crafted file`).toBeDefined();
@@ -103,7 +110,7 @@ describe('signature-base 3CX rules', () => {
 });
 
 describe('compilation', () => {
-  it('a rule file that does not compile is an issue naming it; the other files are used', async () => {
+  it('a rule file that does not compile is an issue naming it; the other files are used', () => {
     const good = path.join(tmp, 'good.yar');
     const bad = path.join(tmp, 'bad.yar');
     const dup = path.join(tmp, 'dup.yara');
@@ -126,16 +133,13 @@ describe('compilation', () => {
       indicators: [],
       rules: rulesFrom([good, bad, dup]),
     })!;
-    const ids = (await pm.matchContent!(fileObs('/e/probe.txt', content), content)).findings
-      .map((f) => f.rule!.id)
+    const ids = pm.matchContent!(fileObs('/e/probe.txt', content), content)
+      .findings.map((f) => f.rule!.id)
       .sort();
     expect(ids).toEqual(['dup.yara:same_name', 'good.yar:same_name']);
-    const other = (await pm.matchContent!(fileObs('/e/other.txt', content), content)).findings.map(
-      (f) => f.rule!.id,
-    );
+    const other = pm.matchContent!(fileObs('/e/other.txt', content), content).findings.map((f) => f.rule!.id);
     expect(other).toEqual(['good.yar:same_name']);
-    await pm.close!();
-    expect(pm.issues?.map((i) => i.file)).toEqual([bad]); // reported by the worker threads too
+    expect(pm.issues?.map((i) => i.file)).toEqual([bad]); // reported once, when compiled
   });
 
   it('include statements are refused (a rule file must not read other files)', () => {
@@ -262,5 +266,101 @@ describe('through the runner', () => {
       { identifier: '$a', offset: 6, length: 16 },
       { identifier: '$a', offset: 29, length: 16 },
     ]);
+  });
+});
+
+describe('on the read threads (decision 0008)', () => {
+  const rf = path.join(tmp, 'threads', 'mark.yar');
+  mkdirSync(path.dirname(rf), { recursive: true });
+  writeFileSync(
+    rf,
+    'rule mark { strings: $a = "chainhunt-thread-mark" condition: $a }\n' +
+      'rule named_true { condition: filename == "true" }\n',
+  );
+  const prepared = () =>
+    yaraMatcher.prepare({ sources: [], advisories: [], indicators: [], rules: rulesFrom([rf]) })!;
+
+  it("the hashing pool compiles on its threads and returns each file's scan with its digests", async () => {
+    const pm = prepared();
+    const f = path.join(tmp, 'threads', 'a.bin');
+    const bytes = Buffer.from('xx chainhunt-thread-mark yy');
+    writeFileSync(f, bytes);
+    const pool = new HashPool(2, [{ id: yaraMatcher.id, spec: pm.threadScan! }]);
+    try {
+      const r = await pool.hash(f, 1 << 20, '/shown/a.bin');
+      expect(r.digests).toEqual(digests(bytes));
+      expect(r.content?.equals(bytes)).toBe(true);
+      const scan = r.scans![yaraMatcher.id] as YaraScanResult;
+      expect(scan).toEqual({
+        issues: [],
+        matches: [
+          {
+            rule: 'mark',
+            namespace: 'mark.yar',
+            meta: {},
+            tags: [],
+            strings: [{ identifier: '$a', offset: 3, length: 21 }],
+            stringMatches: 1,
+          },
+        ],
+      });
+      // Bytes read elsewhere (archive members) are scanned on the same threads.
+      expect(await pool.scanContent(bytes, '/x/a.bin')).toEqual({ [yaraMatcher.id]: scan });
+      // matchContent builds findings from the thread's result (it does not scan the bytes again).
+      const obs = fileObs('/shown/a.bin', bytes);
+      const out = pm.matchContent!(obs, Buffer.alloc(0), scan);
+      expect(out.findings.map((x) => x.rule!.id)).toEqual(['mark.yar:mark']);
+    } finally {
+      await pool.close();
+    }
+    expect(pm.issues).toEqual([]);
+  });
+
+  it('string values yara-x 0.3.0 would read as booleans or integers are scanned as "" with an issue', () => {
+    expect(['true', 'FALSE', '1', '-42', '+7', '007'].every(misreadByBinding)).toBe(true);
+    expect(['', 'x', '1.0', '.1', '1e5', '99999999999999999999', ' 1', 'truth'].some(misreadByBinding)).toBe(
+      false,
+    );
+    const pm = prepared();
+    const bytes = Buffer.from('chainhunt-thread-mark');
+    const r = pm.matchContent!(fileObs('/bin/true', bytes), bytes);
+    expect(r.findings.map((x) => x.rule!.title)).toEqual(['mark']); // scanned; filename == "true" cannot hold
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]).toMatchObject({ code: 'unsupported', file: '/bin/true' });
+    expect(r.issues[0]!.message).toMatch(/filename.*"true"/);
+  });
+
+  it('a scan finds the same with and without read threads, archive members included; compile issues once', async () => {
+    const root = path.join(tmp, 'threads', 'tree');
+    mkdirSync(path.join(root, 'sub'), { recursive: true });
+    for (let i = 0; i < 20; i++)
+      writeFileSync(
+        path.join(root, `f${i}.txt`),
+        i % 7 === 0 ? `a chainhunt-thread-mark ${i}` : `plain ${i}`,
+      );
+    writeFileSync(path.join(root, 'sub', 'member.txt'), 'in a tar: chainhunt-thread-mark');
+    execFileSync('tar', ['-cf', path.join(root, 'bundle.tar'), '-C', path.join(root, 'sub'), 'member.txt']);
+    const bad = path.join(tmp, 'threads', 'bad.yar');
+    writeFileSync(bad, 'rule broken { condition: nope_nope }\n');
+    const run = async (hashThreads: number) => {
+      const out = await runScan({ paths: [root], intelPaths: [rf, bad], defaultIntel: false, hashThreads });
+      return {
+        hits: out.findings
+          .filter((f) => f.kind === 'yara')
+          .map((f) => `${f.rule!.id} ${path.relative(root, f.subject.type === 'file' ? f.subject.path : '')}`)
+          .sort(),
+        issues: out.issues.filter((i) => i.pluginId === yaraMatcher.id).map((i) => `${i.code} ${i.file}`),
+      };
+    };
+    const main = await run(0);
+    expect(main.hits).toEqual([
+      'mark.yar:mark bundle.tar!/member.txt',
+      'mark.yar:mark f0.txt',
+      'mark.yar:mark f14.txt',
+      'mark.yar:mark f7.txt',
+      'mark.yar:mark sub/member.txt',
+    ]);
+    expect(main.issues).toEqual([`parse-error ${bad}`]);
+    expect(await run(2)).toEqual(main);
   });
 });
