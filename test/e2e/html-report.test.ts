@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostileReport } from '../../src/reporters/html/fixtures.js';
+import { hostileReport } from '../../src/reporters/html/__fixtures__/reports.js';
 import { renderHtml } from '../../src/reporters/html/document.js';
 import { launchBrowser, newPage, runAxe, seriousViolations } from '../browser.js';
 import { runCli } from '../cli.js';

@@ -5,7 +5,7 @@ import type { Report } from '../../core/report.js';
 import { reporterFor } from '../index.js';
 import { MAX_CHART_HOSTS } from './charts.js';
 import { CONTENT_SECURITY_POLICY, renderHtml, STYLE_HASH } from './document.js';
-import { HOSTILE, hostileReport, sampleReport } from './fixtures.js';
+import { HOSTILE, hostileReport, sampleReport } from './__fixtures__/reports.js';
 import { htmlReporter } from './index.js';
 import { MAX_ISSUES } from './tables.js';
 

@@ -1,6 +1,6 @@
 /** Report fixtures for the HTML reporter's tests: a small fleet and one full of hostile strings. */
-import type { Finding } from '../../core/finding.js';
-import type { Report } from '../../core/report.js';
+import type { Finding } from '../../../core/finding.js';
+import type { Report } from '../../../core/report.js';
 
 /** Markup, attribute breakouts, script URLs and control characters. */
 export const HOSTILE = `<script>alert(1)</script>"><img src=x onerror=alert(2)>'\u0000\u0007`;
