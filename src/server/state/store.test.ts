@@ -916,6 +916,73 @@ for (const engine of engines) {
       expect((await store.tenants()).map((x) => x.id)).toEqual(['after', 'kept']);
     });
 
+    it('transactions: rows written and rewritten several times in one transaction', async () => {
+      await store.tx(async (q) => {
+        // One ingest with several bundles of one host (the host row is updated twice).
+        for (const [i, s] of [1, 3, 2].entries()) await store.recordBundle(bundle('h1', `b${i}`, t(s)), q);
+        // A finding inserted then updated; a case inserted then updated.
+        await store.upsertFindings(
+          'acme',
+          [finding('f1', 'h1', 'high'), finding('f1', 'h1', 'high', { lastSeen: t(5) })],
+          q,
+        );
+        await store.insertCase(aCase('c1'), q);
+        await store.updateCase(aCase('c1', { state: 'contained', updatedAt: t(1) }), q);
+        await store.updateCase(aCase('c1', { state: 'remediated', updatedAt: t(2) }), q);
+        // A job created, then its (indexed) state changed twice.
+        await store.createJob({ id: 'j1', tenant: 'acme', type: 'ingest', payload: {}, at: t(0) }, q);
+        await store.finishJob('j1', { state: 'failed', error: 'x' }, t(1), q);
+        await store.finishJob('j1', { state: 'done', result: {} }, t(2), q);
+      });
+      await store.saveFeed({
+        id: 'f',
+        tenant: null,
+        config: { n: 1 },
+        state: {},
+        createdAt: t(0),
+        createdBy: 'a',
+      });
+      await store.saveFeed({
+        id: 'f',
+        tenant: null,
+        config: { n: 2 },
+        state: {},
+        createdAt: t(0),
+        createdBy: 'a',
+      });
+      await store.saveFeed({
+        id: 'f',
+        tenant: null,
+        config: { n: 3 },
+        state: {},
+        createdAt: t(0),
+        createdBy: 'a',
+      });
+      expect(await store.host('acme', 'h1')).toMatchObject({
+        bundles: 3,
+        lastBundleId: 'b1',
+        lastCollectedAt: t(3),
+      });
+      const f = (await store.findings({ tenant: 'acme', limit: 10, offset: 0 })).items;
+      expect(f.map((x) => [x.id, x.lastSeen])).toEqual([['f1', t(5)]]);
+      expect((await store.case('acme', 'c1'))?.state).toBe('remediated');
+      expect(await store.job('j1')).toMatchObject({ state: 'done', error: null, finishedAt: t(2) });
+      expect((await store.jobs(null, 10, 0, 'done')).total).toBe(1);
+      expect((await store.feeds()).map((x) => x.config)).toEqual([{ n: 3 }]);
+    });
+
+    it('transactions: a failed statement spoils the transaction even if the error is caught', async () => {
+      await store.createTenant({ id: 'acme', name: 'Acme', createdAt: t(0) });
+      await expect(
+        store.tx(async (q) => {
+          await store.createJob({ id: 'j1', tenant: 'acme', type: 'ingest', payload: {}, at: t(0) }, q);
+          await store.createTenant({ id: 'acme', name: 'dup', createdAt: t(0) }, q).catch(() => undefined);
+          await store.createJob({ id: 'j2', tenant: 'acme', type: 'ingest', payload: {}, at: t(0) }, q);
+        }),
+      ).rejects.toThrow();
+      expect((await store.jobs(null, 10, 0)).total).toBe(0);
+    });
+
     it('transactions: a query on the store itself from inside a transaction is an error, not a hang', async () => {
       await expect(store.tx(() => store.tenants())).rejects.toThrow(/inside a transaction/);
       await expect(store.tx(() => store.tx(() => Promise.resolve(1)))).rejects.toThrow(
