@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Finding } from '../../core/finding.js';
 import { caseKeyOf, isoTime, reconcileHost } from '../cases/engine.js';
 import type { ServerContext } from '../context.js';
-import type { Case, HostBundle, Job } from '../state/types.js';
+import type { IngestResult } from '../../store/ingest.js';
+import type { Case, HostBundle, Job, Upload } from '../state/types.js';
 
 export type Progress = (done: number, total: number, message: string) => Promise<void>;
 
@@ -34,6 +35,19 @@ async function processIngest(
   if (!upload) throw new Error(`upload ${uploadId} not found`);
   await progress(0, 3, 'collecting observations');
   const res = await ctx.evidence.ingest(upload.path, upload.tenant, signal);
+  return recordIngest(ctx, upload, res, progress);
+}
+
+/**
+ * After an upload's observations are stored (here, or from a worker's stream): records its bundles
+ * in the state store, matches them and reconciles the hosts' cases; returns the job's result.
+ */
+export async function recordIngest(
+  ctx: ServerContext,
+  upload: Upload,
+  res: IngestResult,
+  progress: Progress,
+): Promise<Record<string, unknown>> {
   const at = ctx.now();
   const bundles: (HostBundle & { hostname: string | null; os: string | null })[] = res.bundles.map((b) => ({
     tenant: upload.tenant,
