@@ -36,6 +36,8 @@ export class PollContext {
   readonly maxItems: number;
   /** Set when the host's importer threw: the poll stops and counts as failed. */
   storeFailed = false;
+  /** Longest Retry-After a server asked for during this poll. */
+  retryAfterSeconds: number | undefined;
 
   constructor(
     readonly config: FeedConfig,
@@ -47,8 +49,8 @@ export class PollContext {
   }
 
   /** GET with the feed's credentials (own origin only); `conditional` adds the stored validators. */
-  get(url: string, accept: string, conditional = false): Promise<FeedResponse> {
-    return feedGet(
+  async get(url: string, accept: string, conditional = false): Promise<FeedResponse> {
+    const res = await feedGet(
       {
         url,
         accept,
@@ -59,6 +61,9 @@ export class PollContext {
       },
       this.deps,
     );
+    if (!res.ok && res.retryAfterSeconds !== undefined)
+      this.retryAfterSeconds = Math.max(this.retryAfterSeconds ?? 0, res.retryAfterSeconds);
+    return res;
   }
 
   /** Adds an issue located at `url`. */

@@ -7,6 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initialFeedState } from './config.js';
+import { retryAfterSeconds } from './http.js';
 import { pollFeed } from './poll.js';
 import { recordingImporter, startFeedServer, type FeedTestServer } from './test-server.js';
 import type { FeedConfig, FeedKind, PollDeps } from './types.js';
@@ -182,5 +183,17 @@ describe('hostile feeds', () => {
     });
     expect(badUrl.ok).toBe(false);
     expect(badUrl.issues[0]?.code).toBe('invalid-value');
+  });
+
+  it("passes on a server's Retry-After", async () => {
+    srv.routes.set('/busy', (_q, res) => void res.writeHead(429, { 'retry-after': '120' }).end());
+    const r = await poll(cfg('rss', '/busy'));
+    expect(r).toMatchObject({ ok: false, retryAfterSeconds: 120 });
+    expect(r.issues[0]?.message).toMatch(/429 Too Many Requests/);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterSeconds('Thu, 01 Jan 2026 00:10:00 GMT', now)).toBe(600);
+    expect(retryAfterSeconds('99999999', now)).toBe(86_400);
+    expect(retryAfterSeconds('whenever', now)).toBeUndefined();
+    expect(retryAfterSeconds(null, now)).toBeUndefined();
   });
 });

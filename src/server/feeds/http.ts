@@ -44,6 +44,8 @@ export interface FeedResponseFail {
   status?: number;
   issue: Issue;
   retryable: boolean;
+  /** The server's Retry-After (429/503), in seconds, capped at a day. */
+  retryAfterSeconds?: number;
 }
 
 export type FeedResponse = FeedResponseOk | FeedResponseFail;
@@ -140,12 +142,15 @@ export async function feedGet(req: FeedRequest, deps: PollDeps): Promise<FeedRes
     if (res.status < 200 || res.status >= 300) {
       await discard(res);
       const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
-      return {
+      const out: FeedResponseFail = {
         ok: false,
         status: res.status,
         issue: issue('unreadable', statusReason(res.status), where(url)),
         retryable,
       };
+      const after = retryAfterSeconds(res.headers.get('retry-after'), deps.now?.() ?? Date.now());
+      if (retryable && after !== undefined) out.retryAfterSeconds = after;
+      return out;
     }
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
@@ -198,6 +203,15 @@ async function readCapped(res: Response, max: number): Promise<Uint8Array | 'too
 
 async function discard(res: Response): Promise<void> {
   await res.body?.cancel().catch(() => undefined);
+}
+
+/** Retry-After (delta seconds or an HTTP date) → seconds from `now`, capped at one day. */
+export function retryAfterSeconds(v: string | null, now: number): number | undefined {
+  if (v === null) return undefined;
+  const t = v.trim();
+  const secs = /^\d{1,10}$/.test(t) ? Number(t) : (Date.parse(t) - now) / 1000;
+  if (!Number.isFinite(secs)) return undefined;
+  return Math.min(86_400, Math.max(0, Math.ceil(secs)));
 }
 
 /** Media type of a response, lower-cased, without parameters. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeZip } from '../../../test/archives.js';
+import { sharedData } from '../../../test/fixtures.js';
 import { initialFeedState } from './config.js';
 import { tieSafeCursor } from './context.js';
 import { mispUrls } from './misp.js';
@@ -94,6 +95,40 @@ describe('OSV feed', () => {
       expect.stringMatching(/zip member bad\.json: not valid JSON/),
     ]);
     expect(zip.state.cursor).toBe('2025-09-09T08:00:00.000Z');
+  });
+
+  it('imports the real ossf/malicious-packages incident records as an all.zip feed', async () => {
+    const dir = ['malicious-packages', 'incidents', 'ossf__malicious-packages', 'osv', 'malicious', 'npm'];
+    const ids = {
+      'chalk/MAL-2025-46969.json': 'MAL-2025-46969',
+      'debug/MAL-2025-46974.json': 'MAL-2025-46974',
+      '@ctrl/tinycolor/MAL-2025-47141.json': 'MAL-2025-47141',
+      'posthog-node/MAL-2025-190925.json': 'MAL-2025-190925',
+    };
+    const members: Record<string, string> = {};
+    for (const [rel, id] of Object.entries(ids))
+      members[`${id}.json`] = readFileSync(sharedData(...dir, ...rel.split('/')), 'utf8');
+    srv.routes.set('/npm/all.zip', { body: makeZip(members), type: 'application/zip', etag: '"z1"' });
+    const imp = recordingImporter();
+    const r = await pollFeed(cfg('/npm/all.zip'), initialFeedState(), { importIntel: imp.importIntel });
+    expect(r.ok).toBe(true);
+    expect(r.issues).toEqual([]);
+    const advisories = imp.docs.flatMap((d) => d.intel.advisories);
+    expect(advisories.map((a) => a.id).sort()).toEqual(Object.values(ids).sort());
+    const chalk = advisories.find((a) => a.id === 'MAL-2025-46969');
+    expect(JSON.stringify(chalk?.packages)).toContain('5.6.1');
+    expect(r.state.etag).toBe('"z1"');
+    // The cursor is the latest "modified" among them; a re-served zip imports nothing.
+    const latest = Object.values(members)
+      .map((m) => Date.parse((JSON.parse(m) as { modified: string }).modified))
+      .reduce((a, b) => Math.max(a, b));
+    expect(r.state.cursor).toBe(new Date(latest).toISOString());
+    const again = await pollFeed(
+      cfg('/npm/all.zip'),
+      { ...r.state, etag: undefined },
+      { importIntel: imp.importIntel },
+    );
+    expect(again).toMatchObject({ ok: true, imported: [] });
   });
 
   it('refuses a document that is not OSV', async () => {

@@ -79,7 +79,7 @@ export async function pollFeed(config: FeedConfig, state: FeedState, deps: PollD
     next.failures = state.failures + 1;
     next.lastError = out.error ?? 'poll failed';
   }
-  return {
+  const result: PollResult = {
     state: next,
     imported: ctx.imported,
     reviews: ctx.reviews,
@@ -87,4 +87,6 @@ export async function pollFeed(config: FeedConfig, state: FeedState, deps: PollD
     notModified: out.notModified === true,
     ok: out.ok,
   };
+  if (ctx.retryAfterSeconds !== undefined) result.retryAfterSeconds = ctx.retryAfterSeconds;
+  return result;
 }

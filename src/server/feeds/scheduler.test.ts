@@ -144,6 +144,28 @@ describe('FeedScheduler', () => {
     await expect(sched.pollNow('missing')).rejects.toThrow(/no feed missing/);
   });
 
+  it("waits at least as long as a server's Retry-After", async () => {
+    const clock = new FakeClock();
+    const sched = new FeedScheduler({
+      deps: { importIntel: () => Promise.reject(new Error('unused')) },
+      saveState: () => Promise.resolve(),
+      clock,
+      random: () => 0.5,
+      poll: () =>
+        Promise.resolve({
+          ...result({ ...initialFeedState(), failures: 1 }, false),
+          retryAfterSeconds: 7200,
+        }),
+    });
+    sched.upsert(feed('r'));
+    sched.start();
+    await sched.pollNow('r');
+    await flush();
+    // One failure alone would wait 1200 s; the server asked for 7200 s.
+    expect(sched.status('r')?.nextAt).toBe(clock.t + 7_200_000);
+    await sched.stop();
+  });
+
   it('schedules a feed polled recently one interval after its last poll', () => {
     const clock = new FakeClock();
     const sched = new FeedScheduler({

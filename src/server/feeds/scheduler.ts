@@ -192,6 +192,7 @@ export class FeedScheduler {
     const controller = new AbortController();
     e.controller = controller;
     const poll = this.opts.poll ?? pollFeed;
+    let retryAfter: number | undefined;
     const p = (async (): Promise<PollResult> => {
       try {
         const result = await poll(e.config, e.state, {
@@ -200,6 +201,7 @@ export class FeedScheduler {
           signal: controller.signal,
         });
         e.state = result.state;
+        retryAfter = result.retryAfterSeconds;
         try {
           await this.opts.saveState(e.config.id, result.state);
           await this.opts.onResult?.(e.config, result);
@@ -210,16 +212,15 @@ export class FeedScheduler {
       } finally {
         e.running = undefined;
         e.controller = undefined;
-        this.schedule(
-          e,
-          nextDelayMs(
-            e.config.intervalSeconds,
-            e.state.failures,
-            this.random(),
-            this.opts.jitter,
-            this.opts.maxBackoffSeconds,
-          ),
+        const delay = nextDelayMs(
+          e.config.intervalSeconds,
+          e.state.failures,
+          this.random(),
+          this.opts.jitter,
+          this.opts.maxBackoffSeconds,
         );
+        // A server's Retry-After is honoured (at least that long).
+        this.schedule(e, Math.max(delay, (retryAfter ?? 0) * 1000));
       }
     })();
     e.running = p;

@@ -131,6 +131,8 @@ export interface PollResult {
   notModified: boolean;
   /** False when the poll failed (transport, HTTP status, unreadable document). */
   ok: boolean;
+  /** A server's Retry-After (429/503) in seconds; the scheduler waits at least that long. */
+  retryAfterSeconds?: number | undefined;
 }
 
 /** The fetch function the module uses (the global fetch by default). */
