@@ -22,6 +22,7 @@ import { caseRoutes } from './routes/cases.js';
 import { intelRoutes } from './routes/intel.js';
 import { systemRoutes } from './routes/system.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { workerRoutes } from './routes/worker.js';
 import { EvidenceService } from './services/evidence.js';
 import { IntelService } from './services/intel.js';
 import { StateStore } from './state/store.js';
@@ -135,6 +136,7 @@ export async function createServer(o: ServerOptions): Promise<Server> {
   bundleRoutes(app, getCtx);
   caseRoutes(app, getCtx);
   intelRoutes(app, getCtx);
+  workerRoutes(app, getCtx);
   registerDashboard(app, o.dashboardDir ?? fileURLToPath(new URL('../web', import.meta.url)));
 
   await app.ready();
