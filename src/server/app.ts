@@ -25,7 +25,9 @@ import { tenantRoutes } from './routes/tenants.js';
 import { workerRoutes } from './routes/worker.js';
 import { EvidenceService } from './services/evidence.js';
 import { IntelService } from './services/intel.js';
+import { webhookNotifier, type Notifier } from './services/notify.js';
 import { StateStore } from './state/store.js';
+import type { AddressPolicy } from './webhooks/index.js';
 import { registerDashboard } from './static.js';
 
 export interface ServerOptions {
@@ -40,6 +42,11 @@ export interface ServerOptions {
   onEvent?: (e: ServerEvent) => void;
   logger?: boolean;
   trustProxy?: boolean;
+  /**
+   * Which webhook receivers may be called: `public-only` (the default) refuses loopback, private
+   * and link-local addresses, so a tenant cannot point the server at internal services.
+   */
+  webhookAddressPolicy?: AddressPolicy;
   /** The built dashboard served at `/` (default: dist/web beside dist/server). */
   dashboardDir?: string;
 }
@@ -47,6 +54,7 @@ export interface ServerOptions {
 export interface Server {
   app: FastifyInstance;
   ctx: ServerContext;
+  notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -61,7 +69,11 @@ export async function createServer(o: ServerOptions): Promise<Server> {
     await state.close();
     throw err;
   }
-  const listeners: ((e: ServerEvent) => void)[] = o.onEvent ? [o.onEvent] : [];
+  const notifier = webhookNotifier(state, { addressPolicy: o.webhookAddressPolicy ?? 'public-only' });
+  const listeners: ((e: ServerEvent) => void)[] = [
+    (e) => notifier.onEvent(e),
+    ...(o.onEvent ? [o.onEvent] : []),
+  ];
   // Routes and the queue reach the context through a getter (it refers to the queue it creates).
   const holder: { ctx?: ServerContext } = {};
   const getCtx = (): ServerContext => {
@@ -120,12 +132,10 @@ export async function createServer(o: ServerOptions): Promise<Server> {
       return reply.code(err.status).send({ error: err.code, message: err.message });
     if (err.validation) return reply.code(400).send({ error: 'bad_request', message: err.message });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    return reply
-      .code(status)
-      .send({
-        error: status === 500 ? 'internal' : 'bad_request',
-        message: status === 500 ? 'internal error' : err.message,
-      });
+    return reply.code(status).send({
+      error: status === 500 ? 'internal' : 'bad_request',
+      message: status === 500 ? 'internal error' : err.message,
+    });
   });
   app.setNotFoundHandler((_req, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such route' }),
@@ -145,11 +155,13 @@ export async function createServer(o: ServerOptions): Promise<Server> {
   return {
     app,
     ctx,
+    notifier,
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
       await ctx.queue.close();
+      await notifier.close();
       await evidence.close();
       await state.close();
     },

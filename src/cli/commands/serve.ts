@@ -40,6 +40,10 @@ export function registerServeCommands(program: Command): void {
     .option('--nats <url>', 'NATS URL: jobs go through JetStream to `chainhunt worker` processes')
     .option('--max-upload <bytes>', 'largest bundle upload in bytes', (v) => Number(v))
     .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy)')
+    .option(
+      '--webhook-any-address',
+      'let webhooks call loopback and private addresses (default: public only)',
+    )
     .action(
       async (flags: {
         port: number;
@@ -49,6 +53,7 @@ export function registerServeCommands(program: Command): void {
         nats?: string;
         maxUpload?: number;
         trustProxy?: boolean;
+        webhookAnyAddress?: boolean;
       }) => {
         const o: ServerOptions = {
           dataDir: path.resolve(flags.data),
@@ -56,6 +61,7 @@ export function registerServeCommands(program: Command): void {
           version: TOOL_VERSION,
           ...(flags.maxUpload ? { limits: { maxUploadBytes: flags.maxUpload } } : {}),
           ...(flags.trustProxy ? { trustProxy: true } : {}),
+          webhookAddressPolicy: flags.webhookAnyAddress ? 'any' : 'public-only',
         };
         for (const e of extensions) await e(o, { ...flags });
         const server = await createServer(o);

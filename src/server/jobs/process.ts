@@ -154,6 +154,8 @@ export async function matchAndReconcile(
     }));
   const events: Parameters<ServerContext['emit']>[0][] = [];
   const result = await ctx.state.tx(async (q) => {
+    // PostgreSQL may run this function again after a serialisation failure: start clean.
+    events.length = 0;
     const fresh = await ctx.state.upsertFindings(tenant, stored, q);
     let opened = 0;
     let transitions = 0;

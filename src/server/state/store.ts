@@ -32,8 +32,9 @@ import type {
   Webhook,
 } from './types.js';
 
-const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-const opt = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+type Cell = Row[string] | undefined;
+const str = (v: Cell): string => (v === null || v === undefined ? '' : String(v));
+const opt = (v: Cell): string | null => (v === null || v === undefined ? null : String(v));
 const json = <T>(v: unknown, fallback: T): T => {
   if (typeof v !== 'string' || v === '') return fallback;
   try {

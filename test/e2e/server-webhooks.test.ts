@@ -1,0 +1,82 @@
+/** Signed webhooks from a running server: new critical findings and case state changes. */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/server/webhooks/index.js';
+import { repoRoot } from '../fixtures.js';
+import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
+
+interface Delivery {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+describe('webhooks', () => {
+  let server: RunningServer;
+  let op: Api;
+  const got: Delivery[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+
+  beforeAll(async () => {
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const data = tempDataDir();
+    admin(data, ['tenant-create', 'acme']);
+    admin(data, ['user-create', 'op', '--password', 'operator-password-1', '--operator']);
+    server = await startServer(data, { extraArgs: ['--webhook-any-address'] });
+    op = new Api(server.url);
+    expect(await op.login('op', 'operator-password-1')).toBe(200);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    receiver.close();
+  });
+
+  it('delivers signed new-critical and case events that verify with the secret shown once', async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const hook = await op.post<{ id: string; secret: string }>('/api/v1/tenants/acme/webhooks', {
+      url: `http://127.0.0.1:${port}/hook`,
+    });
+    expect(hook.status).toBe(201);
+    const listed = await op.get<{ items: Record<string, unknown>[] }>('/api/v1/tenants/acme/webhooks');
+    expect(listed.body.items[0]).not.toHaveProperty('secret');
+
+    expect((await op.post('/api/v1/tenants/acme/bundles', demoBundle('win-finance-01'))).status).toBe(202);
+    await op.settle('acme');
+    const pack = readFileSync(path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'));
+    expect((await op.post('/api/v1/tenants/acme/intel?name=3cx.json', pack)).status).toBe(201);
+    await op.settle('acme');
+    const until = Date.now() + 20_000;
+    while (Date.now() < until && !got.some((d) => d.headers['chainhunt-event'] === 'case.state_changed'))
+      await new Promise((r) => setTimeout(r, 100));
+
+    const types = got.map((d) => d.headers['chainhunt-event']);
+    expect(types).toContain('finding.new_critical');
+    expect(types).toContain('case.state_changed');
+    for (const d of got) {
+      const v = verifySignature(hook.body.secret, String(d.headers['chainhunt-signature']), d.body);
+      expect(v.ok).toBe(true);
+      expect(verifySignature('wrong-secret', String(d.headers['chainhunt-signature']), d.body).ok).toBe(
+        false,
+      );
+      const event = JSON.parse(d.body) as { tenant: string; type: string };
+      expect(event.tenant).toBe('acme');
+    }
+    const opened = got
+      .map((d) => JSON.parse(d.body) as { type: string; data: { to?: string; host?: string } })
+      .find((e) => e.type === 'case.state_changed');
+    expect(opened?.data).toMatchObject({ to: 'open', host: 'win-finance-01' });
+    // Each attempt is in the audit log.
+    const audit = await op.get<{ items: { action: string }[] }>('/api/v1/tenants/acme/audit?limit=1000');
+    expect(audit.body.items.some((e) => e.action === 'webhook.delivered')).toBe(true);
+  });
+});
