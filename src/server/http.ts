@@ -66,7 +66,9 @@ async function principalOf(ctx: ServerContext, req: FastifyRequest): Promise<Pri
 /** Installs the authentication and authorisation hook. */
 export function installAuth(app: FastifyInstance, ctx: () => ServerContext): void {
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', async (req, reply) => {
+  // onRequest: before the body is read, parsed or validated, so a refused caller learns nothing
+  // from schema errors and makes the server parse nothing.
+  app.addHook('onRequest', async (req, reply) => {
     const need = req.routeOptions.config.need;
     if (need === undefined) {
       // Every API route declares its need; one that does not is refused (fail closed).
@@ -107,12 +109,22 @@ export function ipOf(req: FastifyRequest): string {
   return req.ip;
 }
 
-/** Route options with a need and a schema. */
+/**
+ * Route options with a need and a schema. The need is published in the OpenAPI document as
+ * `x-chainhunt-need` (public routes also as an empty `security`).
+ */
 export function opts(
   need: Need | 'public',
   schema: RouteShorthandOptions['schema'] = {},
 ): RouteShorthandOptions {
-  return { config: { need }, schema };
+  return {
+    config: { need },
+    schema: {
+      ...schema,
+      ...{ 'x-chainhunt-need': need },
+      ...(need === 'public' ? { security: [] } : {}),
+    },
+  };
 }
 
 /** Reads `limit`/`offset` query parameters with bounds. */
