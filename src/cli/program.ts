@@ -12,10 +12,12 @@ import { registerInventoryCommand, setBomWriter } from './commands/inventory.js'
 import { writeCycloneDxJson } from '../reporters/cyclonedx/index.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerScanCommand } from './commands/scan.js';
-import { registerServeCommands } from './commands/serve.js';
+import { addServeExtension, registerServeCommands } from './commands/serve.js';
 import { registerStoreCommands } from './commands/store.js';
+import { natsServeExtension, registerWorkerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
+  addServeExtension(natsServeExtension);
   setBomWriter((packages) =>
     writeCycloneDxJson(packages, { toolName: TOOL_NAME, toolVersion: TOOL_VERSION }),
   );
@@ -32,6 +34,7 @@ export function buildProgram(): Command {
   registerBeaconsCommand(program);
   registerPluginsCommand(program);
   registerServeCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

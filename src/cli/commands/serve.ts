@@ -38,6 +38,11 @@ export function registerServeCommands(program: Command): void {
     .option('--data <dir>', 'data folder (uploads, intel, embedded stores)', DEFAULT_DATA)
     .option('--database-url <url>', 'PostgreSQL URL for the state store (default: embedded)')
     .option('--nats <url>', 'NATS URL: jobs go through JetStream to `chainhunt worker` processes')
+    .option(
+      '--nats-ack-wait <seconds>',
+      'with --nats: seconds a silent worker holds a job before redelivery',
+      Number,
+    )
     .option('--max-upload <bytes>', 'largest bundle upload in bytes', (v) => Number(v))
     .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy)')
     .option(
