@@ -25,7 +25,9 @@ import { tenantRoutes } from './routes/tenants.js';
 import { workerRoutes } from './routes/worker.js';
 import { EvidenceService } from './services/evidence.js';
 import { IntelService } from './services/intel.js';
+import { FeedService } from './services/feeds.js';
 import { webhookNotifier, type Notifier } from './services/notify.js';
+import { feedRoutes } from './routes/feeds.js';
 import { StateStore } from './state/store.js';
 import type { AddressPolicy } from './webhooks/index.js';
 import { registerDashboard } from './static.js';
@@ -47,6 +49,8 @@ export interface ServerOptions {
    * and link-local addresses, so a tenant cannot point the server at internal services.
    */
   webhookAddressPolicy?: AddressPolicy;
+  /** Poll feed subscriptions on their schedule (default true; `pollNow` works either way). */
+  feeds?: boolean;
   /** The built dashboard served at `/` (default: dist/web beside dist/server). */
   dashboardDir?: string;
 }
@@ -147,10 +151,13 @@ export async function createServer(o: ServerOptions): Promise<Server> {
   caseRoutes(app, getCtx);
   intelRoutes(app, getCtx);
   workerRoutes(app, getCtx);
+  const feeds = new FeedService(getCtx);
+  feedRoutes(app, getCtx, () => feeds);
   registerDashboard(app, o.dashboardDir ?? fileURLToPath(new URL('../web', import.meta.url)));
 
   await app.ready();
   await ctx.queue.start();
+  if (o.feeds !== false) await feeds.start();
   let closed = false;
   return {
     app,
@@ -160,6 +167,7 @@ export async function createServer(o: ServerOptions): Promise<Server> {
       if (closed) return;
       closed = true;
       await app.close();
+      await feeds.stop();
       await ctx.queue.close();
       await notifier.close();
       await evidence.close();
