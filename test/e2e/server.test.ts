@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../fixtures.js';
+import { freshDatabase, pgSkipReason } from '../pg.js';
 import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
 
 const HOSTS = ['linux-build-04', 'mac-design-02', 'win-finance-01', 'win-pbx-05', 'win-sales-03'];
@@ -37,27 +38,27 @@ function financeBundle(version: string, collectedAt: string): Buffer {
   });
 }
 
-describe('chainhunt serve: from upload to verified clean', () => {
+const skipPg = pgSkipReason();
+const STORES = skipPg ? (['embedded'] as const) : (['embedded', 'postgres'] as const);
+
+describe.each(STORES)('chainhunt serve (%s state store): from upload to verified clean', (store) => {
   let server: RunningServer;
   let op: Api;
   const upload: Record<string, Api> = {};
 
   beforeAll(async () => {
     const data = tempDataDir();
-    for (const t of TENANTS) admin(data, ['tenant-create', t]);
-    admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator']);
+    const db = store === 'postgres' ? await freshDatabase() : undefined;
+    for (const t of TENANTS) admin(data, ['tenant-create', t], db);
+    admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator'], db);
     const tokens: Record<string, string> = {};
     for (const t of TENANTS)
-      tokens[t] = admin<{ token: string }>(data, [
-        'token-create',
-        '--tenant',
-        t,
-        '--purpose',
-        'upload',
-        '--name',
-        `collector-${t}`,
-      ]).token;
-    server = await startServer(data);
+      tokens[t] = admin<{ token: string }>(
+        data,
+        ['token-create', '--tenant', t, '--purpose', 'upload', '--name', `collector-${t}`],
+        db,
+      ).token;
+    server = await startServer(data, db ? { databaseUrl: db } : {});
     op = new Api(server.url);
     expect(await op.login('op', PASSWORD)).toBe(200);
     for (const t of TENANTS) upload[t] = new Api(server.url, tokens[t]);
@@ -70,7 +71,7 @@ describe('chainhunt serve: from upload to verified clean', () => {
   it('answers health without credentials', async () => {
     const r = await new Api(server.url).get<{ status: string; store: string }>('/api/v1/health');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: 'ok', store: 'embedded' });
+    expect(r.body).toMatchObject({ status: 'ok', store });
   });
 
   it('ingests the demo fleet for both tenants; a second identical upload is recognised', async () => {
