@@ -7,7 +7,8 @@
  * console errors (the strict CSP would report an inline script or a foreign origin as one).
  * Screenshots go to test-artifacts/dashboard/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,25 @@ function fixedFinanceBundle(): Buffer {
     files['chainhunt-host.json'] = Buffer.from(JSON.stringify({ ...m, collectedAt: '2023-04-20T09:00:00Z' }));
     for (const name of Object.keys(files)) if (name.startsWith('network/')) delete files[name];
   });
+}
+
+/** Builds dist/web when it is missing or older than a file under web/ (the server serves dist/web). */
+function ensureDashboardBuilt(): void {
+  const index = path.join(repoRoot, 'dist', 'web', 'index.html');
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
+      ),
+    );
+  if (existsSync(index) && statSync(index).mtimeMs >= newest(path.join(repoRoot, 'web'))) return;
+  const vite = path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`vite build failed: ${r.stderr}`);
 }
 
 function clean(log: PageLog): void {
@@ -69,6 +89,7 @@ let browser: Browser;
 describe('dashboard (chainhunt serve + system Chromium)', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
+    ensureDashboardBuilt();
     const data = tempDataDir();
     admin(data, ['tenant-create', T, '--name', 'Acme Corp']);
     admin(data, ['tenant-create', 'globex', '--name', 'Globex']);
@@ -194,15 +215,17 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await page.goto(`${server.url}/t/${T}/impact?key=${encodeURIComponent(KEY)}`);
       await settled(page);
       await page.getByTestId('burndown-latest').waitFor();
+      // Controls that change something (paging, filters and the timeline's view toggles do not).
       const actions = async (): Promise<string[]> =>
         page
-          .locator('main button, main select, main input[type="file"], main input[type="checkbox"]')
-          .evaluateAll((els) =>
+          .locator(
+            'main button, main select, main input[type="file"], main input[type="checkbox"]:not([id^="tl-"])',
+          )
+          .evaluateAll((els: { closest: (s: string) => unknown; outerHTML: string }[]): string[] =>
             els
               .filter(
                 (e) => !e.closest('nav[aria-label="Pages"]') && !e.closest('form[aria-label^="Filter"]'),
               )
-              .filter((e) => !(e instanceof HTMLInputElement && e.id.startsWith('tl-')))
               .map((e) => e.outerHTML.slice(0, 120)),
           );
       expect(await actions()).toEqual([]);

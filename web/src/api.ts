@@ -12,10 +12,19 @@ export class ApiError extends Error {
 }
 
 let csrf: string | null = null;
+let ready: Promise<void> = Promise.resolve();
+let release: (() => void) | null = null;
 
 /** Remembers the CSRF token that unsafe requests echo in `x-csrf-token`. */
 export function setCsrf(token: string | null | undefined): void {
   csrf = token ?? null;
+  release?.();
+  release = null;
+}
+
+/** Unsafe requests wait for the next {@link setCsrf} (the session is being confirmed). */
+export function holdCsrf(): void {
+  if (!release) ready = new Promise((r) => (release = r));
 }
 
 /** Options of one request. */
@@ -42,6 +51,7 @@ export async function api<T>(path: string, o: RequestOptions = {}): Promise<T> {
     body = '{}';
     headers['content-type'] = 'application/json';
   }
+  if (method !== 'GET') await ready;
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   let res: Response;
   try {

@@ -1,7 +1,7 @@
 /** The shell: session, sign-in, header with tenant switch and tabs, and the page for the path. */
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, setCsrf } from './api.js';
-import { ErrorBox, Loading, PageTitle } from './components/ui.js';
+import { api, ApiError, holdCsrf, setCsrf } from './api.js';
+import { ErrorBox, PageTitle } from './components/ui.js';
 import { roleIn, SessionContext, useApi, useSession, useTitle } from './hooks.js';
 import { AuditPage } from './pages/audit.js';
 import { CasePage, CasesPage } from './pages/cases.js';
@@ -15,50 +15,79 @@ import { TenantPage } from './pages/tenant.js';
 import { Link, navigate, paths, useLocation } from './router.js';
 import type { Me, Tenant, User } from './types.js';
 
-/** Remembers (not secret) that this browser signed in, so a fresh visit goes straight to the form. */
-const SIGNED_IN = 'chainhunt.signedIn';
+/**
+ * The signed-in user (name and roles; nothing secret: the session is an HttpOnly cookie) kept in
+ * localStorage, so a page renders and loads its data at once while /me confirms the session in the
+ * background. A fresh browser goes straight to the sign-in form (no failing /me call).
+ */
+const STORED_USER = 'chainhunt.user';
+
+/** The fields the dashboard uses, or null when `u` is not a user. */
+function userOf(u: Partial<User> | null | undefined): User | null {
+  if (
+    u &&
+    typeof u.id === 'string' &&
+    typeof u.username === 'string' &&
+    typeof u.roles === 'object' &&
+    u.roles
+  )
+    return { id: u.id, username: u.username, operator: u.operator === true, roles: u.roles };
+  return null;
+}
+
+function storedUser(): User | null {
+  try {
+    const u = userOf(JSON.parse(localStorage.getItem(STORED_USER) ?? 'null') as Partial<User> | null);
+    if (u) return u;
+  } catch {
+    // not JSON: sign in again
+  }
+  localStorage.removeItem(STORED_USER);
+  return null;
+}
+
+function remember(u: User | null): void {
+  if (u) localStorage.setItem(STORED_USER, JSON.stringify(u));
+  else localStorage.removeItem(STORED_USER);
+}
 
 /** The whole app. */
 export function App(): ReactNode {
-  const [user, setUser] = useState<User | null>(null);
-  const [checking, setChecking] = useState(() => localStorage.getItem(SIGNED_IN) === '1');
+  const [user, setUser] = useState<User | null>(storedUser);
   useEffect(() => {
-    if (!checking) return;
+    if (!storedUser()) return;
+    holdCsrf();
     api<Me>('/me').then(
       (me) => {
-        if (me.type === 'user' && me.user) {
-          setCsrf(me.csrfToken);
-          setUser(me.user);
-        }
-        setChecking(false);
+        const u = me.type === 'user' ? userOf(me.user) : null;
+        setCsrf(me.csrfToken);
+        remember(u);
+        // Same user and roles: keep the object, so nothing re-renders.
+        setUser((cur) => (cur && u && JSON.stringify(cur) === JSON.stringify(u) ? cur : u));
       },
       () => {
-        localStorage.removeItem(SIGNED_IN);
-        setChecking(false);
+        setCsrf(null);
+        remember(null);
+        setUser(null);
       },
     );
-  }, [checking]);
+  }, []);
   const logout = useCallback(() => {
     api('/auth/logout', { method: 'POST' })
       .catch(() => undefined)
       .finally(() => {
-        localStorage.removeItem(SIGNED_IN);
+        remember(null);
         setCsrf(null);
         setUser(null);
         navigate('/', true);
       });
   }, []);
-  if (checking)
-    return (
-      <main id="main">
-        <Loading />
-      </main>
-    );
   if (!user)
     return (
       <Login
-        onIn={(u, csrf) => {
-          localStorage.setItem(SIGNED_IN, '1');
+        onIn={(signedIn, csrf) => {
+          const u = userOf(signedIn);
+          remember(u);
           setCsrf(csrf);
           setUser(u);
         }}
@@ -247,7 +276,7 @@ function Shell(): ReactNode {
       {r.tenant && (
         <nav className="tabs" aria-label="Tenant pages">
           <ul>
-            {TABS.map((tab) => (
+            {TABS.filter((tab) => tab.id !== 'audit' || role === 'admin').map((tab) => (
               <li key={tab.id}>
                 <Link to={tab.to(r.tenant ?? '')} current={tab.id === r.tab}>
                   {tab.label}

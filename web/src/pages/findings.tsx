@@ -44,7 +44,8 @@ export function FindingsPage({ tenant, initial }: { tenant: string; initial: URL
     `/findings${query({ ...applied, new: applied.new ? true : undefined, limit: LIMIT, offset })}`,
   );
   const r = useApi<Paged<FindingRow>>(path, applied.new ? 5000 : undefined);
-  const cases = useApi<Paged<Case>>(canAct ? tpath(tenant, '/cases?limit=10000') : null);
+  // The (host, key) → case map is loaded only once something is selected (first render stays light).
+  const cases = useApi<Paged<Case>>(canAct && selected.size > 0 ? tpath(tenant, '/cases?limit=10000') : null);
   const caseOf = useMemo(() => {
     const m = new Map<string, Case>();
     for (const c of cases.data?.items ?? []) m.set(`${c.host}\u0000${c.key}`, c);

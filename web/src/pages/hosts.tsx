@@ -2,7 +2,16 @@
 import { useState, type ReactNode } from 'react';
 import { query, tpath } from '../api.js';
 import { UploadBundle } from '../components/actions.js';
-import { ErrorBox, keyLabel, Loading, PageTitle, Severity, StateBadge, When } from '../components/ui.js';
+import {
+  ErrorBox,
+  keyLabel,
+  Loading,
+  PageTitle,
+  Pager,
+  Severity,
+  StateBadge,
+  When,
+} from '../components/ui.js';
 import { useApi, useCan, useTitle } from '../hooks.js';
 import { Link, paths } from '../router.js';
 import type { Case, HostRow, Paged, TimelineItem } from '../types.js';
@@ -12,53 +21,84 @@ export function HostsPage({ tenant }: { tenant: string }): ReactNode {
   useTitle(`${tenant}: hosts`);
   const canAct = useCan(tenant, 'analyst');
   const r = useApi<{ items: HostRow[] }>(tpath(tenant, '/hosts'));
+  const [filter, setFilter] = useState('');
+  const [offset, setOffset] = useState(0);
+  const all = r.data?.items ?? [];
+  const f = filter.trim().toLowerCase();
+  const matching = f
+    ? all.filter((h) => h.host.toLowerCase().includes(f) || (h.hostname ?? '').toLowerCase().includes(f))
+    : all;
+  const shown = matching.slice(offset, offset + PAGE);
   return (
     <>
       <PageTitle>Hosts</PageTitle>
       <ErrorBox error={r.error} />
       {!r.data && r.loading && <Loading />}
       {r.data && (
-        <table>
-          <caption>{r.data.items.length} host(s)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Host</th>
-              <th scope="col">Host name</th>
-              <th scope="col">OS</th>
-              <th scope="col">State</th>
-              <th scope="col" className="num">
-                Open cases
-              </th>
-              <th scope="col" className="num">
-                Bundles
-              </th>
-              <th scope="col">Last collected</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.data.items.map((h) => (
-              <tr key={h.host}>
-                <th scope="row">
-                  <Link to={paths.host(tenant, h.host)}>{h.host}</Link>
+        <>
+          <div className="filters">
+            <div className="field">
+              <label htmlFor="h-filter">Find a host</label>
+              <input
+                id="h-filter"
+                type="search"
+                value={filter}
+                onChange={(e) => {
+                  setFilter(e.target.value);
+                  setOffset(0);
+                }}
+              />
+            </div>
+          </div>
+          <table>
+            <caption>
+              {matching.length === all.length
+                ? `${all.length} host(s)`
+                : `${matching.length} of ${all.length} host(s)`}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Host</th>
+                <th scope="col">Host name</th>
+                <th scope="col">OS</th>
+                <th scope="col">State</th>
+                <th scope="col" className="num">
+                  Open cases
                 </th>
-                <td>{h.hostname ?? '—'}</td>
-                <td>{h.os ?? '—'}</td>
-                <td>
-                  <span
-                    className={`badge ${h.state === 'affected' ? 'dirty' : h.state === 'clean' ? 'clean' : 'muted'}`}
-                  >
-                    {h.state}
-                  </span>
-                </td>
-                <td className="num">{h.openCases}</td>
-                <td className="num">{h.bundles}</td>
-                <td>
-                  <When at={h.lastCollectedAt} />
-                </td>
+                <th scope="col" className="num">
+                  Bundles
+                </th>
+                <th scope="col">Last collected</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {shown.map((h) => (
+                <tr key={h.host}>
+                  <th scope="row">
+                    <Link to={paths.host(tenant, h.host)}>{h.host}</Link>
+                  </th>
+                  <td>{h.hostname ?? '—'}</td>
+                  <td>{h.os ?? '—'}</td>
+                  <td>
+                    <span
+                      className={`badge ${h.state === 'affected' ? 'dirty' : h.state === 'clean' ? 'clean' : 'muted'}`}
+                    >
+                      {h.state}
+                    </span>
+                  </td>
+                  <td className="num">{h.openCases}</td>
+                  <td className="num">{h.bundles}</td>
+                  <td>
+                    <When at={h.lastCollectedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {matching.length > PAGE && (
+            <Pager total={matching.length} limit={PAGE} offset={offset} onChange={setOffset} />
+          )}
+        </>
       )}
       {canAct && (
         <>
@@ -70,6 +110,7 @@ export function HostsPage({ tenant }: { tenant: string }): ReactNode {
   );
 }
 
+const PAGE = 200;
 const TYPES = ['bundle', 'finding', 'case'] as const;
 
 function detailOf(item: TimelineItem): Record<string, unknown> {

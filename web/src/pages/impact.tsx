@@ -1,5 +1,5 @@
 /** One advisory or indicator: the burn-down, and each host's case with actions. */
-import type { ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { query, tpath } from '../api.js';
 import { TransitionForm, UploadBundle } from '../components/actions.js';
 import { Burndown } from '../components/burndown.js';
@@ -12,17 +12,32 @@ import {
   PageTitle,
   Severity,
   StateBadge,
+  Pager,
   When,
 } from '../components/ui.js';
 import { useApi, useCan, useTitle } from '../hooks.js';
 import { Link, paths } from '../router.js';
-import type { Impact } from '../types.js';
+import type { CaseState, Impact } from '../types.js';
+
+const PAGE = 100;
+/** Hosts still to act on first. */
+const ORDER: readonly CaseState[] = ['open', 'contained', 'remediated', 'verified_clean', 'false_positive'];
 
 /** The impact page of `k`. */
 export function ImpactPage({ tenant, k }: { tenant: string; k: string }): ReactNode {
   const r = useApi<Impact>(k ? tpath(tenant, `/impact${query({ key: k })}`) : null, 10_000);
   const canAct = useCan(tenant, 'analyst');
   const d = r.data;
+  const [offset, setOffset] = useState(0);
+  const sorted = useMemo(
+    () =>
+      [...(d?.cases ?? [])].sort(
+        (a, b) =>
+          ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || (a.host < b.host ? -1 : a.host > b.host ? 1 : 0),
+      ),
+    [d],
+  );
+  const shown = sorted.slice(offset, offset + PAGE);
   const title = d?.summary?.title || keyLabel(k);
   useTitle(`${title}: impact`);
   return (
@@ -55,7 +70,7 @@ export function ImpactPage({ tenant, k }: { tenant: string; k: string }): ReactN
               </tr>
             </thead>
             <tbody>
-              {d.cases.map((c) => (
+              {shown.map((c) => (
                 <tr key={c.id} data-host={c.host}>
                   <th scope="row">
                     <Link to={paths.host(tenant, c.host)}>{c.host}</Link>
@@ -83,6 +98,9 @@ export function ImpactPage({ tenant, k }: { tenant: string; k: string }): ReactN
               ))}
             </tbody>
           </table>
+          {sorted.length > PAGE && (
+            <Pager total={sorted.length} limit={PAGE} offset={offset} onChange={setOffset} />
+          )}
           {canAct && (
             <>
               <h2>Upload evidence</h2>

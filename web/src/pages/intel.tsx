@@ -83,7 +83,14 @@ export function IntelPage({ tenant }: { tenant: string }): ReactNode {
       {reviews.data?.items
         .filter((r) => r.state === 'pending')
         .map((r) => (
-          <ReviewCard key={r.id} tenant={tenant} review={r} canDecide={isAdmin} onDecided={started} />
+          <ReviewCard
+            key={r.id}
+            tenant={tenant}
+            review={r}
+            canPublish={isAdmin}
+            canDismiss={isAnalyst}
+            onDecided={started}
+          />
         ))}
       <Feeds tenant={tenant} canEdit={isAdmin} />
     </>
@@ -110,7 +117,7 @@ function ImportIntel({
     setError(null);
     setDone(null);
     try {
-      const r = await api<{ source: IntelSource; job?: { id: string } | null }>(
+      const r = await api<{ source: IntelSource; jobs?: { id: string }[] }>(
         tpath(tenant, `/intel${query({ name: file.name })}`),
         {
           body: file,
@@ -119,7 +126,7 @@ function ImportIntel({
       );
       if (!mounted()) return;
       setDone(`Imported ${r.source.name}; a retro-hunt is running over stored evidence.`);
-      onStarted(r.job?.id);
+      onStarted(r.jobs?.[0]?.id);
     } catch (err) {
       if (mounted()) setError(message(err));
     } finally {
@@ -241,10 +248,11 @@ function ExtractAdvisory({ tenant, onQueued }: { tenant: string; onQueued: () =>
 function ReviewCard(props: {
   tenant: string;
   review: Review;
-  canDecide: boolean;
+  canPublish: boolean;
+  canDismiss: boolean;
   onDecided: (job: string | undefined) => void;
 }): ReactNode {
-  const { tenant, review, canDecide, onDecided } = props;
+  const { tenant, review, canPublish, canDismiss, onDecided } = props;
   const id = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -253,11 +261,11 @@ function ReviewCard(props: {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ job?: { id: string } | null }>(
+      const r = await api<{ jobs?: { id: string }[] }>(
         tpath(tenant, `/reviews/${encodeURIComponent(review.id)}/${what}`),
         { method: 'POST' },
       );
-      if (mounted()) onDecided(r.job?.id);
+      if (mounted()) onDecided(r.jobs?.[0]?.id);
     } catch (err) {
       if (mounted()) setError(message(err));
     } finally {
@@ -279,14 +287,23 @@ function ReviewCard(props: {
         <summary>Source text</summary>
         <pre>{review.text.slice(0, 20_000)}</pre>
       </details>
-      {canDecide && (
+      {(canPublish || canDismiss) && (
         <div className="row">
-          <button type="button" disabled={busy} onClick={() => void decide('publish')}>
-            Publish and retro-hunt
-          </button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => void decide('dismiss')}>
-            Dismiss
-          </button>
+          {canPublish && (
+            <button type="button" disabled={busy} onClick={() => void decide('publish')}>
+              Publish and retro-hunt
+            </button>
+          )}
+          {canDismiss && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() => void decide('dismiss')}
+            >
+              Dismiss
+            </button>
+          )}
         </div>
       )}
       <ErrorBox error={error} />
@@ -329,7 +346,8 @@ function RetroHunt({ tenant, jobId }: { tenant: string; jobId: string }): ReactN
 
 function Feeds({ tenant, canEdit }: { tenant: string; canEdit: boolean }): ReactNode {
   const id = useId();
-  const r = useApi<{ items: Feed[] }>(canEdit ? tpath(tenant, '/feeds') : null);
+  const [open, setOpen] = useState(false);
+  const r = useApi<{ items: Feed[] }>(canEdit && open ? tpath(tenant, '/feeds') : null);
   const [kind, setKind] = useState('rss');
   const [url, setUrl] = useState('');
   const [interval, setIntervalS] = useState(3600);
@@ -362,66 +380,75 @@ function Feeds({ tenant, canEdit }: { tenant: string; canEdit: boolean }): React
   return (
     <section aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Feeds</h2>
-      <ErrorBox error={r.error} />
-      {r.data && r.data.items.length === 0 && <p className="muted">No feeds.</p>}
-      {r.data && r.data.items.length > 0 && (
-        <table>
-          <caption className="visually-hidden">Feeds</caption>
-          <thead>
-            <tr>
-              <th scope="col">Kind</th>
-              <th scope="col">URL</th>
-              <th scope="col">Every (s)</th>
-              <th scope="col">Last poll</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.data.items.map((f) => (
-              <tr key={f.id}>
-                <td>{text(f.config['kind'])}</td>
-                <td>{text(f.config['url'])}</td>
-                <td className="num">{text(f.config['intervalSeconds'])}</td>
-                <td>
-                  {typeof f.state['lastPollAt'] === 'string' ? <When at={f.state['lastPollAt']} /> : '—'}
-                </td>
-                <td>
-                  <button type="button" className="secondary" onClick={() => void poll(f.id)}>
-                    Poll now
-                  </button>
-                </td>
+      <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>Polled feeds (RSS, Atom, OSV, MISP, TAXII)</summary>
+        <ErrorBox error={r.error} />
+        {r.data && r.data.items.length === 0 && <p className="muted">No feeds.</p>}
+        {r.data && r.data.items.length > 0 && (
+          <table>
+            <caption className="visually-hidden">Feeds</caption>
+            <thead>
+              <tr>
+                <th scope="col">Kind</th>
+                <th scope="col">URL</th>
+                <th scope="col">Every (s)</th>
+                <th scope="col">Last poll</th>
+                <th scope="col">Action</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <form className="filters" onSubmit={(e) => void add(e)} aria-label="Add a feed">
-        <div className="field">
-          <label htmlFor={`${id}-kind`}>Kind</label>
-          <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value)}>
-            {['rss', 'atom', 'osv', 'misp', 'taxii'].map((k) => (
-              <option key={k}>{k}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-url`}>URL</label>
-          <input id={`${id}-url`} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-int`}>Interval (seconds)</label>
-          <input
-            id={`${id}-int`}
-            type="number"
-            min={60}
-            value={interval}
-            onChange={(e) => setIntervalS(Number(e.target.value))}
-          />
-        </div>
-        <button type="submit">Add feed</button>
-      </form>
-      {note && <Notice>{note}</Notice>}
-      <ErrorBox error={error} />
+            </thead>
+            <tbody>
+              {r.data.items.map((f) => (
+                <tr key={f.id}>
+                  <td>{text(f.config['kind'])}</td>
+                  <td>{text(f.config['url'])}</td>
+                  <td className="num">{text(f.config['intervalSeconds'])}</td>
+                  <td>
+                    {typeof f.state['lastPollAt'] === 'string' ? <When at={f.state['lastPollAt']} /> : '—'}
+                  </td>
+                  <td>
+                    <button type="button" className="secondary" onClick={() => void poll(f.id)}>
+                      Poll now
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <form className="filters" onSubmit={(e) => void add(e)} aria-label="Add a feed">
+          <div className="field">
+            <label htmlFor={`${id}-kind`}>Kind</label>
+            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value)}>
+              {['rss', 'atom', 'osv', 'misp', 'taxii'].map((k) => (
+                <option key={k}>{k}</option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-url`}>URL</label>
+            <input
+              id={`${id}-url`}
+              type="url"
+              required
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-int`}>Interval (seconds)</label>
+            <input
+              id={`${id}-int`}
+              type="number"
+              min={60}
+              value={interval}
+              onChange={(e) => setIntervalS(Number(e.target.value))}
+            />
+          </div>
+          <button type="submit">Add feed</button>
+        </form>
+        {note && <Notice>{note}</Notice>}
+        <ErrorBox error={error} />
+      </details>
     </section>
   );
 }
