@@ -64,4 +64,41 @@ describe('HashPool', () => {
     expect(a).toHaveLength(40);
     expect(await run(2)).toEqual(a);
   });
+
+  it('runs content scanners on the bytes it read; a file held up on one thread does not hold up the next files', async () => {
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const infos: unknown[] = [];
+    const spec = {
+      module: new URL('./__fixtures__/gated-scanner.ts', import.meta.url).href,
+      init: { gate },
+      onReady: (info: unknown) => infos.push(info),
+    };
+    const pool = new HashPool(2, [{ id: 't', spec }]);
+    try {
+      const gated = path.join(tmp, 'first.gated');
+      writeFileSync(gated, 'held');
+      const held = pool.hash(gated, 100, '/shown/first.gated');
+      const rest = [];
+      for (let i = 0; i < 6; i++) {
+        const p = path.join(tmp, `next${i}.txt`);
+        writeFileSync(p, 'x'.repeat(i));
+        rest.push(pool.hash(p, 100, `/shown/next${i}.txt`));
+      }
+      // Every later file is done while the first is still held (with a queue per thread, some would
+      // wait behind it and this would never resolve).
+      const done = await Promise.all(rest);
+      expect(done.map((r) => r.scans)).toEqual(
+        [0, 1, 2, 3, 4, 5].map((i) => ({ t: { length: i, path: `/shown/next${i}.txt` } })),
+      );
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      expect((await held).scans).toEqual({ t: { length: 4, path: '/shown/first.gated' } });
+      expect(await pool.scanContent(Buffer.from('abc'), 'member')).toEqual({
+        t: { length: 3, path: 'member' },
+      });
+    } finally {
+      await pool.close();
+    }
+    expect(infos).toEqual([{ built: true }]); // reported once, not once per thread
+  });
 });
