@@ -1,0 +1,296 @@
+/**
+ * Issue #14 acceptance, end to end on loopback: Debian's nats-server with JetStream, `chainhunt
+ * serve --nats` and two `chainhunt worker` processes. One worker is SIGKILLed while it holds a job;
+ * JetStream redelivers it to the other; every job ends done, every bundle is stored once, and the
+ * cases and findings equal those of the in-process queue for the same uploads. Then: hunts queued
+ * while the server was down are published at start, and late duplicate results are refused.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath } from '../cli.js';
+import { repoRoot } from '../fixtures.js';
+import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
+
+const NATS_SERVER = '/usr/sbin/nats-server';
+const HOSTS = ['linux-build-04', 'mac-design-02', 'win-finance-01', 'win-pbx-05', 'win-sales-03'];
+const PASSWORD = 'operator-password-1';
+const ACK_WAIT_S = 3;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface Proc {
+  proc: ChildProcess;
+  err: () => string;
+  stop(sig?: NodeJS.Signals): Promise<void>;
+}
+
+function run(cmd: string, args: string[]): Proc {
+  const proc = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return {
+    proc,
+    err: () => err,
+    async stop(sig: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(sig);
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** A larger bundle: a demo host with 3000 extra files, so collecting it takes a while. */
+function bigBundle(): Buffer {
+  return demoBundle('win-sales-03', (files) => {
+    for (let i = 0; i < 3000; i++) files[`bulk/part-${i}.bin`] = randomBytes(4096);
+    const m = JSON.parse((files['chainhunt-host.json'] ?? Buffer.alloc(0)).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    files['chainhunt-host.json'] = Buffer.from(
+      JSON.stringify({ ...m, hostId: 'win-bulk-09', hostname: 'WIN-BULK-09' }),
+    );
+  });
+}
+
+interface Setup {
+  data: string;
+  op: Api;
+  upload: Api;
+  worker: string;
+}
+
+function prepare(): Omit<Setup, 'op' | 'upload'> & { uploadToken: string } {
+  const data = tempDataDir();
+  admin(data, ['tenant-create', 'acme']);
+  admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator']);
+  const uploadToken = admin<{ token: string }>(data, [
+    'token-create',
+    '--tenant',
+    'acme',
+    '--purpose',
+    'upload',
+    '--name',
+    'collector',
+  ]).token;
+  const worker = admin<{ token: string }>(data, ['token-create', '--purpose', 'worker', '--name', 'w']).token;
+  return { data, uploadToken, worker };
+}
+
+interface Outcome {
+  cases: string[];
+  /** Host and title (ids hash the bundle's path, which differs between data folders). */
+  findings: string[];
+  bundles: Record<string, number>;
+  /** The findings as served, without ids and times, the data folder written DATA, sorted. */
+  detail: string[];
+}
+
+async function outcome(op: Api, dataDir: string): Promise<Outcome> {
+  const cases = await op.get<{ items: { host: string; key: string; state: string }[] }>(
+    '/api/v1/tenants/acme/cases?limit=1000',
+  );
+  const findings = await op.get<{ items: ({ host: string; title: string; finding: object } & object)[] }>(
+    '/api/v1/tenants/acme/findings?limit=1000',
+  );
+  const hosts = await op.get<{ items: { host: string }[] }>('/api/v1/tenants/acme/hosts');
+  const bundles: Record<string, number> = {};
+  for (const h of hosts.body.items) {
+    const t = await op.get<{ items: { type: string }[] }>(
+      `/api/v1/tenants/acme/hosts/${encodeURIComponent(h.host)}/timeline`,
+    );
+    bundles[h.host] = t.body.items.filter((i) => i.type === 'bundle').length;
+  }
+  return {
+    cases: cases.body.items.map((c) => `${c.host} ${c.key} ${c.state}`).sort(),
+    findings: findings.body.items.map((f) => `${f.host} ${f.title}`).sort(),
+    bundles,
+    detail: findings.body.items
+      .map((f) =>
+        JSON.stringify({
+          ...f,
+          id: null,
+          firstSeen: null,
+          lastSeen: null,
+          finding: { ...f.finding, id: null },
+        }).replaceAll(dataDir, 'DATA'),
+      )
+      .sort(),
+  };
+}
+
+describe('chainhunt serve --nats with two workers', () => {
+  let nats: Proc;
+  let natsUrl = '';
+  let server: RunningServer;
+  let setup: Setup;
+  const workers: Proc[] = [];
+  const big = bigBundle();
+  const pack = readFileSync(path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'));
+  let bigJob = '';
+
+  const startWorker = (): Proc => {
+    const w = run(process.execPath, [
+      cliPath,
+      'worker',
+      '--server',
+      server.url,
+      '--token',
+      setup.worker,
+      '--nats',
+      natsUrl,
+    ]);
+    workers.push(w);
+    return w;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(NATS_SERVER))
+      throw new Error(`${NATS_SERVER} is missing: install Debian's nats-server (scripts/apt-packages.txt)`);
+    const port = await freePort();
+    const store = mkdtempSync(path.join(os.tmpdir(), 'chainhunt-nats-'));
+    nats = run(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store]);
+    natsUrl = `nats://127.0.0.1:${port}`;
+    await waitFor('nats-server', () => /Server is ready/.test(nats.err()), 30_000);
+    const p = prepare();
+    server = await startServer(p.data, {
+      extraArgs: ['--nats', natsUrl, '--nats-ack-wait', String(ACK_WAIT_S)],
+    });
+    expect(server.stderr()).toContain('jobs: nats');
+    const op = new Api(server.url);
+    expect(await op.login('op', PASSWORD)).toBe(200);
+    setup = { data: p.data, op, upload: new Api(server.url, p.uploadToken), worker: p.worker };
+  });
+
+  afterAll(async () => {
+    for (const w of workers) await w.stop();
+    await server?.stop();
+    await nats?.stop();
+  });
+
+  it('runs every job once more after a worker is killed holding one; bundles stored once', async () => {
+    const first = startWorker();
+    const second = startWorker();
+    await waitFor('workers ready', () => /ready/.test(first.err()) && /ready/.test(second.err()));
+    const r = await setup.upload.post<{ job: { id: string } }>('/api/v1/tenants/acme/bundles', big);
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    bigJob = r.body.job.id;
+    for (const h of HOSTS) {
+      const u = await setup.upload.post('/api/v1/tenants/acme/bundles', demoBundle(h));
+      expect(u.status, JSON.stringify(u.body)).toBe(202);
+    }
+    // Kill whichever worker took the big job, while it holds it.
+    let holder: Proc | null = null;
+    await waitFor('a worker taking the big job', () => {
+      holder = workers.find((w) => w.err().includes(`took job ${bigJob}`)) ?? null;
+      return holder !== null;
+    });
+    const victim = holder as unknown as Proc;
+    await victim.stop('SIGKILL');
+    expect(victim.err()).not.toContain(`job ${bigJob} done`);
+    const survivor = victim === first ? second : first;
+    const jobs = await setup.op.settle('acme', 120_000);
+    expect(jobs).toHaveLength(HOSTS.length + 1);
+    expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
+    // The survivor did the big job, on its second delivery.
+    expect(survivor.err()).toContain(`job ${bigJob} done`);
+    const job = await setup.op.get<{ attempts: number; result: { bundles: { status: string }[] } }>(
+      `/api/v1/tenants/acme/jobs/${bigJob}`,
+    );
+    expect(job.body.attempts).toBe(2);
+    expect(job.body.result.bundles.map((b) => b.status)).toEqual(['new']);
+    const o = await outcome(setup.op, setup.data);
+    expect(Object.keys(o.bundles).sort()).toEqual([...HOSTS, 'win-bulk-09'].sort());
+    expect(Object.values(o.bundles).every((n) => n === 1)).toBe(true);
+  });
+
+  it('runs the retro-hunt through NATS on the server; results equal the in-process queue', async () => {
+    const r = await setup.op.post<{ jobs: unknown[] }>('/api/v1/intel?name=3cx.chainhunt.json', pack);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await setup.op.settle('acme');
+    const viaNats = await outcome(setup.op, setup.data);
+    expect(viaNats.cases.filter((c) => c.includes('CVE-2023-29059'))).toHaveLength(2);
+
+    // The same uploads and intel with the default in-process queue.
+    const p = prepare();
+    const local = await startServer(p.data);
+    try {
+      expect(local.stderr()).toContain('jobs: in-process');
+      const op = new Api(local.url);
+      expect(await op.login('op', PASSWORD)).toBe(200);
+      const up = new Api(local.url, p.uploadToken);
+      expect((await up.post('/api/v1/tenants/acme/bundles', big)).status).toBe(202);
+      for (const h of HOSTS)
+        expect((await up.post('/api/v1/tenants/acme/bundles', demoBundle(h))).status).toBe(202);
+      await op.settle('acme', 120_000);
+      expect((await op.post('/api/v1/intel?name=3cx.chainhunt.json', pack)).status).toBe(201);
+      await op.settle('acme');
+      const inProcess = await outcome(op, p.data);
+      expect(viaNats).toEqual(inProcess);
+      // Paths in the evidence are the server's copy of the bundle, never a worker's temporary file.
+      expect(viaNats.detail.join('\n')).toContain('DATA/uploads/t-acme/');
+      expect(viaNats.detail.join('\n')).not.toContain('chainhunt-job-');
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('refuses late duplicate results and a second take of a finished job', async () => {
+    const w = new Api(server.url, setup.worker);
+    const again = await w.get<{ error: string }>(`/api/v1/worker/jobs/${bigJob}`);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('finished');
+    const stream = gzipSync(
+      `${JSON.stringify({ t: 'begin', v: 1, job: bigJob, bundle: '/x.zip' })}\n${JSON.stringify({ t: 'end', observations: 0, issues: [] })}\n`,
+    );
+    const late = await w.post<{ error: string }>(`/api/v1/worker/jobs/${bigJob}/observations`, stream, {
+      'content-type': 'application/gzip',
+    });
+    expect(late.status).toBe(409);
+    // Tenant tokens cannot use the worker routes.
+    expect((await setup.upload.get(`/api/v1/worker/jobs/${bigJob}`)).status).toBe(403);
+  });
+
+  it('publishes at start the jobs queued while the server was down', async () => {
+    await server.stop();
+    const r = admin<{ huntsQueued: number }>(setup.data, [
+      'intel-import',
+      path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'),
+    ]);
+    expect(r.huntsQueued).toBe(1);
+    server = await startServer(setup.data, {
+      extraArgs: ['--nats', natsUrl, '--nats-ack-wait', String(ACK_WAIT_S)],
+    });
+    expect(server.stderr()).toMatch(/published 1 job\(s\) that had no message/);
+    const op = new Api(server.url);
+    expect(await op.login('op', PASSWORD)).toBe(200);
+    const jobs = await op.settle('acme');
+    expect(jobs.filter((j) => j.type === 'hunt' && j.state === 'done')).toHaveLength(2);
+    expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
+  });
+});
