@@ -231,6 +231,41 @@ const TABS: { id: string; label: string; to: (t: string) => string }[] = [
   { id: 'audit', label: 'Audit log', to: paths.audit },
 ];
 
+/** Choose a tenant, then "Open" (changing the selection alone does not navigate). */
+function TenantSwitch({
+  current,
+  tenants,
+}: {
+  current: string | null;
+  tenants: readonly Tenant[];
+}): ReactNode {
+  const [choice, setChoice] = useState(current ?? '');
+  useEffect(() => setChoice(current ?? ''), [current]);
+  return (
+    <form
+      className="row"
+      aria-label="Switch tenant"
+      onSubmit={(e) => {
+        e.preventDefault();
+        navigate(choice ? paths.tenant(choice) : '/');
+      }}
+    >
+      <label htmlFor="tenant-switch" className="visually-hidden">
+        Tenant
+      </label>
+      <select id="tenant-switch" value={choice} onChange={(e) => setChoice(e.target.value)}>
+        <option value="">All tenants (overview)</option>
+        {tenants.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit">Open</button>
+    </form>
+  );
+}
+
 function Shell(): ReactNode {
   const { user, logout } = useSession();
   const { path, params } = useLocation();
@@ -246,23 +281,7 @@ function Shell(): ReactNode {
         <Link to="/" className="brand">
           chainhunt
         </Link>
-        <nav aria-label="Tenant">
-          <label htmlFor="tenant-switch" className="visually-hidden">
-            Tenant
-          </label>
-          <select
-            id="tenant-switch"
-            value={r.tenant ?? ''}
-            onChange={(e) => navigate(e.target.value ? paths.tenant(e.target.value) : '/')}
-          >
-            <option value="">All tenants (overview)</option>
-            {(tenants.data?.items ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </nav>
+        <TenantSwitch current={r.tenant} tenants={tenants.data?.items ?? []} />
         <div className="who">
           <span>
             {user.username}

@@ -73,9 +73,17 @@ export function Burndown({ points, title }: { points: readonly BurnPoint[]; titl
             </text>
           </g>
         ))}
-        <text x={M.l} y={H - 10}>
-          {first?.at}
-        </text>
+        {n > 1 && (
+          <text x={M.l} y={H - 10}>
+            {first?.at}
+          </text>
+        )}
+        {n === 1 &&
+          CASE_STATES.map((s) => (
+            <text key={s} x={M.l + 75 + CASE_STATES.indexOf(s) * 110} y={H - 10} textAnchor="middle">
+              {STATE_LABEL[s]}
+            </text>
+          ))}
         {n > 1 && (
           <text x={W - M.r} y={H - 10} textAnchor="end">
             {last?.at}
@@ -92,7 +100,17 @@ export function Burndown({ points, title }: { points: readonly BurnPoint[]; titl
                 points={points.map((p, i) => `${x(i).toFixed(1)},${y(p[s]).toFixed(1)}`).join(' ')}
               />
             )}
-            {last && <circle cx={x(n - 1)} cy={y(last[s])} r={4} fill={COLOUR[s]} />}
+            {n > 1 && last && <circle cx={x(n - 1)} cy={y(last[s])} r={4} fill={COLOUR[s]} />}
+            {n === 1 && last && (
+              // One day of history: a bar per state (a line needs two days).
+              <rect
+                x={M.l + 40 + CASE_STATES.indexOf(s) * 110}
+                width={70}
+                y={y(last[s])}
+                height={Math.max(0, H - M.b - y(last[s]))}
+                fill={COLOUR[s]}
+              />
+            )}
           </g>
         ))}
       </svg>

@@ -2,7 +2,7 @@
  * Intel management: sources, importing a feed file, advisory text → extracted draft → review →
  * publish, feeds, and the retro-hunt's new findings arriving.
  */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, query, tpath } from '../api.js';
 import { JobWatch } from '../components/actions.js';
 import { ErrorBox, keyLabel, Loading, Notice, PageTitle, Severity, When } from '../components/ui.js';
@@ -318,10 +318,16 @@ function RetroHunt({ tenant, jobId }: { tenant: string; jobId: string }): ReactN
     tpath(tenant, `/findings${query({ new: true, limit: 20 })}`),
     finished ? undefined : 2000,
   );
+  const { reload } = r;
+  // The hunt is done: one last look (polling stops), so its findings are all listed.
+  const onFinished = useCallback(() => {
+    setFinished(true);
+    reload();
+  }, [reload]);
   return (
     <section aria-labelledby="retro-h" className="card">
       <h2 id="retro-h">Retro-hunt</h2>
-      <JobWatch key={jobId} tenant={tenant} jobId={jobId} onFinished={() => setFinished(true)} />
+      <JobWatch key={jobId} tenant={tenant} jobId={jobId} onFinished={onFinished} />
       <h3>New findings</h3>
       {r.data && r.data.total === 0 && <p className="muted">None yet.</p>}
       {r.data && r.data.total > 0 && (
