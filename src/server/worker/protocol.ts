@@ -14,7 +14,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { HostContext, Platform } from '../../core/host.js';
 import type { Issue, IssueCode } from '../../core/issue.js';
@@ -222,7 +222,9 @@ function cap(max: number): Transform {
  */
 export function observationSource(open: () => Readable, o: ReadOptions): ObservationSource {
   return async (sink: ObservationSink) => {
-    const summary = await readLines(open().pipe(createGunzip()).pipe(cap(o.maxBytes)), o, sink);
+    // pipeline, not pipe: an error anywhere (bad gzip, the cap) ends the chain and reaches the reader.
+    const chain = pipeline(open(), createGunzip(), cap(o.maxBytes), () => undefined);
+    const summary = await readLines(chain, o, sink);
     o.onEnd?.(summary);
     return { issues: summary.issues };
   };
@@ -238,13 +240,20 @@ async function* linesOf(input: Readable, max: number): AsyncGenerator<string> {
   const dec = new StringDecoder('utf8');
   let pending = '';
   for await (const chunk of input as AsyncIterable<Buffer>) {
-    pending += dec.write(chunk);
-    let from = 0;
-    for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n', from)) {
-      yield pending.slice(from, i);
-      from = i + 1;
+    const text = dec.write(chunk);
+    // Only the new text can hold the next newline: no rescanning of a long pending line.
+    let i = text.indexOf('\n');
+    if (i < 0) {
+      pending += text;
+    } else {
+      yield pending + text.slice(0, i);
+      let from = i + 1;
+      for (i = text.indexOf('\n', from); i >= 0; i = text.indexOf('\n', from)) {
+        yield text.slice(from, i);
+        from = i + 1;
+      }
+      pending = text.slice(from);
     }
-    pending = pending.slice(from);
     if (pending.length > max) throw new LineTooLong();
   }
   pending += dec.end();
