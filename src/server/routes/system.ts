@@ -6,7 +6,47 @@ import { HttpError, ipOf, opts, SESSION_COOKIE, who } from '../http.js';
 
 const SESSION_HOURS = 12;
 
+/**
+ * Login throttling: after MAX_FAILURES failed logins for one user name (from any address), or
+ * MAX_IP_FAILURES from one address (offices share addresses), within WINDOW_MS, further attempts
+ * are refused with 429 until the window passes.
+ */
+const MAX_FAILURES = 10;
+const MAX_IP_FAILURES = 50;
+const WINDOW_MS = 15 * 60_000;
+const MAX_TRACKED = 100_000;
+
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private recent(key: string): number[] {
+    const cut = this.now() - WINDOW_MS;
+    const list = (this.failures.get(key) ?? []).filter((t) => t > cut);
+    if (list.length) this.failures.set(key, list);
+    else this.failures.delete(key);
+    return list;
+  }
+
+  blocked(user: string, ip: string): boolean {
+    return (
+      this.recent(`u:${user}`).length >= MAX_FAILURES || this.recent(`ip:${ip}`).length >= MAX_IP_FAILURES
+    );
+  }
+
+  fail(user: string, ip: string): void {
+    if (this.failures.size > MAX_TRACKED) this.failures.clear();
+    for (const k of [`u:${user}`, `ip:${ip}`]) this.failures.set(k, [...this.recent(k), this.now()]);
+  }
+
+  succeed(user: string): void {
+    this.failures.delete(`u:${user}`);
+  }
+}
+
 export function systemRoutes(app: FastifyInstance, ctx: () => ServerContext, version: string): void {
+  const throttle = new LoginThrottle();
   app.get(
     '/api/v1/health',
     opts('public', {
@@ -53,6 +93,8 @@ export function systemRoutes(app: FastifyInstance, ctx: () => ServerContext, ver
     async (req, reply) => {
       const { username, password } = req.body as { username: string; password: string };
       const c = ctx();
+      if (throttle.blocked(username, ipOf(req)))
+        throw new HttpError(429, 'too many failed logins; try again in 15 minutes', 'too_many_requests');
       const found = await c.state.userByName(username);
       const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
       const at = c.now();
@@ -66,8 +108,10 @@ export function systemRoutes(app: FastifyInstance, ctx: () => ServerContext, ver
           ip: ipOf(req),
           detail: null,
         });
+        throttle.fail(username, ipOf(req));
         throw new HttpError(401, 'wrong user name or password', 'unauthorized');
       }
+      throttle.succeed(username);
       const sid = randomSecret(32);
       const csrf = randomSecret(32);
       await c.state.createSession({
