@@ -15,6 +15,8 @@ export const SESSION_COOKIE = 'chainhunt_session';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The client address, taken when the request arrives (gone once the client disconnects). */
+    clientIp: string;
   }
   interface FastifyContextConfig {
     need?: Need | 'public';
@@ -66,9 +68,11 @@ async function principalOf(ctx: ServerContext, req: FastifyRequest): Promise<Pri
 /** Installs the authentication and authorisation hook. */
 export function installAuth(app: FastifyInstance, ctx: () => ServerContext): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('clientIp', '');
   // onRequest: before the body is read, parsed or validated, so a refused caller learns nothing
   // from schema errors and makes the server parse nothing.
   app.addHook('onRequest', async (req, reply) => {
+    req.clientIp = req.ip ?? 'unknown';
     const need = req.routeOptions.config.need;
     if (need === undefined) {
       // Every API route declares its need; one that does not is refused (fail closed).
@@ -104,9 +108,9 @@ export function who(req: FastifyRequest): Principal {
   return req.principal;
 }
 
-/** The client address for audit entries. */
+/** The client address for audit entries (also after the client went away). */
 export function ipOf(req: FastifyRequest): string {
-  return req.ip;
+  return req.clientIp || (req.ip ?? 'unknown');
 }
 
 /**

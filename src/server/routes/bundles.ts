@@ -31,11 +31,11 @@ export function bundleRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
       const { tenant } = req.params as { tenant: string };
       const c = ctx();
       const declared = Number(req.headers['content-length'] ?? NaN);
-      if (Number.isFinite(declared) && declared > c.limits.maxUploadBytes)
-        throw new HttpError(413, `upload larger than the ${c.limits.maxUploadBytes}-byte limit`, 'too_large');
       const dir = path.join(c.dataDir, 'uploads');
       let tmp: string | null = null;
       try {
+        if (Number.isFinite(declared) && declared > c.limits.maxUploadBytes)
+          throw new UploadError(413, `upload larger than the ${c.limits.maxUploadBytes}-byte limit`);
         const got = await receive(req.raw, path.join(dir, 'tmp'), c.limits.maxUploadBytes);
         tmp = got.tmpPath;
         const dup = await c.state.uploadBySha(tenant, got.sha256);

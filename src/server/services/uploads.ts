@@ -126,6 +126,8 @@ export async function checkBundle(file: string, size: number, limits: UploadLimi
     if (inner instanceof UploadError) throw inner;
     const msg = err instanceof ArchiveError || err instanceof Error ? err.message : String(err);
     if (/zip bomb|escapes the bundle|entries|expands/.test(msg)) throw new UploadError(422, msg);
+    if (/too many bytes in the stream/.test(msg))
+      throw new UploadError(422, `an archive entry expands beyond its declared size (zip bomb?): ${msg}`);
     throw new UploadError(422, `truncated or corrupt ${kind === 'zip' ? 'zip' : 'tar'} archive: ${msg}`);
   }
   if (entries === 0) throw new UploadError(422, 'empty archive');
