@@ -6,7 +6,7 @@
 // warm = median of 5 later visits (hashed assets cached as immutable).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, writeResults } from '../lib.mjs';
 
@@ -274,5 +274,9 @@ writeResults('dashboard', rows, {
     historyDays: DAYS,
     seedMs,
   },
-  note: 'first render = navigation start to data shown (performance.now() in the page); loopback; system Chromium headless',
+  loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
+  seedReused: seeded,
+  note:
+    'first render = navigation start to data shown (performance.now() in the page); loopback; system Chromium headless; ' +
+    'slowest API call = the longest /api/v1 request of the load; render after data = from the last API response to the data on screen',
 });
