@@ -52,22 +52,71 @@ export function reentrantQueryError(): Error {
   );
 }
 
+/** Connections that serve plain reads beside the writer (see {@link openDuckDb}). */
+export const DUCKDB_READERS = 2;
+
+/** Whether a statement only reads (a plain SELECT), so it may run on a reader connection. */
+export function readsOnly(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !sql.includes(';');
+}
+
+/** A fixed set of connections handed out one caller at a time, first come first served. */
+class ConnectionPool<C> {
+  private readonly idle: C[];
+  private readonly waiting: ((c: C) => void)[] = [];
+
+  constructor(private readonly all: readonly C[]) {
+    this.idle = [...all];
+  }
+
+  private acquire(): Promise<C> {
+    const c = this.idle.pop();
+    return c !== undefined ? Promise.resolve(c) : new Promise<C>((r) => this.waiting.push(r));
+  }
+
+  async run<T>(fn: (c: C) => Promise<T>): Promise<T> {
+    const c = await this.acquire();
+    try {
+      return await fn(c);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(c);
+      else this.idle.push(c);
+    }
+  }
+
+  /** Waits until every connection is free (callers already waiting go first) and keeps them. */
+  async drain(): Promise<void> {
+    await Promise.all(this.all.map(() => this.acquire()));
+  }
+}
+
 /**
- * One connection behind a FIFO lock: every query and transaction runs alone, so a transaction
- * never sees another request's half-done work. State queries are small; evidence lives elsewhere.
+ * One writer connection behind a FIFO lock: every write and transaction runs alone, so a
+ * transaction never sees another request's half-done work. Plain reads (a SELECT outside a
+ * transaction) run on {@link DUCKDB_READERS} reader connections of the same database instead, so
+ * they neither wait for a transaction (or a commit) nor make one wait; DuckDB's MVCC gives each
+ * read the last committed state. State queries are small; evidence lives elsewhere.
  */
 export async function openDuckDb(file: string): Promise<SqlDb> {
   const instance = await DuckDBInstance.create(file);
   const conn = await instance.connect();
   const r = runner(conn);
   const lock = new Mutex();
+  const readerConns: DuckDBConnection[] = [];
+  for (let i = 0; i < DUCKDB_READERS; i++) readerConns.push(await instance.connect());
+  const readers = new ConnectionPool(readerConns.map(runner));
   const inTx = new AsyncLocalStorage<true>();
   const guarded = <T>(fn: () => Promise<T>): Promise<T> =>
     inTx.getStore() ? Promise.reject(reentrantQueryError()) : lock.run(fn);
   let closed = false;
   return {
     engine: 'duckdb',
-    query: (sql, params) => guarded(() => r.query(sql, params)),
+    query: <T extends Row = Row>(sql: string, params?: readonly Param[]): Promise<T[]> => {
+      if (inTx.getStore()) return Promise.reject(reentrantQueryError());
+      if (!closed && readsOnly(sql)) return readers.run((c) => c.query<T>(sql, params));
+      return guarded(() => r.query<T>(sql, params));
+    },
     exec: (sql, params) => guarded(() => r.exec(sql, params)),
     tx: (fn) =>
       guarded(() =>
@@ -87,9 +136,10 @@ export async function openDuckDb(file: string): Promise<SqlDb> {
       lock.run(async () => {
         if (closed) return;
         closed = true;
+        await readers.drain();
+        for (const c of readerConns) c.closeSync();
         conn.closeSync();
         instance.closeSync();
-        await Promise.resolve();
       }),
   };
 }

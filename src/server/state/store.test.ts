@@ -983,6 +983,41 @@ for (const engine of engines) {
       expect((await store.jobs(null, 10, 0)).total).toBe(0);
     });
 
+    it('transactions: a read outside a transaction neither waits for one nor sees its rows', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const tx = store.tx(async (q) => {
+        await store.createTenant({ id: 'acme', name: 'Acme', createdAt: t(0) }, q);
+        entered();
+        await gate;
+      });
+      await inside;
+      // The transaction is open (and holds the writer): the read answers now, from committed rows.
+      // (When reads shared the writer's lock, this read waited for the gate: the test timed out.)
+      expect(await store.tenants()).toEqual([]);
+      expect(await store.jobs(null, 10, 0)).toEqual({ total: 0, items: [] });
+      release();
+      await tx;
+      expect((await store.tenants()).map((x) => x.id)).toEqual(['acme']);
+    });
+
+    it('transactions: reads interleaved with concurrent writes see every committed write', async () => {
+      await store.createTenant({ id: 'acme', name: 'Acme', createdAt: t(0) });
+      const seen: number[] = [];
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          await store.createJob({ id: `j${i}`, tenant: 'acme', type: 'ingest', payload: {}, at: t(i) });
+          // Read after our own write committed: it is there.
+          expect(await store.job(`j${i}`)).toMatchObject({ id: `j${i}`, state: 'queued' });
+          seen.push((await store.jobs('acme', 100, 0)).total);
+        }),
+      );
+      expect(seen.every((n) => n >= 1 && n <= 20)).toBe(true);
+      expect((await store.jobs('acme', 100, 0)).total).toBe(20);
+    });
+
     it('transactions: a query on the store itself from inside a transaction is an error, not a hang', async () => {
       await expect(store.tx(() => store.tenants())).rejects.toThrow(/inside a transaction/);
       await expect(store.tx(() => store.tx(() => Promise.resolve(1)))).rejects.toThrow(
