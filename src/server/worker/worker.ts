@@ -23,7 +23,14 @@ import { gzipSync } from 'node:zlib';
 import { connect, millis, type Consumer, type JsMsg, type NatsConnection } from 'nats';
 import { errorMessage } from '../../core/errors.js';
 import { runScan } from '../../scan/runner.js';
-import { heartbeat, jobIdOf, NATS_STREAM, WORKER_CONSUMER } from '../jobs/nats.js';
+import {
+  closeConnection,
+  heartbeat,
+  jobIdOf,
+  NATS_STREAM,
+  unlessAborted,
+  WORKER_CONSUMER,
+} from '../jobs/nats.js';
 import { ObservationEncoder } from './protocol.js';
 
 /** Options of {@link runWorker}. */
@@ -197,6 +204,7 @@ async function handleJob(
       if (err instanceof Finished) return 'skipped';
       throw err;
     }
+    const collectStart = performance.now();
     const spool = new GzipSpool(path.join(dir, 'observations.ndjson.gz'));
     const enc = new ObservationEncoder(spool.write);
     enc.begin(id, bundle);
@@ -222,6 +230,7 @@ async function handleJob(
     }
     enc.end(issues);
     spool.close();
+    const postStart = performance.now();
     const posted = await api.call('POST', `/jobs/${encodeURIComponent(id)}/observations`, {
       file: spool.file,
       type: 'application/gzip',
@@ -232,7 +241,9 @@ async function handleJob(
     }
     if (posted.status !== 200)
       throw new Retry(`posting job ${id} answered ${posted.status}: ${messageOf(posted)}`);
-    o.log(`job ${id} done (${enc.observations} observations, ${spool.bytes} bytes)`);
+    o.log(
+      `job ${id} done (${enc.observations} observations, ${spool.bytes} bytes; collected in ${Math.round(postStart - collectStart)} ms, stored and matched by the server in ${Math.round(performance.now() - postStart)} ms)`,
+    );
     return 'done';
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -259,8 +270,11 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     for (let i = 0; !consumer; i++) {
       if (o.signal?.aborted) return;
       try {
-        consumer = await js.consumers.get(NATS_STREAM, WORKER_CONSUMER);
-        ackWaitMs = millis((await consumer.info(true)).config.ack_wait ?? 60_000_000_000);
+        consumer = await unlessAborted(js.consumers.get(NATS_STREAM, WORKER_CONSUMER), o.signal);
+        if (!consumer) return;
+        const info = await unlessAborted(consumer.info(true), o.signal);
+        if (!info) return;
+        ackWaitMs = millis(info.config.ack_wait ?? 60_000_000_000);
       } catch (err) {
         consumer = null;
         if (i % 10 === 0) log(`waiting for the job stream (${errorMessage(err)})`);
@@ -273,7 +287,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       while (!o.signal?.aborted) {
         let msg: JsMsg | null;
         try {
-          msg = await c.next({ expires: 2000 });
+          msg = await unlessAborted(c.next({ expires: 2000 }), o.signal);
         } catch (err) {
           if (o.signal?.aborted) return;
           log(`pull failed: ${errorMessage(err)}`);
@@ -286,7 +300,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     };
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 1) }, () => slot()));
   } finally {
-    await nc.drain().catch(() => undefined);
+    await closeConnection(nc);
   }
 }
 
