@@ -167,7 +167,8 @@ export interface Review {
 export interface Feed {
   id: string;
   tenant: string | null;
-  config: Record<string, unknown>;
+  /** Masked credentials; null when the stored configuration no longer parses. */
+  config: Record<string, unknown> | null;
   state: Record<string, unknown>;
   createdAt: string;
 }

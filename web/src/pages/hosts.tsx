@@ -117,6 +117,15 @@ function detailOf(item: TimelineItem): Record<string, unknown> {
   return item.detail && typeof item.detail === 'object' ? (item.detail as Record<string, unknown>) : {};
 }
 
+/** "app 40, network 300" from a bundle's evidence counts per kind. */
+function kindsText(kinds: unknown): string {
+  if (!kinds || typeof kinds !== 'object') return '';
+  return Object.entries(kinds as Record<string, unknown>)
+    .filter(([, n]) => typeof n === 'number' && n > 0)
+    .map(([k, n]) => `${k} ${String(n)}`)
+    .join(', ');
+}
+
 /** The per-host timeline page. */
 export function HostPage({ tenant, host }: { tenant: string; host: string }): ReactNode {
   useTitle(`${host}: timeline`);
@@ -192,6 +201,9 @@ export function HostPage({ tenant, host }: { tenant: string; host: string }): Re
               <When at={i.time} /> <span className="badge">{i.type}</span>{' '}
               {typeof d['severity'] === 'string' && <Severity value={d['severity']} />} {i.title}
               {typeof d['reason'] === 'string' && <div>Reason: {d['reason']}</div>}
+              {i.type === 'bundle' && kindsText(d['kinds']) && (
+                <div className="muted">Evidence: {kindsText(d['kinds'])}</div>
+              )}
               <details>
                 <summary>Details</summary>
                 <pre>{JSON.stringify(i.detail, null, 2)}</pre>

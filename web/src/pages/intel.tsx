@@ -16,6 +16,15 @@ function message(err: unknown): string {
   return err instanceof ApiError || err instanceof Error ? err.message : String(err);
 }
 
+/** What `POST …/feeds/{id}/poll` answers. */
+interface PollSummary {
+  ok: boolean;
+  notModified?: boolean;
+  imported?: unknown[];
+  reviews?: number;
+  state?: { lastError?: string | null };
+}
+
 function text(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
 }
@@ -92,7 +101,7 @@ export function IntelPage({ tenant }: { tenant: string }): ReactNode {
             onDecided={started}
           />
         ))}
-      <Feeds tenant={tenant} canEdit={isAdmin} />
+      <Feeds tenant={tenant} canEdit={isAdmin} onPolled={reviews.reload} />
     </>
   );
 }
@@ -350,39 +359,57 @@ function RetroHunt({ tenant, jobId }: { tenant: string; jobId: string }): ReactN
   );
 }
 
-function Feeds({ tenant, canEdit }: { tenant: string; canEdit: boolean }): ReactNode {
+function Feeds(props: { tenant: string; canEdit: boolean; onPolled: () => void }): ReactNode {
+  const { tenant, canEdit, onPolled } = props;
   const id = useId();
   const [open, setOpen] = useState(false);
   const r = useApi<{ items: Feed[] }>(canEdit && open ? tpath(tenant, '/feeds') : null);
   const [kind, setKind] = useState('rss');
   const [url, setUrl] = useState('');
   const [interval, setIntervalS] = useState(3600);
+  const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const mounted = useMounted();
   if (!canEdit) return null;
-  const add = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
+  const run = async (what: string, fn: () => Promise<string>): Promise<void> => {
+    setBusy(what);
     setError(null);
+    setNote(null);
     try {
-      await api(tpath(tenant, '/feeds'), { body: { kind, url, intervalSeconds: interval } });
+      const done = await fn();
       if (!mounted()) return;
-      setUrl('');
-      setNote('Feed added.');
+      setNote(done);
       r.reload();
     } catch (err) {
       if (mounted()) setError(message(err));
+    } finally {
+      if (mounted()) setBusy(null);
     }
   };
-  const poll = async (feed: string): Promise<void> => {
-    setError(null);
-    try {
-      await api(tpath(tenant, `/feeds/${encodeURIComponent(feed)}/poll`), { method: 'POST' });
-      if (mounted()) setNote('Poll started; new advisories appear as drafts for review.');
-    } catch (err) {
-      if (mounted()) setError(message(err));
-    }
+  const add = (e: FormEvent): void => {
+    e.preventDefault();
+    void run('add', async () => {
+      await api(tpath(tenant, '/feeds'), { body: { kind, url, intervalSeconds: interval } });
+      setUrl('');
+      return 'Feed added; it is polled on its interval.';
+    });
   };
+  const poll = (feed: string): void =>
+    void run(feed, async () => {
+      const p = await api<PollSummary>(tpath(tenant, `/feeds/${encodeURIComponent(feed)}/poll`), {
+        method: 'POST',
+      });
+      onPolled();
+      if (!p.ok) return `Poll failed: ${p.state?.lastError ?? 'unknown error'}`;
+      if (p.notModified) return 'Polled: nothing new.';
+      return `Polled: ${p.imported?.length ?? 0} intel file(s) imported, ${p.reviews ?? 0} draft(s) for review.`;
+    });
+  const remove = (feed: string): void =>
+    void run(feed, async () => {
+      await api(tpath(tenant, `/feeds/${encodeURIComponent(feed)}`), { method: 'DELETE' });
+      return 'Feed removed.';
+    });
   return (
     <section aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Feeds</h2>
@@ -403,25 +430,51 @@ function Feeds({ tenant, canEdit }: { tenant: string; canEdit: boolean }): React
               </tr>
             </thead>
             <tbody>
-              {r.data.items.map((f) => (
-                <tr key={f.id}>
-                  <td>{text(f.config['kind'])}</td>
-                  <td>{text(f.config['url'])}</td>
-                  <td className="num">{text(f.config['intervalSeconds'])}</td>
-                  <td>
-                    {typeof f.state['lastPollAt'] === 'string' ? <When at={f.state['lastPollAt']} /> : '—'}
-                  </td>
-                  <td>
-                    <button type="button" className="secondary" onClick={() => void poll(f.id)}>
-                      Poll now
-                    </button>
-                  </td>
-                </tr>
-              ))}
+              {r.data.items.map((f) => {
+                const c = f.config ?? {};
+                const name = text(c['name']) || text(c['url']) || f.id;
+                return (
+                  <tr key={f.id}>
+                    <td>{text(c['kind'])}</td>
+                    <td>{text(c['url'])}</td>
+                    <td className="num">{text(c['intervalSeconds'])}</td>
+                    <td>
+                      {typeof f.state['lastPolledAt'] === 'string' ? (
+                        <When at={f.state['lastPolledAt']} />
+                      ) : (
+                        '—'
+                      )}
+                      {typeof f.state['lastError'] === 'string' && f.state['lastError'] && (
+                        <div className="error">{f.state['lastError']}</div>
+                      )}
+                    </td>
+                    <td className="row">
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={busy !== null}
+                        onClick={() => poll(f.id)}
+                        aria-label={`Poll ${name} now`}
+                      >
+                        Poll now
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={busy !== null}
+                        onClick={() => remove(f.id)}
+                        aria-label={`Remove ${name}`}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         )}
-        <form className="filters" onSubmit={(e) => void add(e)} aria-label="Add a feed">
+        <form className="filters" onSubmit={add} aria-label="Add a feed">
           <div className="field">
             <label htmlFor={`${id}-kind`}>Kind</label>
             <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value)}>
@@ -446,11 +499,14 @@ function Feeds({ tenant, canEdit }: { tenant: string; canEdit: boolean }): React
               id={`${id}-int`}
               type="number"
               min={60}
+              max={604800}
               value={interval}
               onChange={(e) => setIntervalS(Number(e.target.value))}
             />
           </div>
-          <button type="submit">Add feed</button>
+          <button type="submit" disabled={busy !== null}>
+            Add feed
+          </button>
         </form>
         {note && <Notice>{note}</Notice>}
         <ErrorBox error={error} />
