@@ -218,7 +218,11 @@ describe('chainhunt serve --nats with two workers', () => {
     expect(jobs).toHaveLength(HOSTS.length + 1);
     expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
     // The survivor did the big job, on its second delivery.
-    expect(survivor.err()).toContain(`job ${bigJob} done`);
+    // (The job is marked done before the worker hears back and logs it.)
+    await waitFor('the survivor to log the big job done', () =>
+      survivor.err().includes(`job ${bigJob} done`),
+    );
+    expect(survivor.err()).toContain(`took job ${bigJob} (ingest, tenant acme, attempt 2)`);
     const job = await setup.op.get<{ attempts: number; result: { bundles: { status: string }[] } }>(
       `/api/v1/tenants/acme/jobs/${bigJob}`,
     );
