@@ -116,6 +116,41 @@ export function completionLock(ctx: ServerContext): Mutex {
   return m;
 }
 
+/** `p`, or null as soon as `signal` aborts (a pull left waiting on a lost connection). */
+export function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | null> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = (): void => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/** Closes a connection: drains it when it can within `ms`, else just closes it. */
+export async function closeConnection(nc: NatsConnection, ms = 3000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)));
+  const drained = await Promise.race([
+    nc.drain().then(
+      () => 'ok' as const,
+      () => 'failed' as const,
+    ),
+    timeout,
+  ]);
+  clearTimeout(timer);
+  if (drained !== 'ok') await nc.close().catch(() => undefined);
+}
+
 /** Keeps a held message from being redelivered while its job runs. */
 export function heartbeat(msg: JsMsg, ackWaitMs: number): () => void {
   const t = setInterval(() => msg.working(), Math.max(200, Math.floor(ackWaitMs / 3)));
@@ -221,7 +256,7 @@ export class NatsQueue implements JobQueue {
     while (!this.stopped) {
       let msg: JsMsg | null = null;
       try {
-        msg = await consumer.next({ expires: 2000 });
+        msg = await unlessAborted(consumer.next({ expires: 2000 }), this.abort.signal);
       } catch (err) {
         if (this.stopped) break;
         this.log(`hunt consumer: ${errorMessage(err)}`);
@@ -271,6 +306,6 @@ export class NatsQueue implements JobQueue {
     this.abort.abort();
     if (this.sweeper) clearInterval(this.sweeper);
     await this.loop?.catch(() => undefined);
-    await this.nc?.drain().catch(() => undefined);
+    if (this.nc) await closeConnection(this.nc);
   }
 }
