@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { freshDatabase, pgSkipReason } from '../../../test/pg.js';
 import { STATE_MIGRATIONS } from './migrations.js';
 import { StateStore } from './store.js';
@@ -180,6 +180,22 @@ for (const engine of engines) {
       expect(await store.tenant('nope')).toBeNull();
       await expect(store.createTenant({ id: 'acme', name: 'again', createdAt: t(3) })).rejects.toThrow();
       expect(await store.tenant('acme')).toMatchObject({ name: 'Acme' });
+    });
+
+    it('tenants: a tenant once found is answered from memory; a miss is asked again', async () => {
+      const query = vi.spyOn(store.db, 'query');
+      expect(await store.tenant('acme')).toBeNull();
+      expect(await store.tenant('acme')).toBeNull();
+      expect(query).toHaveBeenCalledTimes(2);
+      await store.createTenant({ id: 'acme', name: 'Acme', createdAt: t(0) });
+      const first = await store.tenant('acme');
+      expect(first).toEqual({ id: 'acme', name: 'Acme', createdAt: t(0) });
+      expect(query).toHaveBeenCalledTimes(3);
+      // Callers get their own copy.
+      if (first) first.name = 'changed';
+      expect(await store.tenant('acme')).toEqual({ id: 'acme', name: 'Acme', createdAt: t(0) });
+      expect(query).toHaveBeenCalledTimes(3);
+      query.mockRestore();
     });
 
     it('users and roles', async () => {

@@ -70,6 +70,8 @@ export interface CaseFilter {
 }
 
 export class StateStore {
+  private readonly knownTenants = new Map<string, Tenant>();
+
   private constructor(readonly db: SqlDb) {}
 
   /** Opens the embedded store in `dataDir`, or PostgreSQL at `databaseUrl`, and migrates it. */
@@ -139,10 +141,19 @@ export class StateStore {
     return rows.map((r) => ({ id: str(r['id']), name: str(r['name']), createdAt: str(r['created_at']) }));
   }
 
+  /**
+   * A tenant by id. Every tenant-scoped request asks, so a tenant once found is kept in memory:
+   * tenants are never changed or deleted. A miss is not kept (another process may create it).
+   */
   async tenant(id: string): Promise<Tenant | null> {
+    const known = this.knownTenants.get(id);
+    if (known) return { ...known };
     const rows = await this.db.query(`SELECT * FROM tenants WHERE id = $1`, [id]);
     const r = rows[0];
-    return r ? { id: str(r['id']), name: str(r['name']), createdAt: str(r['created_at']) } : null;
+    if (!r) return null;
+    const t = { id: str(r['id']), name: str(r['name']), createdAt: str(r['created_at']) };
+    if (this.knownTenants.size < 100_000) this.knownTenants.set(id, t);
+    return { ...t };
   }
 
   // ---- users ------------------------------------------------------------------------------
