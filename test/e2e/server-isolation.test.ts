@@ -96,6 +96,8 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
   const secrets = new Set<string>([A_NAME, ...Object.values(A_HOSTS), A_WEBHOOK, A_REVIEW_TITLE]);
   let expiredSession = '';
   const counts = { calls: 0, routes: 0 };
+  /** Figures for the report: what each test checked. */
+  const figures: string[] = [];
 
   const call = async (method: string, url: string, headers: Record<string, string>): Promise<Reply> => {
     counts.calls++;
@@ -305,7 +307,9 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
   afterAll(async () => {
     await server?.stop();
     // Figures for the report.
-    process.stderr.write(`isolation: ${counts.routes} routes, ${counts.calls} calls\n`);
+    process.stderr.write(
+      `isolation: ${counts.routes} routes (${tenantRoutes().length} per tenant), ${counts.calls} calls\n${figures.join('\n')}\n`,
+    );
   });
 
   const tenantRoutes = (): Route[] => routes.filter((r) => r.path.startsWith('/api/v1/tenants/{tenant}'));
@@ -359,6 +363,10 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
       ],
     ];
     const failures: string[] = [];
+    const checked = routes.filter((r) => r.need !== 'public');
+    figures.push(
+      `bad credentials: ${checked.length} routes x ${bad.length} = ${checked.length * bad.length}`,
+    );
     for (const r of routes) {
       if (r.need === 'public') continue;
       for (const [what, headers] of bad) {
@@ -379,6 +387,9 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
       tokenCaller('worker'),
     ];
     const failures: string[] = [];
+    figures.push(
+      `other tenant on tenant routes: ${tenantRoutes().length} x ${others.length} = ${tenantRoutes().length * others.length}`,
+    );
     for (const r of tenantRoutes())
       for (const c of others) {
         const got = await callAs(c, r);
@@ -388,6 +399,11 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
         if (l.length) failures.push(`${r.method} ${r.path} as ${c.name} leaks ${l.join(', ')}`);
       }
     expect(failures).toEqual([]);
+    // A tenant that does not exist is refused the same way: no probing for tenant names.
+    const bAdmin = userCaller(`${B}-admin`).headers('GET');
+    const ghost = await call('GET', '/api/v1/tenants/no-such-tenant/hosts', bAdmin);
+    const real = await call('GET', `/api/v1/tenants/${A}/hosts`, bAdmin);
+    expect([ghost.status, ghost.text]).toEqual([real.status, real.text]);
     // The control: tenant A's own admin sees its data on the same routes.
     const own = await call('GET', `/api/v1/tenants/${A}/hosts`, userCaller(`${A}-admin`).headers('GET'));
     expect(own.status).toBe(200);
@@ -401,6 +417,10 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
       tokenCaller('worker', 'worker'),
     ];
     const failures: string[] = [];
+    const checked = globalRoutes().filter((r) => r.need !== 'public');
+    figures.push(
+      `global routes: ${checked.length} x ${everyone.length} = ${checked.length * everyone.length}`,
+    );
     for (const r of globalRoutes()) {
       if (r.need === 'public' || r.need === undefined) continue;
       for (const c of everyone) {
@@ -443,6 +463,7 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
         else if (!/x-csrf-token/.test(got.text)) failures.push(`${r.method} ${r.path}: ${got.text}`);
       }
     }
+    figures.push(`csrf: ${n} unsafe calls (route x variant)`);
     expect(n).toBeGreaterThanOrEqual(30);
     expect(failures).toEqual([]);
   });
@@ -462,6 +483,7 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
       const l = leaked(got.text, url);
       if (l.length) failures.push(`${r.method} ${url} leaks ${l.join(', ')}`);
     }
+    figures.push(`cross-tenant ids: ${n} routes with ids`);
     expect(n).toBeGreaterThanOrEqual(8);
     expect(failures).toEqual([]);
     // Nothing of A's changed: its webhook, spare token, case and review are as they were.
@@ -513,6 +535,7 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
           failures.push(`${r.method} ${r.path} as ${c.name}: ${status} ${got.text.slice(0, 200)}`);
       }
     }
+    figures.push(`role matrix: ${tenantRoutes().length} routes x ${mine.length} = ${checked}`);
     expect(checked).toBeGreaterThan(100);
     expect(failures).toEqual([]);
   });
