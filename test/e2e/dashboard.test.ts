@@ -300,6 +300,63 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
     }
   }, 120_000);
 
+  it('works from the keyboard: sign in, skip to content, follow a tab, focus on the new heading', async () => {
+    const { context, page, log } = await newPage(browser);
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByLabel('User name').waitFor();
+      // Runs in the page (the test's tsconfig has no DOM types: a minimal shape is declared).
+      interface El {
+        tagName: string;
+        id: string;
+        textContent: string | null;
+      }
+      const focused = (): Promise<string> =>
+        page.evaluate(() => {
+          const e = (globalThis as unknown as { document: { activeElement: El | null } }).document
+            .activeElement;
+          return e ? `${e.tagName.toLowerCase()}#${e.id}:${(e.textContent ?? '').trim().slice(0, 40)}` : '';
+        });
+      // The page heading has focus first; Tab goes to the user name, then the password.
+      await page.keyboard.press('Tab');
+      expect(await focused()).toMatch(/^input#login-user/);
+      await page.keyboard.type('viewer');
+      await page.keyboard.press('Tab');
+      expect(await focused()).toMatch(/^input#login-password/);
+      await page.keyboard.type(PW.viewer);
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await settled(page);
+      // The new page's heading takes focus (announced by screen readers).
+      expect(await focused()).toBe('h1#page-title:Overview across tenants');
+      // The skip link is the first control of the document and lands on the content.
+      const first = await page.evaluate(() => {
+        const d = (globalThis as unknown as { document: { querySelector: (s: string) => El | null } })
+          .document;
+        return d.querySelector('a[href], button, input, select, textarea')?.textContent ?? '';
+      });
+      expect(first).toBe('Skip to content');
+      await page.getByRole('link', { name: 'Skip to content' }).focus();
+      await page.keyboard.press('Enter');
+      expect(await focused()).toMatch(/^main#main/);
+      // A tenant link, then a tab, followed with Enter only.
+      await page.getByRole('link', { name: 'Acme Corp' }).focus();
+      await page.keyboard.press('Enter');
+      await settled(page);
+      await page
+        .getByRole('navigation', { name: 'Tenant pages' })
+        .getByRole('link', { name: 'Hosts' })
+        .focus();
+      await page.keyboard.press('Enter');
+      await settled(page);
+      expect(await focused()).toBe('h1#page-title:Hosts');
+      expect(page.url()).toBe(`${server.url}/t/${T}/hosts`);
+      clean(log);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('axe-core finds no serious or critical violations on any page', async () => {
     // bypassCSP lets axe-core's script in; the CSP itself is exercised by the tests above.
     const { context, page } = await newPage(browser, { bypassCSP: true });
