@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import swagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_CSP, registerDashboard } from './static.js';
@@ -85,6 +86,17 @@ describe('registerDashboard', () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(r.body).toBe('');
+  });
+
+  it('keeps its routes out of the OpenAPI document', async () => {
+    const withDoc = Fastify();
+    await withDoc.register(swagger, { openapi: { openapi: '3.0.3', info: { title: 't', version: '1' } } });
+    withDoc.get('/api/v1/health', () => ({ status: 'ok' }));
+    registerDashboard(withDoc, dir);
+    await withDoc.ready();
+    const doc = withDoc.swagger() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(['/api/v1/health']);
+    await withDoc.close();
   });
 
   it('without a build, pages answer 404 with a hint', async () => {

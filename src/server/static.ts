@@ -130,6 +130,7 @@ export function registerDashboard(app: FastifyInstance, dir: string): void {
         .send('The dashboard is not built: run `npm run build:web` (dist/web/index.html is missing).');
     return send(req, reply, index);
   };
-  app.route({ method: 'GET', url: '/', handler });
-  app.route({ method: 'GET', url: '/*', handler });
+  // Not part of the API: kept out of the OpenAPI document.
+  app.route({ method: 'GET', url: '/', schema: { hide: true }, handler });
+  app.route({ method: 'GET', url: '/*', schema: { hide: true }, handler });
 }
