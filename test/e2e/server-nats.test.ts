@@ -280,6 +280,49 @@ describe('chainhunt serve --nats with two workers', () => {
     expect((await setup.upload.get(`/api/v1/worker/jobs/${bigJob}`)).status).toBe(403);
   });
 
+  it('refuses a malformed result with the line at fault; the job stays running and a worker finishes it', async () => {
+    for (const w of workers) await w.stop();
+    const bundle = demoBundle('win-pbx-05', (files) => {
+      const m = JSON.parse((files['chainhunt-host.json'] ?? Buffer.alloc(0)).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      files['chainhunt-host.json'] = Buffer.from(JSON.stringify({ ...m, hostId: 'win-late-10' }));
+    });
+    const r = await setup.upload.post<{ job: { id: string } }>('/api/v1/tenants/acme/bundles', bundle);
+    expect(r.status).toBe(202);
+    const id = r.body.job.id;
+    const w = new Api(server.url, setup.worker);
+    const taken = await w.get<{ job: { attempts: number }; upload: { tenant: string } }>(
+      `/api/v1/worker/jobs/${id}`,
+    );
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ job: { attempts: 1 }, upload: { tenant: 'acme' } });
+    const post = (body: Buffer): Promise<{ status: number; body: { message: string } }> =>
+      w.post<{ message: string }>(`/api/v1/worker/jobs/${id}/observations`, body, {
+        'content-type': 'application/gzip',
+      });
+    const garbage = await post(gzipSync('{"t":"obs"}\n'));
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.message).toMatch(/line 1: the first line must be begin/);
+    const truncated = await post(
+      gzipSync(`${JSON.stringify({ t: 'begin', v: 1, job: id, bundle: '/x.zip' })}\n`),
+    );
+    expect(truncated.status).toBe(400);
+    expect(truncated.body.message).toMatch(/line 2: truncated: no end line/);
+    const notGzip = await post(Buffer.from('plain text'));
+    expect(notGzip.status).toBe(400);
+    const job = await setup.op.get<{ state: string }>(`/api/v1/tenants/acme/jobs/${id}`);
+    expect(job.body.state).toBe('running');
+    // The message is still in the stream: a worker takes the job (a second attempt) and finishes it.
+    startWorker();
+    await setup.op.settle('acme');
+    const done = await setup.op.get<{ state: string; attempts: number }>(`/api/v1/tenants/acme/jobs/${id}`);
+    expect(done.body).toMatchObject({ state: 'done', attempts: 2 });
+    const o = await outcome(setup.op, setup.data);
+    expect(o.bundles['win-late-10']).toBe(1);
+  });
+
   it('publishes at start the jobs queued while the server was down', async () => {
     await server.stop();
     const r = admin<{ huntsQueued: number }>(setup.data, [

@@ -31,7 +31,11 @@ export const SUBJECT_PREFIX = 'chainhunt.jobs';
 export const WORKER_CONSUMER = 'chainhunt-workers';
 /** The durable consumer the server pulls hunt jobs from. */
 export const SERVER_CONSUMER = 'chainhunt-server';
-/** Runs of one job before it is marked failed (JetStream's max_deliver is one more). */
+/**
+ * Runs of one job (takes by a runner) before it is marked failed. Deliveries are not limited in
+ * JetStream: one that never reached the server (a worker that could not reach it) is no attempt,
+ * and a job must never be left `queued` with a message JetStream no longer delivers.
+ */
 export const MAX_ATTEMPTS = 5;
 /** Default time a runner may hold a job without a heartbeat before it is redelivered. */
 export const DEFAULT_ACK_WAIT_MS = 60_000;
@@ -87,7 +91,7 @@ export async function ensureJobStream(jsm: JetStreamManager, ackWaitMs: number):
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(ackWaitMs),
-      max_deliver: MAX_ATTEMPTS + 1,
+      max_deliver: -1,
       filter_subject: `${SUBJECT_PREFIX}.${type}.>`,
       max_ack_pending: 1000,
     };
@@ -149,6 +153,11 @@ export async function closeConnection(nc: NatsConnection, ms = 3000): Promise<vo
   ]);
   clearTimeout(timer);
   if (drained !== 'ok') await nc.close().catch(() => undefined);
+}
+
+/** How long to wait before a failed delivery comes back: 2 s doubling to 60 s. */
+export function retryDelayMs(deliveries: number): number {
+  return Math.min(60_000, 2000 * 2 ** Math.max(0, Math.min(5, deliveries - 1)));
 }
 
 /** Keeps a held message from being redelivered while its job runs. */
@@ -295,7 +304,7 @@ export class NatsQueue implements JobQueue {
     } catch (err) {
       // Aborted by close(), or the state store failed: let JetStream deliver it again.
       if (!this.abort.signal.aborted) this.log(`hunt job ${id}: ${errorMessage(err)}`);
-      msg.nak(1000);
+      msg.nak(retryDelayMs(msg.info.redeliveryCount));
     } finally {
       stop();
     }

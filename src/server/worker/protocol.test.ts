@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { HostContext } from '../../core/host.js';
 import type { Observation } from '../../core/observation.js';
-import { jobIdOf, subjectOf } from '../jobs/nats.js';
+import { jobIdOf, retryDelayMs, subjectOf } from '../jobs/nats.js';
 import {
   MAX_ISSUES,
   MAX_LINE_BYTES,
@@ -234,5 +234,11 @@ describe('job subjects', () => {
     expect(jobIdOf(subjectOf('hunt', JOB))).toBe(JOB);
     expect(jobIdOf('chainhunt.jobs.other.x')).toBeNull();
     expect(jobIdOf('chainhunt.jobs.ingest.a.b')).toBeNull();
+  });
+
+  it('backs off failed deliveries from 2 s to at most a minute', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map(retryDelayMs)).toEqual([
+      2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000,
+    ]);
   });
 });

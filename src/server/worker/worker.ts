@@ -28,6 +28,7 @@ import {
   heartbeat,
   jobIdOf,
   NATS_STREAM,
+  retryDelayMs,
   unlessAborted,
   WORKER_CONSUMER,
 } from '../jobs/nats.js';
@@ -321,7 +322,7 @@ async function settle(
     msg.ack();
   } catch (err) {
     o.log(`job ${id} will be retried: ${errorMessage(err)}`);
-    msg.nak(2000);
+    msg.nak(retryDelayMs(msg.info.redeliveryCount));
   } finally {
     stop();
   }
