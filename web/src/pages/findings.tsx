@@ -9,7 +9,7 @@ import type { Case, FindingRow, Paged } from '../types.js';
 import { SEVERITIES } from '../types.js';
 
 const LIMIT = 50;
-const KINDS = ['app', 'package', 'file', 'network', 'event', 'sigma', 'yara', 'beacon'];
+const KINDS = ['app', 'package', 'file', 'filename', 'network', 'sigma', 'yara', 'pe-anomaly'];
 
 interface Filters {
   severity: string;
