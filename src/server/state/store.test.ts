@@ -705,6 +705,11 @@ for (const engine of engines) {
       expect(await ids({ q: 'H2' })).toEqual([1, ['c2']]);
       expect(await ids({ q: '_' })).toEqual([0, []]);
       expect(await ids({ limit: 1, offset: 1 })).toEqual([3, ['c2']]);
+      // A page past the end still tells the total; a filter matching nothing says 0.
+      expect(await ids({ limit: 5, offset: 3 })).toEqual([3, []]);
+      expect(await ids({ state: 'remediated', offset: 2 })).toEqual([1, []]);
+      expect(await ids({ key: 'nope', offset: 2 })).toEqual([0, []]);
+      expect((await store.jobs(null, 1, 5)).total).toBe(0);
       expect((await store.allCases('acme')).map((c) => c.id)).toEqual(['c1', 'c3', 'c2']);
       expect((await store.allCases(null)).map((c) => c.id)).toEqual(['c1', 'c3', 'c2', 'c4']);
 

@@ -33,6 +33,7 @@ import type {
 } from './types.js';
 
 type Cell = Row[string] | undefined;
+const SEVERITY_ORDER = `CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
 const str = (v: Cell): string => (v === null || v === undefined ? '' : String(v));
 const opt = (v: Cell): string | null => (v === null || v === undefined ? null : String(v));
 const json = <T>(v: unknown, fallback: T): T => {
@@ -128,6 +129,29 @@ export class StateStore {
         await q.exec(`UPDATE schema_version SET version = $1`, [v]);
       }
     });
+  }
+
+  /**
+   * One page of a table's rows (`where` and `order` are ours, never input; values go in `params`)
+   * and the count of all matching rows, in one query: a second one only for a page past the end.
+   */
+  private async page(
+    table: string,
+    where: string,
+    params: readonly Param[],
+    order: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; rows: Row[] }> {
+    const rows = await this.db.query(
+      `SELECT *, count(*) OVER () AS page_total__ FROM ${table} WHERE ${where}
+         ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    );
+    if (rows.length > 0) return { total: Number(rows[0]?.['page_total__'] ?? 0), rows };
+    if (offset === 0) return { total: 0, rows };
+    const n = await this.db.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, params);
+    return { total: Number(n[0]?.['n'] ?? 0), rows };
   }
 
   // ---- tenants ----------------------------------------------------------------------------
@@ -319,13 +343,7 @@ export class StateStore {
   ): Promise<{ total: number; items: AuditEntry[] }> {
     const where = tenant === null ? 'TRUE' : 'tenant = $1';
     const params: Param[] = tenant === null ? [] : [tenant];
-    const total = Number(
-      (await this.db.query(`SELECT count(*) AS n FROM audit WHERE ${where}`, params))[0]?.['n'] ?? 0,
-    );
-    const rows = await this.db.query(
-      `SELECT * FROM audit WHERE ${where} ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}`,
-      params,
-    );
+    const { total, rows } = await this.page('audit', where, params, 'id DESC', limit, offset);
     return {
       total,
       items: rows.map((r) => ({
@@ -435,13 +453,7 @@ export class StateStore {
     if (tenant !== null) parts.push(`tenant = $${params.push(tenant)}`);
     if (state) parts.push(`state = $${params.push(state)}`);
     const where = parts.length ? parts.join(' AND ') : 'TRUE';
-    const total = Number(
-      (await this.db.query(`SELECT count(*) AS n FROM jobs WHERE ${where}`, params))[0]?.['n'] ?? 0,
-    );
-    const rows = await this.db.query(
-      `SELECT * FROM jobs WHERE ${where} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`,
-      params,
-    );
+    const { total, rows } = await this.page('jobs', where, params, 'created_at DESC, id', limit, offset);
     return { total, items: rows.map((r) => this.toJob(r)) };
   }
 
@@ -648,14 +660,13 @@ export class StateStore {
       );
     }
     const where = parts.join(' AND ');
-    const total = Number(
-      (await this.db.query(`SELECT count(*) AS n FROM findings WHERE ${where}`, params))[0]?.['n'] ?? 0,
-    );
-    const rows = await this.db.query(
-      `SELECT * FROM findings WHERE ${where}
-         ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-           host, id LIMIT ${f.limit} OFFSET ${f.offset}`,
+    const { total, rows } = await this.page(
+      'findings',
+      where,
       params,
+      `${SEVERITY_ORDER}, host, id`,
+      f.limit,
+      f.offset,
     );
     return {
       total,
@@ -724,14 +735,13 @@ export class StateStore {
       );
     }
     const where = parts.join(' AND ');
-    const total = Number(
-      (await this.db.query(`SELECT count(*) AS n FROM cases WHERE ${where}`, params))[0]?.['n'] ?? 0,
-    );
-    const rows = await this.db.query(
-      `SELECT * FROM cases WHERE ${where}
-         ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
-           host, case_key LIMIT ${f.limit} OFFSET ${f.offset}`,
+    const { total, rows } = await this.page(
+      'cases',
+      where,
       params,
+      `${SEVERITY_ORDER}, host, case_key`,
+      f.limit,
+      f.offset,
     );
     return { total, items: rows.map((r) => this.toCase(r)) };
   }
