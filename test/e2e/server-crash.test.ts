@@ -7,11 +7,13 @@
  * long enough to be killed in the middle: the test polls the job until it is running and
  * collecting observations, and kills then.
  */
+import { readdirSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OBS_TABLES } from '../../src/store/schema.js';
 import { EvidenceStore } from '../../src/store/store.js';
-import { StateStore } from '../../src/server/state/store.js';
 import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
 
 const T = 'acme';
@@ -89,7 +91,7 @@ async function waitJob(op: Api, id: string, until: (j: JobRow) => boolean, ms: n
   }
 }
 
-describe('chainhunt serve: SIGKILL during ingest', () => {
+describe('chainhunt serve: killed with SIGKILL during an upload or an ingest', () => {
   const servers: RunningServer[] = [];
   const bundle = bigBundle();
   let clean: { counts: Record<string, number>; observations: number; ms: number };
@@ -122,6 +124,44 @@ describe('chainhunt serve: SIGKILL during ingest', () => {
     process.stderr.write(`crash: clean ingest of ${bundle.length} bytes took ${ms} ms\n`);
   });
 
+  it('a server killed while receiving an upload keeps nothing of it after the restart', async () => {
+    const { data, token } = setup();
+    const server = await startServer(data);
+    servers.push(server);
+    const tmp = path.join(data, 'uploads', 'tmp');
+    const parts = (): string[] => {
+      try {
+        return readdirSync(tmp);
+      } catch {
+        return [];
+      }
+    };
+    const u = new URL(`${server.url}/api/v1/tenants/${T}/bundles`);
+    const req = http.request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-length': String(bundle.length) },
+    });
+    req.on('error', () => undefined);
+    req.write(bundle.subarray(0, 1024 * 1024));
+    for (let i = 0; i < 200 && parts().length === 0; i++) await new Promise((res) => setTimeout(res, 25));
+    expect(parts()).toHaveLength(1);
+    await server.kill();
+    req.destroy();
+    expect(parts()).toHaveLength(1);
+
+    const again = await startServer(data);
+    servers.push(again);
+    expect(parts()).toEqual([]);
+    const op = new Api(again.url);
+    expect(await op.login('op', PASSWORD)).toBe(200);
+    expect((await op.get<{ items: unknown[] }>(`/api/v1/tenants/${T}/bundles`)).body.items).toEqual([]);
+    expect((await op.get<{ items: unknown[] }>(`/api/v1/tenants/${T}/jobs`)).body.items).toEqual([]);
+    await again.stop();
+  });
+
   it('restarts with no half-ingested bundle, re-runs the job and stores the bundle once', async () => {
     expect(clean).toBeDefined();
     const { data, token } = setup();
@@ -150,14 +190,19 @@ describe('chainhunt serve: SIGKILL during ingest', () => {
     expect(await evidenceCounts(data)).toEqual(
       Object.fromEntries(Object.keys(clean.counts).map((k) => [k, 0])),
     );
-    const state = await StateStore.open({ dataDir: data });
+    // The state store as the killed server left it (read-only: the next start recovers it).
+    const state = await DuckDBInstance.create(path.join(data, 'state.duckdb'), { access_mode: 'READ_ONLY' });
     try {
-      const left = await state.job(id);
-      expect(left).toMatchObject({ state: 'running', attempts: 1 });
-      expect(left?.progress?.message).toBe('collecting observations');
-      expect(await state.hosts(T)).toEqual([]);
+      const conn = await state.connect();
+      const job = await conn.runAndReadAll(`SELECT state, attempts, progress FROM jobs WHERE id = $1`, [id]);
+      const [jobState, attempts, progress] = job.getRows()[0] ?? [];
+      expect([jobState, Number(attempts)]).toEqual(['running', 1]);
+      expect((JSON.parse(String(progress)) as { message: string }).message).toBe('collecting observations');
+      const hosts = await conn.runAndReadAll(`SELECT count(*) FROM hosts WHERE tenant = $1`, [T]);
+      expect(Number(hosts.getRows()[0]?.[0])).toBe(0);
+      conn.closeSync();
     } finally {
-      await state.close();
+      state.closeSync();
     }
 
     const second = await startServer(data);

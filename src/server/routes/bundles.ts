@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { actorName } from '../auth/principal.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, ipOf, opts, page, who } from '../http.js';
-import { checkBundle, keep, receive, UploadError } from '../services/uploads.js';
+import { checkBundle, keep, receive, sweepPartialUploads, UploadError } from '../services/uploads.js';
 import { JOB_STATES, type JobState } from '../state/types.js';
 import { TENANT_ID } from './tenants.js';
 
@@ -17,6 +17,8 @@ const tenantParams = {
 } as const;
 
 export function bundleRoutes(app: FastifyInstance, ctx: () => ServerContext): void {
+  // Uploads cut off by a crash of the previous run are not kept.
+  sweepPartialUploads(path.join(ctx().dataDir, 'uploads', 'tmp'));
   app.post(
     '/api/v1/tenants/:tenant/bundles',
     opts(

@@ -5,7 +5,16 @@
  * (truncation). A refused upload leaves nothing behind.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -59,6 +68,27 @@ export async function receive(body: Readable, dir: string, maxBytes: number): Pr
     throw new UploadError(400, 'empty upload: expected a zip or tar.gz bundle');
   }
   return { tmpPath, sha256: hash.digest('hex'), size };
+}
+
+/**
+ * Removes partial uploads (`*.part`) left in `dir` by a server killed while receiving them. Called
+ * at start, once this process holds the data folder (the evidence store's writer lock), so none
+ * of them is still being received. Returns how many were removed.
+ */
+export function sweepPartialUploads(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const name of names)
+    if (name.endsWith('.part')) {
+      rmSync(path.join(dir, name), { force: true });
+      n++;
+    }
+  return n;
 }
 
 export type BundleKind = 'zip' | 'tgz' | 'tar';
