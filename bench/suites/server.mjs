@@ -5,23 +5,28 @@
 // Load: UPLOADS distinct host bundles (the demo fleet's five hosts, each copy with its own host id
 // and collection time, so none is a duplicate) posted by UPLOAD_CONCURRENCY clients, while
 // READ_CONCURRENCY clients read findings, cases, summary and jobs until every ingest job is done
-// (bounded by DEADLINE_MS). Any non-2xx answer or network error counts as an error (target: 0).
-// Reproduce: `npm run bench server` (bench/run.mjs runs this file).
-import { execFileSync } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// (at most LOAD_MS; the jobs left then get DRAIN_MS more, without readers). Any non-2xx answer,
+// network error, failed job or job not done in the end counts as an error (target: 0).
+// Reproduce: `npm run bench server` (bench/run.mjs runs this file). For diagnosis only:
+// SERVER_BENCH_UPLOADS, _READERS, _STORES (embedded,postgres), _LOAD_MS, _NODE_ARGS (for the
+// server, e.g. --cpu-prof) and _ENTRY (another script taking the `serve` arguments).
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { peakRssMiB, repoRoot, writeResults } from '../lib.mjs';
+import { benchDir, peakRssMiB, repoRoot, writeResults } from '../lib.mjs';
 
 const UPLOADS = Number(process.env.SERVER_BENCH_UPLOADS ?? 200);
 const UPLOAD_CONCURRENCY = 8;
 const READ_CONCURRENCY = Number(process.env.SERVER_BENCH_READERS ?? 8);
 const STORES = (process.env.SERVER_BENCH_STORES ?? 'embedded,postgres').split(',');
 const NODE_ARGS = (process.env.SERVER_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const DEADLINE_MS = Number(process.env.SERVER_BENCH_DEADLINE_MS ?? 60_000);
+/** Uploads and readers run at most this long; then the remaining jobs get DRAIN_MS, unread. */
+const LOAD_MS = Number(process.env.SERVER_BENCH_LOAD_MS ?? 60_000);
+const DRAIN_MS = 60_000;
 const TENANT = 'bench';
+const readRoutePaths = ['findings?limit=100', 'cases?limit=100', 'summary', 'jobs?limit=100'];
 const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
 // Diagnostics only: another entry point taking the same `serve` arguments.
 const serveEntry = process.env.SERVER_BENCH_ENTRY ?? cli;
@@ -251,24 +256,23 @@ async function runStore(store) {
     const readH = { authorization: `Bearer ${readTok}` };
     const upH = { authorization: `Bearer ${upTok}`, 'content-type': 'application/zip' };
 
+    const getJson = (url) => fetch(url, { headers: readH }).then((r) => r.json());
+    const countJobs = async (state) => (await getJson(`${base}/jobs?state=${state}&limit=1`)).total;
+    const jobsLeft = async () => (await countJobs('queued')) + (await countJobs('running'));
     // The retro-hunt queued by the import runs first; start the load once it is done.
-    const jobsLeft = async () => {
-      const q = await fetch(`${base}/jobs?state=queued&limit=1`, { headers: readH }).then((r) => r.json());
-      const r = await fetch(`${base}/jobs?state=running&limit=1`, { headers: readH }).then((r) => r.json());
-      return q.total + r.total;
-    };
     while ((await jobsLeft()) > 0) await new Promise((r) => setTimeout(r, 100));
+    const doneBefore = await countJobs('done');
     const cpuBefore = procStats(server.pid).cpuS;
 
     const stats = {};
+    const bytes = {};
     const errors = [];
     const t0 = performance.now();
-    const deadline = t0 + DEADLINE_MS;
+    const loadEnd = t0 + LOAD_MS;
     let next = 0;
     let accepted = 0;
-    let uploadsEnd = 0;
     const uploader = async () => {
-      while (next < payloads.length && performance.now() < deadline) {
+      while (next < payloads.length && performance.now() < loadEnd) {
         const i = next++;
         const r = await timed(
           stats,
@@ -281,39 +285,54 @@ async function runStore(store) {
         if (r.ok) accepted++;
       }
     };
-    const readRoutes = [
-      ['findings', `${base}/findings?limit=100`],
-      ['cases', `${base}/cases?limit=100`],
-      ['summary', `${base}/summary`],
-      ['jobs', `${base}/jobs?limit=100`],
-    ];
+    const readRoutes = readRoutePaths.map((p) => [p.split(/[/?]/)[0], `${base}/${p}`]);
     let reading = true;
     let reads = 0;
     const reader = async (k) => {
-      for (let j = k; reading && performance.now() < deadline; j++) {
+      for (let j = k; reading && performance.now() < loadEnd; j++) {
         const [cls, url] = readRoutes[j % readRoutes.length];
-        await timed(stats, errors, cls, url, { headers: readH });
+        const r = await timed(stats, errors, cls, url, { headers: readH });
+        (bytes[cls] ??= []).push(r.body.length);
         reads++;
       }
     };
     const readers = Array.from({ length: READ_CONCURRENCY }, (_, k) => reader(k));
     await Promise.all(Array.from({ length: UPLOAD_CONCURRENCY }, uploader));
-    uploadsEnd = performance.now();
-    // Every ingest job done (or the deadline): the end-to-end time.
+    const uploadsEnd = performance.now();
+    // Readers run until every ingest job is done, or for LOAD_MS at most.
     let left = await jobsLeft();
-    while (left > 0 && performance.now() < deadline) {
+    while (left > 0 && performance.now() < loadEnd) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = await jobsLeft();
+    }
+    reading = false;
+    await Promise.all(readers);
+    const readEnd = performance.now();
+    const doneUnderLoad = (await countJobs('done')) - doneBefore;
+    // Then, without readers, the rest of the jobs (bounded too): all must succeed.
+    while (left > 0 && performance.now() < t0 + LOAD_MS + DRAIN_MS) {
       await new Promise((r) => setTimeout(r, 50));
       left = await jobsLeft();
     }
     const jobsEnd = performance.now();
-    reading = false;
-    await Promise.all(readers);
-    const readEnd = performance.now();
     const after = procStats(server.pid);
+    // PostgreSQL logs every failed statement: serialization failures and deadlocks (retried by the
+    // server, so not errors to the client) and anything else.
+    let pgLog = null;
+    if (pgDir) {
+      const log = readFileSync(path.join(pgDir, 'server.log'), 'utf8');
+      const errs = log.split('\n').filter((l) => /\bERROR:/.test(l));
+      const serialization = errs.filter((l) => /could not serialize access/.test(l)).length;
+      const deadlocks = errs.filter((l) => /deadlock detected/.test(l)).length;
+      pgLog = {
+        serialization,
+        deadlocks,
+        other: errs.length - serialization - deadlocks,
+        samples: [...new Set(errs.map((l) => l.replace(/^.*?ERROR:\s*/, '')))].slice(0, 10),
+      };
+    }
 
-    const failed = await fetch(`${base}/jobs?state=failed&limit=20`, { headers: readH }).then((r) =>
-      r.json(),
-    );
+    const failed = await getJson(`${base}/jobs?state=failed&limit=20`);
     for (const j of failed.items)
       errors.push({ route: 'job', url: `job ${j.id}`, status: 'failed', message: j.error });
     if (left > 0)
@@ -321,12 +340,12 @@ async function runStore(store) {
         route: 'job',
         url: '',
         status: 'timeout',
-        message: `${left} jobs not done after ${DEADLINE_MS} ms`,
+        message: `${left} jobs not done after ${(LOAD_MS + DRAIN_MS) / 1000} s`,
       });
-    const all = await fetch(`${base}/jobs?limit=1000`, { headers: readH }).then((r) => r.json());
+    const all = await getJson(`${base}/jobs?limit=1000`);
     const ingests = all.items
       .filter((j) => j.type === 'ingest' && j.startedAt && j.finishedAt)
-      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+      .sort((x, y) => x.startedAt.localeCompare(y.startedAt));
     const dur = ingests.map((j) => Date.parse(j.finishedAt) - Date.parse(j.startedAt));
     const q = Math.max(1, Math.floor(dur.length / 4));
     const jobMs = {
@@ -334,28 +353,37 @@ async function runStore(store) {
       firstQuarter: summarize(dur.slice(0, q)),
       lastQuarter: summarize(dur.slice(-q)),
     };
-    const hosts = await fetch(`${base}/hosts?limit=1000`, { headers: readH }).then((r) => r.json());
-    const cases = await fetch(`${base}/cases?limit=1`, { headers: readH }).then((r) => r.json());
-    const findings = await fetch(`${base}/findings?limit=1`, { headers: readH }).then((r) => r.json());
+    const hosts = await getJson(`${base}/hosts?limit=1000`);
+    const cases = await getJson(`${base}/cases?limit=1`);
+    const findings = await getJson(`${base}/findings?limit=1`);
     const uploadS = (uploadsEnd - t0) / 1000;
     const e2eS = (jobsEnd - t0) / 1000;
     const lat = Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, summarize(v)]));
+    const avgBytes = Object.fromEntries(
+      Object.entries(bytes).map(([k, v]) => [k, Math.round(v.reduce((x, y) => x + y, 0) / v.length)]),
+    );
     return {
       store,
       uploads: payloads.length,
       payloadBytes,
       accepted,
       uploadsPerS: Math.round((accepted / uploadS) * 10) / 10,
+      uploadPhaseS: Math.round(uploadS * 10) / 10,
+      loadS: Math.round(((readEnd - t0) / 1000) * 10) / 10,
+      doneUnderLoad,
+      allDone: left === 0,
       e2eS: Math.round(e2eS * 10) / 10,
       bundlesPerS: Math.round((accepted / e2eS) * 10) / 10,
       reads,
       readsPerS: Math.round((reads / ((readEnd - t0) / 1000)) * 10) / 10,
+      readBytesAvg: avgBytes,
       latency: lat,
       jobMs,
       errors,
       hosts: (hosts.items ?? []).length,
       cases: cases.total,
       findings: findings.total,
+      pgLog,
       serverPeakRssMiB: after.peakRssMiB,
       serverCpuS: Math.round((after.cpuS - cpuBefore) * 10) / 10,
       serverStderr: server.stderr().slice(-4000),
@@ -367,53 +395,91 @@ async function runStore(store) {
   }
 }
 
+const load0 = loadavg();
 const results = [];
 for (const store of STORES) {
   console.log(`server bench: ${store} store, ${UPLOADS} uploads`);
   const r = await runStore(store);
   console.log(
-    `  ${r.accepted}/${r.uploads} accepted, ${r.uploadsPerS} uploads/s, all ingested in ${r.e2eS} s, ${r.readsPerS} reads/s, ${r.errors.length} errors`,
+    `  ${r.accepted}/${r.uploads} accepted at ${r.uploadsPerS}/s; ${r.doneUnderLoad} ingested under load; ` +
+      `all ingested: ${r.allDone ? `${r.e2eS} s` : 'no'}; ${r.readsPerS} reads/s; ${r.errors.length} errors`,
   );
   for (const e of r.errors.slice(0, 20)) console.log(`  error: ${e.route} ${e.url} ${e.status} ${e.message}`);
   results.push(r);
 }
+const load1 = loadavg();
 
 const fmt = (l) => (l ? `${l.p50} / ${l.p95} / ${l.p99}` : '');
 const rows = [];
 const line = (metric, f) => rows.push({ metric, ...Object.fromEntries(results.map((r) => [r.store, f(r)])) });
 line('uploads accepted (202)', (r) => `${r.accepted} / ${r.uploads}`);
-line('uploads/s accepted', (r) => r.uploadsPerS);
-line('all ingest jobs done after (s)', (r) => r.e2eS);
-line('end-to-end bundles/s', (r) => r.bundlesPerS);
-line('read requests/s', (r) => r.readsPerS);
-for (const cls of ['upload', 'findings', 'cases', 'summary', 'jobs'])
-  line(`${cls} latency p50 / p95 / p99 (ms)`, (r) => fmt(r.latency[cls]));
-line(
-  'ingest job run time p50, first / last quarter (ms)',
-  (r) => `${r.jobMs.firstQuarter.p50} / ${r.jobMs.lastQuarter.p50}`,
+line('uploads/s accepted (upload phase)', (r) => `${r.uploadsPerS} (${r.uploadPhaseS} s)`);
+line('ingest jobs done while reading', (r) => `${r.doneUnderLoad} in ${r.loadS} s`);
+line('all ingest jobs done after (s)', (r) =>
+  r.allDone ? r.e2eS : `not within ${(LOAD_MS + DRAIN_MS) / 1000}`,
 );
-line('read requests (count)', (r) => r.reads);
+line('end-to-end bundles/s', (r) => (r.allDone ? r.bundlesPerS : ''));
+line('read requests/s (count)', (r) => `${r.readsPerS} (${r.reads})`);
+line('upload latency p50 / p95 / p99 (ms)', (r) => fmt(r.latency.upload));
+for (const cls of ['findings', 'cases', 'summary', 'jobs'])
+  line(
+    `GET ${cls} p50 / p95 / p99 (ms), avg bytes`,
+    (r) => `${fmt(r.latency[cls])}, ${r.readBytesAvg[cls] ?? ''}`,
+  );
+line('ingest job run p50: all / first / last quarter (ms)', (r) =>
+  [r.jobMs.all.p50, r.jobMs.firstQuarter.p50, r.jobMs.lastQuarter.p50].join(' / '),
+);
 line('errors (target 0)', (r) => r.errors.length);
+line('PostgreSQL log: serialization failures / deadlocks / other errors', (r) =>
+  r.pgLog ? `${r.pgLog.serialization} / ${r.pgLog.deadlocks} / ${r.pgLog.other}` : 'n/a',
+);
 line('hosts / cases / findings after', (r) => `${r.hosts} / ${r.cases} / ${r.findings}`);
-line('server CPU during load (s)', (r) => r.serverCpuS);
+line('server CPU during the run (s)', (r) => r.serverCpuS);
 line('server peak RSS (MiB, VmHWM)', (r) => r.serverPeakRssMiB);
 
+const load = {
+  uploads: UPLOADS,
+  uploadConcurrency: UPLOAD_CONCURRENCY,
+  readConcurrency: READ_CONCURRENCY,
+  readRoutes: readRoutePaths,
+  loadMs: LOAD_MS,
+  drainMs: DRAIN_MS,
+  bundles: `the demo fleet's ${HOSTS.length} hosts in turn, each copy with its own hostId and collectedAt (stored zip)`,
+  intel: 'intel/3cx/3cx.chainhunt.json (chainhunt admin intel-import before start)',
+};
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), loopback; load average ${load0
+  .map((x) => x.toFixed(1))
+  .join(' ')} at start, ${load1.map((x) => x.toFixed(1)).join(' ')} at end`;
 writeResults('server', rows, {
   command: 'npm run bench server',
-  machine: '2 cores (the bench machine), loopback',
-  load: {
-    uploads: UPLOADS,
-    uploadConcurrency: UPLOAD_CONCURRENCY,
-    readConcurrency: READ_CONCURRENCY,
-    readRoutes: ['findings', 'cases', 'summary', 'jobs'],
-    deadlineMs: DEADLINE_MS,
-    bundles: 'demo fleet hosts (5), each copy with its own hostId and collectedAt; stored zip, ~4-60 KiB',
-    intel: 'intel/3cx/3cx.chainhunt.json (admin intel-import before start)',
-  },
+  machine,
+  load,
   peer: 'none: no comparable open-source server ingests chainhunt host bundles',
   peakRssMiB: peakRssMiB(),
-  stores: results.map(({ serverStderr, ...r }) => r),
+  stores: results.map(({ serverStderr: _e, ...r }) => r),
 });
+const mdPath = path.join(benchDir, 'results', 'server.md');
+const errorLines = results.flatMap((r) =>
+  r.errors.slice(0, 20).map((e) => `- ${r.store}: ${e.route} ${e.url} → ${e.status}: ${e.message}`),
+);
+appendFileSync(
+  mdPath,
+  [
+    '',
+    '## How it was run',
+    '',
+    `Reproduce: \`npm run bench server\` (builds, then runs bench/suites/server.mjs).`,
+    '',
+    `- Machine: ${machine}.`,
+    `- Per store: a fresh data folder; PostgreSQL 15 started by scripts/postgres-test.sh (fsync off) and stopped after. One tenant, an upload token and a read token (\`chainhunt admin\`), the 3CX intel imported; then \`node dist/cli/main.js serve --port 0 --data DIR [--database-url URL]\`, and the load starts once the import's retro-hunt is done.`,
+    `- Load: ${UPLOADS} uploads (${load.bundles}, ${Math.round(results[0].payloadBytes / results[0].uploads / 1024)} KiB on average) by ${UPLOAD_CONCURRENCY} concurrent clients, each expecting 202; meanwhile ${READ_CONCURRENCY} clients read ${readRoutePaths.join(', ')} in turn, back to back, until every ingest job is done or ${LOAD_MS / 1000} s have passed. Jobs still left then get ${DRAIN_MS / 1000} s more without readers. Node's fetch (undici, keep-alive), Bearer tokens.`,
+    '- Errors: any answer other than the expected 2xx, any network error, any failed job, any job not done in the end.',
+    '- Server CPU and peak RSS from /proc/<pid>/stat and VmHWM of the server process; the bench process and PostgreSQL are not included.',
+    '- Peer tool: none (no open-source server ingests these bundles).',
+    '',
+    errorLines.length ? '## Errors\n\n' + errorLines.join('\n') + '\n' : '## Errors\n\nNone.\n',
+  ].join('\n'),
+);
 if (results.some((r) => r.errors.length > 0)) {
   for (const r of results)
     if (r.errors.length) console.log(`${r.store} server stderr (tail):\n${r.serverStderr}`);
