@@ -82,10 +82,11 @@ interface Setup {
   data: string;
   op: Api;
   upload: Api;
+  uploadToken: string;
   worker: string;
 }
 
-function prepare(): Omit<Setup, 'op' | 'upload'> & { uploadToken: string } {
+function prepare(): Omit<Setup, 'op' | 'upload'> {
   const data = tempDataDir();
   admin(data, ['tenant-create', 'acme']);
   admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator']);
@@ -184,7 +185,13 @@ describe('chainhunt serve --nats with two workers', () => {
     expect(server.stderr()).toContain('jobs: nats');
     const op = new Api(server.url);
     expect(await op.login('op', PASSWORD)).toBe(200);
-    setup = { data: p.data, op, upload: new Api(server.url, p.uploadToken), worker: p.worker };
+    setup = {
+      data: p.data,
+      op,
+      upload: new Api(server.url, p.uploadToken),
+      uploadToken: p.uploadToken,
+      worker: p.worker,
+    };
   });
 
   afterAll(async () => {
@@ -321,6 +328,40 @@ describe('chainhunt serve --nats with two workers', () => {
     expect(done.body).toMatchObject({ state: 'done', attempts: 2 });
     const o = await outcome(setup.op, setup.data);
     expect(o.bundles['win-late-10']).toBe(1);
+  });
+
+  it('a worker whose token is refused stops with a clear error and leaves the job to others', async () => {
+    for (const w of workers) await w.stop();
+    const bad = run(process.execPath, [
+      cliPath,
+      'worker',
+      '--server',
+      server.url,
+      '--token',
+      setup.uploadToken,
+      '--nats',
+      natsUrl,
+    ]);
+    workers.push(bad);
+    await waitFor('the worker ready', () => /ready/.test(bad.err()));
+    const bundle = demoBundle('linux-build-04', (files) => {
+      const m = JSON.parse((files['chainhunt-host.json'] ?? Buffer.alloc(0)).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      files['chainhunt-host.json'] = Buffer.from(JSON.stringify({ ...m, hostId: 'linux-late-11' }));
+    });
+    const r = await setup.upload.post<{ job: { id: string } }>('/api/v1/tenants/acme/bundles', bundle);
+    expect(r.status).toBe(202);
+    await waitFor('the worker to stop', () => bad.proc.exitCode !== null);
+    expect(bad.proc.exitCode).toBe(2);
+    expect(bad.err()).toMatch(/refused the worker token \(403/);
+    startWorker();
+    await setup.op.settle('acme');
+    const done = await setup.op.get<{ state: string; attempts: number }>(
+      `/api/v1/tenants/acme/jobs/${r.body.job.id}`,
+    );
+    expect(done.body).toMatchObject({ state: 'done', attempts: 1 });
   });
 
   it('publishes at start the jobs queued while the server was down', async () => {

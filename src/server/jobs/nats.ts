@@ -12,6 +12,7 @@ import {
   nanos,
   RetentionPolicy,
   StorageType,
+  type Consumer,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -219,7 +220,9 @@ export class NatsQueue implements JobQueue {
     await ctx.state.requeueRunning(ctx.now());
     const n = await this.republish();
     if (n > 0) this.log(`published ${n} job(s) that had no message`);
-    this.loop = this.consumeHunts();
+    this.loop = this.consumeHunts().catch((err: unknown) =>
+      this.log(`hunt consumer stopped: ${errorMessage(err)}`),
+    );
     this.sweeper = setInterval(() => {
       this.republish().catch((err: unknown) => this.log(`job sweep failed: ${errorMessage(err)}`));
     }, this.o.sweepMs ?? 60_000);
@@ -261,10 +264,11 @@ export class NatsQueue implements JobQueue {
   private async consumeHunts(): Promise<void> {
     const js = this.js;
     if (!js) return;
-    const consumer = await js.consumers.get(NATS_STREAM, SERVER_CONSUMER);
+    let consumer: Consumer | null = null;
     while (!this.stopped) {
       let msg: JsMsg | null = null;
       try {
+        consumer ??= await js.consumers.get(NATS_STREAM, SERVER_CONSUMER);
         msg = await unlessAborted(consumer.next({ expires: 2000 }), this.abort.signal);
       } catch (err) {
         if (this.stopped) break;

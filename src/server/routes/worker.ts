@@ -118,7 +118,8 @@ export function workerRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
     async (req) => {
       const c = ctx();
       const { id } = req.params as { id: string };
-      await ingestJob(c, id);
+      const early = await ingestJob(c, id);
+      if (early.job.state === 'done' || early.job.state === 'failed') throw finished(early.job);
       // The stream is spooled first, so a worker dying mid-post leaves no transaction open.
       const maxWire = c.limits.maxUploadBytes * 4;
       let tmp: string | null = null;

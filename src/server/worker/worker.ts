@@ -137,6 +137,9 @@ class ServerApi {
 
 class Finished extends Error {}
 
+/** The worker cannot go on (its token is refused): it stops, leaving the job to others. */
+class Fatal extends Error {}
+
 function messageOf(r: { status: number; body: Record<string, unknown> }): string {
   const m = r.body['message'];
   return typeof m === 'string' ? m : `HTTP ${r.status}`;
@@ -188,6 +191,8 @@ async function handleJob(
     o.log(`job ${id} skipped: ${messageOf(taken)}`);
     return 'skipped';
   }
+  if (taken.status === 401 || taken.status === 403)
+    throw new Fatal(`the server refused the worker token (${taken.status}: ${messageOf(taken)})`);
   if (taken.status !== 200) throw new Retry(`taking job ${id} answered ${taken.status}`);
   const t = taken.body as unknown as TakenJob;
   o.log(`took job ${id} (${t.job.type}, tenant ${t.upload.tenant}, attempt ${t.job.attempts})`);
@@ -257,6 +262,12 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
   const api = new ServerApi(o.server, o.token);
   const tmpDir = o.tmpDir ?? os.tmpdir();
   const maxBundleBytes = o.maxBundleBytes ?? 512 * 1024 * 1024;
+  // Stops on the caller's signal, or when a job shows the worker cannot go on.
+  const halt = new AbortController();
+  const signal = halt.signal;
+  o.signal?.addEventListener('abort', () => halt.abort(), { once: true });
+  if (o.signal?.aborted) halt.abort();
+  let fatal: Fatal | null = null;
   let nc: NatsConnection;
   try {
     nc = await connect({ servers: o.nats.split(','), name: 'chainhunt-worker', maxReconnectAttempts: -1 });
@@ -269,11 +280,11 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     let consumer: Consumer | null = null;
     let ackWaitMs = 60_000;
     for (let i = 0; !consumer; i++) {
-      if (o.signal?.aborted) return;
+      if (signal?.aborted) return;
       try {
-        consumer = await unlessAborted(js.consumers.get(NATS_STREAM, WORKER_CONSUMER), o.signal);
+        consumer = await unlessAborted(js.consumers.get(NATS_STREAM, WORKER_CONSUMER), signal);
         if (!consumer) return;
-        const info = await unlessAborted(consumer.info(true), o.signal);
+        const info = await unlessAborted(consumer.info(true), signal);
         if (!info) return;
         ackWaitMs = millis(info.config.ack_wait ?? 60_000_000_000);
       } catch (err) {
@@ -285,21 +296,29 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
     const c = consumer;
     log(`ready (concurrency ${o.concurrency ?? 1}, ack wait ${ackWaitMs} ms)`);
     const slot = async (): Promise<void> => {
-      while (!o.signal?.aborted) {
+      while (!signal?.aborted) {
         let msg: JsMsg | null;
         try {
-          msg = await unlessAborted(c.next({ expires: 2000 }), o.signal);
+          msg = await unlessAborted(c.next({ expires: 2000 }), signal);
         } catch (err) {
-          if (o.signal?.aborted) return;
+          if (signal?.aborted) return;
           log(`pull failed: ${errorMessage(err)}`);
           await new Promise((r) => setTimeout(r, 1000));
           continue;
         }
         if (!msg) continue;
-        await settle(msg, api, { tmpDir, maxBundleBytes, log, signal: o.signal }, ackWaitMs);
+        try {
+          await settle(msg, api, { tmpDir, maxBundleBytes, log, signal }, ackWaitMs);
+        } catch (err) {
+          if (!(err instanceof Fatal)) throw err;
+          fatal ??= err;
+          halt.abort();
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 1) }, () => slot()));
+    const stopped = fatal as Fatal | null;
+    if (stopped) throw stopped;
   } finally {
     await closeConnection(nc);
   }
@@ -321,6 +340,10 @@ async function settle(
     await handleJob(api, id, o);
     msg.ack();
   } catch (err) {
+    if (err instanceof Fatal) {
+      msg.nak();
+      throw err;
+    }
     o.log(`job ${id} will be retried: ${errorMessage(err)}`);
     msg.nak(retryDelayMs(msg.info.redeliveryCount));
   } finally {
