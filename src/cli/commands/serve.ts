@@ -18,7 +18,7 @@ export type ServeExtension = (o: ServerOptions, flags: Record<string, unknown>) 
 const extensions: ServeExtension[] = [];
 /** Registers a serve extension (called in program.ts wiring, never as an import side effect). */
 export function addServeExtension(e: ServeExtension): void {
-  extensions.push(e);
+  if (!extensions.includes(e)) extensions.push(e);
 }
 
 const DEFAULT_DATA = 'chainhunt-data';
@@ -40,8 +40,13 @@ export function registerServeCommands(program: Command): void {
     .option('--nats <url>', 'NATS URL: jobs go through JetStream to `chainhunt worker` processes')
     .option(
       '--nats-ack-wait <seconds>',
-      'with --nats: seconds a silent worker holds a job before redelivery',
-      Number,
+      'with --nats: seconds a silent worker holds a job before redelivery (default 60)',
+      (v) => {
+        const n = Number(v);
+        if (!(n >= 1 && n <= 3600))
+          throw new ScanError('usage', `--nats-ack-wait: 1 to 3600 seconds, not ${v}`);
+        return n;
+      },
     )
     .option('--max-upload <bytes>', 'largest bundle upload in bytes', (v) => Number(v))
     .option('--trust-proxy', 'take client addresses from X-Forwarded-For (behind a reverse proxy)')
