@@ -397,6 +397,11 @@ describe('chainhunt serve: tenant isolation and roles on every route', () => {
           failures.push(`${r.method} ${r.path} as ${c.name}: ${got.status} ${got.text.slice(0, 200)}`);
         const l = leaked(got.text);
         if (l.length) failures.push(`${r.method} ${r.path} as ${c.name} leaks ${l.join(', ')}`);
+        // HEAD (answered for every GET) would give away sizes.
+        if (r.method === 'GET') {
+          const head = await call('HEAD', fill(r.path), c.headers('HEAD'));
+          if (head.status !== 403) failures.push(`HEAD ${r.path} as ${c.name}: ${head.status}`);
+        }
       }
     expect(failures).toEqual([]);
     // A tenant that does not exist is refused the same way: no probing for tenant names.
