@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../cli.js';
+import { cliPath, runCli } from '../cli.js';
 import { repoRoot } from '../fixtures.js';
 import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
 
@@ -380,5 +380,36 @@ describe('chainhunt serve --nats with two workers', () => {
     const jobs = await op.settle('acme');
     expect(jobs.filter((j) => j.type === 'hunt' && j.state === 'done')).toHaveLength(2);
     expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
+  });
+});
+
+describe('chainhunt worker: usage errors are clear', () => {
+  it('refuses a missing token, a server that is not an http URL and an unreachable NATS', async () => {
+    const port = await freePort();
+    const noToken = runCli(
+      ['worker', '--server', 'http://127.0.0.1:1', '--nats', `nats://127.0.0.1:${port}`],
+      {
+        env: { CHAINHUNT_WORKER_TOKEN: '' },
+      },
+    );
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/a worker token is needed/);
+    const badUrl = runCli(['worker', '--server', 'ftp://x', '--token', 't', '--nats', 'nats://127.0.0.1:1']);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/not an http\(s\) URL: ftp:\/\/x/);
+    const noNats = runCli([
+      'worker',
+      '--server',
+      'http://127.0.0.1:1',
+      '--token',
+      't',
+      '--nats',
+      `nats://127.0.0.1:${port}`,
+    ]);
+    expect(noNats.code).toBe(2);
+    expect(noNats.stderr).toMatch(/cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+/);
+    const ack = runCli(['serve', '--nats', 'nats://127.0.0.1:1', '--nats-ack-wait', '0']);
+    expect(ack.code).toBe(2);
+    expect(ack.stderr).toMatch(/--nats-ack-wait: 1 to 3600 seconds, not 0/);
   });
 });
