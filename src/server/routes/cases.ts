@@ -16,7 +16,6 @@ const idParams = {
   type: 'object',
   properties: { tenant: { type: 'string', pattern: TENANT_ID }, id: { type: 'string', maxLength: 100 } },
 } as const;
-const ACTIVE: readonly CaseState[] = ['open', 'contained', 'remediated'];
 
 export function caseRoutes(app: FastifyInstance, ctx: () => ServerContext): void {
   app.get(
@@ -80,15 +79,14 @@ export function caseRoutes(app: FastifyInstance, ctx: () => ServerContext): void
     async (req) => {
       const { tenant } = req.params as { tenant: string };
       const c = ctx();
-      const cases = await c.state.allCases(tenant);
+      const [byHost, hosts] = await Promise.all([c.state.caseStateByHost(tenant), c.state.hosts(tenant)]);
       return {
-        items: (await c.state.hosts(tenant)).map((h) => {
-          const mine = cases.filter((x) => x.host === h.host);
-          const open = mine.filter((x) => ACTIVE.includes(x.state)).length;
+        items: hosts.map((h) => {
+          const n = byHost.get(h.host) ?? { active: 0, total: 0 };
           return {
             ...h,
-            openCases: open,
-            state: open > 0 ? 'affected' : mine.length ? 'clean' : 'no findings',
+            openCases: n.active,
+            state: n.active > 0 ? 'affected' : n.total ? 'clean' : 'no findings',
           };
         }),
       };
@@ -134,7 +132,7 @@ export function caseRoutes(app: FastifyInstance, ctx: () => ServerContext): void
         });
       }
       const cases = await c.state.casesOfHost(tenant, host);
-      const events = await c.state.caseEvents(tenant);
+      const events = await c.state.caseEvents(tenant, { host });
       const ids = new Map(cases.map((x) => [x.id, x]));
       for (const e of events)
         if (ids.has(e.caseId))

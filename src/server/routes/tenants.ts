@@ -5,7 +5,7 @@ import { actorName, visibleTenants } from '../auth/principal.js';
 import { digest, hashPassword, newToken } from '../auth/secrets.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, ipOf, opts, who } from '../http.js';
-import { burndown, summarise } from '../services/summary.js';
+import { burndown, summarise, summariseCounts, type TenantSummary } from '../services/summary.js';
 import { ROLES, TOKEN_PURPOSES, type Role, type TokenPurpose } from '../state/types.js';
 
 export const TENANT_ID = '^[a-z0-9][a-z0-9-]{0,62}$';
@@ -76,7 +76,7 @@ export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
       const tenants = (await c.state.tenants()).filter((t) => vis === null || vis.includes(t.id));
       const items = [];
       for (const t of tenants) {
-        const s = summarise(t.id, await c.state.allCases(t.id), await c.state.hosts(t.id));
+        const s = await tenantSummary(c, t.id);
         items.push({
           tenant: t.id,
           name: t.name,
@@ -98,8 +98,7 @@ export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
     ),
     async (req) => {
       const { tenant } = req.params as { tenant: string };
-      const c = ctx();
-      return summarise(tenant, await c.state.allCases(tenant), await c.state.hosts(tenant));
+      return tenantSummary(ctx(), tenant);
     },
   );
 
@@ -121,8 +120,8 @@ export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
       const { tenant } = req.params as { tenant: string };
       const { key } = req.query as { key: string };
       const c = ctx();
-      const cases = (await c.state.allCases(tenant)).filter((x) => x.key === key);
-      const events = await c.state.caseEvents(tenant);
+      const cases = await c.state.casesOfKey(tenant, key);
+      const events = await c.state.caseEvents(tenant, { key });
       const s = summarise(tenant, cases, []);
       return {
         key,
@@ -232,18 +231,16 @@ export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
     async (req, reply) => {
       const { tenant } = req.params as { tenant: string };
       const b = req.body as { name: string; purpose: TokenPurpose; expiresInDays?: number };
-      return reply
-        .code(201)
-        .send(
-          await issueToken(ctx(), {
-            tenant,
-            name: b.name,
-            purpose: b.purpose,
-            expiresInDays: b.expiresInDays,
-            actor: actorName(who(req)),
-            ip: ipOf(req),
-          }),
-        );
+      return reply.code(201).send(
+        await issueToken(ctx(), {
+          tenant,
+          name: b.name,
+          purpose: b.purpose,
+          expiresInDays: b.expiresInDays,
+          actor: actorName(who(req)),
+          ip: ipOf(req),
+        }),
+      );
     },
   );
 
@@ -277,6 +274,17 @@ export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
       return { ok: true };
     },
   );
+}
+
+/** "Are we clean?" for one tenant, from SQL aggregates. */
+async function tenantSummary(c: ServerContext, tenant: string): Promise<TenantSummary> {
+  const [counts, byHost, hostsTotal] = await Promise.all([
+    c.state.caseCounts(tenant),
+    c.state.caseStateByHost(tenant),
+    c.state.hostCount(tenant),
+  ]);
+  const affected = [...byHost.values()].filter((h) => h.active > 0).length;
+  return summariseCounts(tenant, counts, Math.max(hostsTotal, byHost.size), affected);
 }
 
 /** Creates a token and returns its one-time secret. Shared with `chainhunt admin`. */

@@ -62,6 +62,35 @@ export function summarise(
   };
 }
 
+/** The same summary from SQL aggregates (case counts per key and state, hosts with active cases). */
+export function summariseCounts(
+  tenant: string,
+  counts: readonly { key: string; title: string; severity: string; state: CaseState; n: number }[],
+  hostsTotal: number,
+  affectedHosts: number,
+): TenantSummary {
+  const cases = zero();
+  const keys = new Map<string, KeySummary>();
+  for (const r of counts) {
+    cases[r.state] += r.n;
+    let k = keys.get(r.key);
+    if (!k)
+      keys.set(r.key, (k = { key: r.key, title: r.title, severity: r.severity, hosts: zero(), clean: true }));
+    k.hosts[r.state] += r.n;
+    if (ACTIVE.includes(r.state)) k.clean = false;
+    if (SEV.indexOf(r.severity) < SEV.indexOf(k.severity)) k.severity = r.severity;
+  }
+  return {
+    tenant,
+    clean: affectedHosts === 0,
+    hosts: { total: hostsTotal, affected: affectedHosts, clean: hostsTotal - affectedHosts },
+    cases,
+    keys: [...keys.values()].sort(
+      (a, b) => SEV.indexOf(a.severity) - SEV.indexOf(b.severity) || (a.key < b.key ? -1 : 1),
+    ),
+  };
+}
+
 export interface BurnPoint extends StateCounts {
   at: string;
 }

@@ -20,7 +20,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { ArchiveError, safeMemberName, visitTar, visitZip, type ArchiveEntry } from '../../scan/archive.js';
-import { MANIFEST_NAME } from '../../scan/manifest.js';
+import { MANIFEST_NAME, parseManifest } from '../../scan/manifest.js';
 import type { UploadLimits } from '../context.js';
 
 /** A refusal: HTTP status and a message naming the reason. */
@@ -93,6 +93,9 @@ export function sweepPartialUploads(dir: string): number {
 
 export type BundleKind = 'zip' | 'tgz' | 'tar';
 
+/** Largest host manifest accepted (they are a few hundred bytes). */
+const MAX_MANIFEST_BYTES = 64 * 1024;
+
 /** The archive kind from the first bytes, or null. */
 export function sniffKind(file: string): BundleKind | null {
   const fd = openSync(file, 'r');
@@ -134,9 +137,21 @@ export async function checkBundle(file: string, size: number, limits: UploadLimi
         422,
         `path traversal: archive entry ${JSON.stringify(e.name)} escapes the bundle`,
       );
-    if (name.split('/').pop()?.toLowerCase() === MANIFEST_NAME) manifests++;
-    if (!stream) return;
+    const isManifest = e.type !== 'dir' && name.split('/').pop()?.toLowerCase() === MANIFEST_NAME;
+    if (isManifest) manifests++;
+    if (!stream) {
+      if (isManifest) throw new UploadError(422, `${name}: the host manifest is not a readable regular file`);
+      return;
+    }
+    const manifest: Buffer[] = [];
+    let manifestBytes = 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (isManifest) {
+        manifestBytes += chunk.length;
+        if (manifestBytes > MAX_MANIFEST_BYTES)
+          throw new UploadError(422, `${name}: host manifest larger than ${MAX_MANIFEST_BYTES} bytes`);
+        manifest.push(chunk);
+      }
       expanded += chunk.length;
       if (expanded > limits.maxExpandedBytes)
         throw new UploadError(413, `archive expands beyond ${limits.maxExpandedBytes} bytes (zip bomb?)`);
@@ -146,11 +161,28 @@ export async function checkBundle(file: string, size: number, limits: UploadLimi
           `archive expands more than ${limits.maxRatio} times its size (zip bomb?): ${expanded} bytes from ${size}`,
         );
     }
+    if (isManifest) {
+      // A manifest that names no host would file the bundle under a made-up name: refused.
+      const parsed = parseManifest(Buffer.concat(manifest), name);
+      if (!parsed.manifest)
+        throw new UploadError(422, `${name}: ${parsed.issues[0]?.message ?? 'unreadable host manifest'}`);
+    }
+  };
+  // The first refusal, whatever wrapping the archive reader gives it.
+  const first: { refusal?: UploadError } = {};
+  const checked = async (e: ArchiveEntry, stream: Readable | null): Promise<void> => {
+    try {
+      await visit(e, stream);
+    } catch (err) {
+      if (err instanceof UploadError) first.refusal ??= err;
+      throw err;
+    }
   };
   try {
-    if (kind === 'zip') await visitZip(file, visit, ac.signal);
-    else await visitTar(file, kind === 'tgz', visit, ac.signal);
+    if (kind === 'zip') await visitZip(file, checked, ac.signal);
+    else await visitTar(file, kind === 'tgz', checked, ac.signal);
   } catch (err) {
+    if (first.refusal) throw first.refusal;
     if (err instanceof UploadError) throw err;
     const inner = (err as { cause?: unknown }).cause;
     if (inner instanceof UploadError) throw inner;

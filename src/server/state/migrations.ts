@@ -57,4 +57,8 @@ export const STATE_MIGRATIONS: readonly string[][] = [
     `CREATE INDEX audit_tenant ON audit (tenant)`,
     `CREATE INDEX memberships_tenant ON memberships (tenant)`,
   ],
+  [
+    `CREATE INDEX cases_tenant_key ON cases (tenant, case_key)`,
+    `CREATE INDEX findings_tenant_host ON findings (tenant, host)`,
+  ],
 ];

@@ -614,20 +614,12 @@ export class StateStore {
   ): Promise<Set<string>> {
     const fresh = new Set<string>();
     for (const f of list) {
-      const r = await q.query(`SELECT first_seen FROM findings WHERE tenant = $1 AND id = $2`, [
-        tenant,
-        f.id,
-      ]);
-      if (r.length)
-        await q.exec(`UPDATE findings SET last_seen = $3, finding = $4 WHERE tenant = $1 AND id = $2`, [
-          tenant,
-          f.id,
-          f.lastSeen,
-          JSON.stringify(f.finding),
-        ]);
-      else {
-        fresh.add(f.id);
-        await q.exec(`INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      // Insert first: a concurrent transaction inserting the same finding makes this a no-op
+      // (never a unique-key error), and only the inserting one reports it as new.
+      const inserted = await q.query(
+        `INSERT INTO findings VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (tenant, id) DO NOTHING RETURNING id`,
+        [
           tenant,
           f.id,
           f.host,
@@ -638,8 +630,16 @@ export class StateStore {
           f.firstSeen,
           f.lastSeen,
           JSON.stringify(f.finding),
+        ],
+      );
+      if (inserted.length) fresh.add(f.id);
+      else
+        await q.exec(`UPDATE findings SET last_seen = $3, finding = $4 WHERE tenant = $1 AND id = $2`, [
+          tenant,
+          f.id,
+          f.lastSeen,
+          JSON.stringify(f.finding),
         ]);
-      }
     }
     return fresh;
   }
@@ -755,6 +755,55 @@ export class StateStore {
     return rows.map((r) => this.toCase(r));
   }
 
+  /**
+   * Case counts per (key, state) with the key's title and worst severity, computed in SQL (the
+   * summaries read this instead of every case).
+   */
+  async caseCounts(
+    tenant: string,
+  ): Promise<{ key: string; title: string; severity: string; state: CaseState; n: number }[]> {
+    const rows = await this.db.query(
+      `SELECT case_key, min(title) AS title,
+         min(CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END) AS sev,
+         state, count(*) AS n
+       FROM cases WHERE tenant = $1 GROUP BY case_key, state ORDER BY case_key, state`,
+      [tenant],
+    );
+    const SEV = ['critical', 'high', 'medium', 'low', 'info'];
+    return rows.map((r) => ({
+      key: str(r['case_key']),
+      title: str(r['title']),
+      severity: SEV[Number(r['sev'])] ?? 'info',
+      state: str(r['state']) as CaseState,
+      n: Number(r['n']),
+    }));
+  }
+
+  /** Per host: cases still active (open, contained, remediated) and all cases. */
+  async caseStateByHost(tenant: string): Promise<Map<string, { active: number; total: number }>> {
+    const rows = await this.db.query(
+      `SELECT host, sum(CASE WHEN state IN ('open', 'contained', 'remediated') THEN 1 ELSE 0 END) AS active, count(*) AS n
+       FROM cases WHERE tenant = $1 GROUP BY host`,
+      [tenant],
+    );
+    return new Map(rows.map((r) => [str(r['host']), { active: Number(r['active']), total: Number(r['n']) }]));
+  }
+
+  /** Host count of a tenant. */
+  async hostCount(tenant: string): Promise<number> {
+    const r = await this.db.query(`SELECT count(*) AS n FROM hosts WHERE tenant = $1`, [tenant]);
+    return Number(r[0]?.['n'] ?? 0);
+  }
+
+  /** Cases of one key (advisory or indicator). */
+  async casesOfKey(tenant: string, key: string): Promise<Case[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM cases WHERE tenant = $1 AND case_key = $2 ORDER BY host`,
+      [tenant, key],
+    );
+    return rows.map((r) => this.toCase(r));
+  }
+
   async insertCase(c: Case, q: SqlRunner): Promise<void> {
     await q.exec(
       `INSERT INTO cases VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
@@ -817,13 +866,21 @@ export class StateStore {
     );
   }
 
-  async caseEvents(tenant: string, caseId?: string): Promise<CaseEvent[]> {
-    const rows = caseId
-      ? await this.db.query(`SELECT * FROM case_events WHERE tenant = $1 AND case_id = $2 ORDER BY id`, [
-          tenant,
-          caseId,
-        ])
-      : await this.db.query(`SELECT * FROM case_events WHERE tenant = $1 ORDER BY id`, [tenant]);
+  /** History of one case, of the cases of one key or one host, or of the whole tenant. */
+  async caseEvents(tenant: string, caseId?: string | { key?: string; host?: string }): Promise<CaseEvent[]> {
+    const rows =
+      typeof caseId === 'string'
+        ? await this.db.query(`SELECT * FROM case_events WHERE tenant = $1 AND case_id = $2 ORDER BY id`, [
+            tenant,
+            caseId,
+          ])
+        : caseId?.key !== undefined || caseId?.host !== undefined
+          ? await this.db.query(
+              `SELECT e.* FROM case_events e JOIN cases c ON c.id = e.case_id
+               WHERE e.tenant = $1 AND c.tenant = $1 AND ${caseId.key !== undefined ? 'c.case_key' : 'c.host'} = $2 ORDER BY e.id`,
+              [tenant, caseId.key ?? caseId.host ?? ''],
+            )
+          : await this.db.query(`SELECT * FROM case_events WHERE tenant = $1 ORDER BY id`, [tenant]);
     return rows.map((r) => ({
       id: Number(r['id']),
       caseId: str(r['case_id']),
