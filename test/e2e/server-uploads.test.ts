@@ -295,6 +295,26 @@ describe('chainhunt serve: bad uploads are refused and leave nothing behind', ()
     await refused(zipOf([]), 422, /empty archive/);
   });
 
+  it('refuses a bundle whose host manifest names no host', async () => {
+    const dns = stored('network/dns.log', 'nothing');
+    const bad: [string, string | Buffer, RegExp][] = [
+      ['not JSON', '{not json', /chainhunt-host\.json: host manifest is not JSON/],
+      ['no hostId', JSON.stringify({ schema: 'chainhunt-host/1' }), /host manifest invalid at hostId/],
+      ['wrong schema', JSON.stringify({ schema: 'other/9', hostId: 'h' }), /host manifest invalid at schema/],
+      ['hostId too long', JSON.stringify({ schema: 'chainhunt-host/1', hostId: 'x'.repeat(5000) }), /hostId/],
+      ['an array', '[]', /host manifest invalid/],
+      ['huge', Buffer.alloc(200 * 1024, 0x20), /host manifest larger than 65536 bytes/],
+    ];
+    for (const [, content, reason] of bad)
+      await refused(zipOf([stored('chainhunt-host.json', content), dns]), 422, reason);
+    // A fleet bundle: one good host and one bad manifest is refused whole, from a tarball too.
+    const fleet = await makeTar({
+      'a/chainhunt-host.json': manifest().data,
+      'b/chainhunt-host.json': '{"schema":"chainhunt-host/1"}',
+    });
+    await refused(fleet, 422, /b\/chainhunt-host\.json: host manifest invalid at hostId/);
+  });
+
   it('an upload cut off by the client leaves no temporary file', async () => {
     const audit = (await refusals()).length;
     const u = new URL(`${server.url}/api/v1/tenants/${T}/bundles`);
