@@ -25,6 +25,8 @@ const NODE_ARGS = (process.env.SERVER_BENCH_NODE_ARGS ?? '').split(' ').filter(B
 /** Uploads and readers run at most this long; then the remaining jobs get DRAIN_MS, unread. */
 const LOAD_MS = Number(process.env.SERVER_BENCH_LOAD_MS ?? 60_000);
 const DRAIN_MS = 60_000;
+// Any diagnostic setting writes bench/results/server-diag.* instead of the suite's figures.
+const RESULT = Object.keys(process.env).some((k) => k.startsWith('SERVER_BENCH_')) ? 'server-diag' : 'server';
 const TENANT = 'bench';
 const readRoutePaths = ['findings?limit=100', 'cases?limit=100', 'summary', 'jobs?limit=100'];
 const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
@@ -450,7 +452,7 @@ const load = {
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), loopback; load average ${load0
   .map((x) => x.toFixed(1))
   .join(' ')} at start, ${load1.map((x) => x.toFixed(1)).join(' ')} at end`;
-writeResults('server', rows, {
+writeResults(RESULT, rows, {
   command: 'npm run bench server',
   machine,
   load,
@@ -458,7 +460,7 @@ writeResults('server', rows, {
   peakRssMiB: peakRssMiB(),
   stores: results.map(({ serverStderr: _e, ...r }) => r),
 });
-const mdPath = path.join(benchDir, 'results', 'server.md');
+const mdPath = path.join(benchDir, 'results', `${RESULT}.md`);
 const errorLines = results.flatMap((r) =>
   r.errors.slice(0, 20).map((e) => `- ${r.store}: ${e.route} ${e.url} → ${e.status}: ${e.message}`),
 );
