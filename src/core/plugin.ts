@@ -92,7 +92,7 @@ export interface PreparedMatcher {
   ): ContentMatchResult | Promise<ContentMatchResult>;
   /**
    * Optional: content work the runner may do on its read threads, right after a file is read and
-   * hashed there (docs/decisions/0008-content-scan-on-read-threads.md). What the thread's
+   * hashed there (docs/decisions/0010-content-scan-on-read-threads.md). What the thread's
    * {@link ThreadScanner.scan} returned for a file is passed to `matchContent` as `threadResult`;
    * without it (no read threads), `matchContent` does the work itself.
    */

@@ -4,7 +4,7 @@
  * bytes of files within the size limit come back transferred (no copy) for collectors and content
  * matchers. Used by the runner for plain files; archive members stay on the main thread.
  *
- * Content work on the same threads (docs/decisions/0008-content-scan-on-read-threads.md): the
+ * Content work on the same threads (docs/decisions/0010-content-scan-on-read-threads.md): the
  * pool is given the content matchers' {@link ThreadScanSpec}s; every thread builds each scanner
  * once (e.g. compiles YARA rules) and runs it on a file's bytes right after hashing them, while they
  * are still in cache, so the bytes are read once and never copied between threads.

@@ -46,7 +46,7 @@ export interface ScanOptions {
   /**
    * Threads that read and hash plain files (sha256, sha1 and md5 on every core); 0 hashes on the
    * main thread. Default: every core (at most 4) when a root lists at least 16 plain files, or any
-   * file when a content matcher works on these threads (YARA, decision 0008).
+   * file when a content matcher works on these threads (YARA, decision 0010).
    */
   hashThreads?: number;
 }
@@ -210,7 +210,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     }
   };
 
-  // Content work the hashing threads do right after reading a file (decision 0008).
+  // Content work the hashing threads do right after reading a file (decision 0010).
   const threadScans = contentMatchers.flatMap(({ matcher, pm }) =>
     pm.threadScan ? [{ id: matcher.id, spec: pm.threadScan }] : [],
   );

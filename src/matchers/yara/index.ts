@@ -1,6 +1,6 @@
 /**
  * `matchers/yara`: YARA rules (intel/yara) over file content through yara-x. The scan runs on the
- * runner's read threads (`threadScan`, docs/decisions/0008-content-scan-on-read-threads.md): each
+ * runner's read threads (`threadScan`, docs/decisions/0010-content-scan-on-read-threads.md): each
  * compiles the rules once and scans a file's bytes right after hashing them; `matchContent` turns
  * the result into findings. Without read threads it compiles on the calling thread (once) and scans
  * there. One finding per (rule, file).

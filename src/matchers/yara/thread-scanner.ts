@@ -1,6 +1,6 @@
 /**
  * The YARA scan as a {@link ThreadScanner}: built once per read thread by the runner's hashing
- * pool (docs/decisions/0008-content-scan-on-read-threads.md), which compiles the rule files there
+ * pool (docs/decisions/0010-content-scan-on-read-threads.md), which compiles the rule files there
  * and scans each file's bytes right after hashing them. The matcher builds one on the main thread
  * when there are no read threads. Results are compact and structured-cloneable: per matching rule,
  * its file namespace, meta, tags, the first string matches and their total.

@@ -269,7 +269,7 @@ describe('through the runner', () => {
   });
 });
 
-describe('on the read threads (decision 0008)', () => {
+describe('on the read threads (decision 0010)', () => {
   const rf = path.join(tmp, 'threads', 'mark.yar');
   mkdirSync(path.dirname(rf), { recursive: true });
   writeFileSync(
