@@ -381,6 +381,41 @@ describe('chainhunt serve --nats with two workers', () => {
     expect(jobs.filter((j) => j.type === 'hunt' && j.state === 'done')).toHaveLength(2);
     expect(jobs.filter((j) => j.state !== 'done')).toEqual([]);
   });
+
+  it('server and worker stop on SIGTERM even after NATS went away', async () => {
+    for (const w of workers) await w.stop();
+    const w = run(process.execPath, [
+      cliPath,
+      'worker',
+      '--server',
+      server.url,
+      '--token',
+      setup.worker,
+      '--nats',
+      natsUrl,
+    ]);
+    workers.push(w);
+    await waitFor('the worker ready', () => /ready/.test(w.err()));
+    await nats.stop();
+    // Long enough for the clients to be in their reconnect loops.
+    await new Promise((r) => setTimeout(r, 5000));
+    const exited = (p: ChildProcess): Promise<boolean> =>
+      p.exitCode !== null
+        ? Promise.resolve(true)
+        : new Promise((resolve) => {
+            const t = setTimeout(() => resolve(false), 15_000);
+            p.once('exit', () => {
+              clearTimeout(t);
+              resolve(true);
+            });
+          });
+    w.proc.kill('SIGTERM');
+    server.proc.kill('SIGTERM');
+    expect(await exited(w.proc)).toBe(true);
+    expect(await exited(server.proc)).toBe(true);
+    expect(w.proc.exitCode).toBe(0);
+    expect(server.proc.exitCode).toBe(0);
+  });
 });
 
 describe('chainhunt worker: usage errors are clear', () => {

@@ -141,6 +141,37 @@ export function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined)
   });
 }
 
+/**
+ * Pulls one message (or null after `expires` ms). The pull is stopped when `signal` aborts, so no
+ * timer of an abandoned pull keeps the process alive after a lost connection.
+ */
+export async function pullOne(
+  consumer: Consumer,
+  signal: AbortSignal,
+  expires = 2000,
+): Promise<JsMsg | null> {
+  if (signal.aborted) return null;
+  const pending = consumer.fetch({ max_messages: 1, expires });
+  const batch = await unlessAborted(pending, signal);
+  if (!batch) {
+    // Aborted while the pull was being set up: stop it whenever it arrives.
+    pending.then(
+      (b) => b.stop(),
+      () => undefined,
+    );
+    return null;
+  }
+  const onAbort = (): void => void batch.stop();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const m of batch) return m;
+    return null;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    batch.stop();
+  }
+}
+
 /** Closes a connection: drains it when it can within `ms`, else just closes it. */
 export async function closeConnection(nc: NatsConnection, ms = 3000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -269,7 +300,7 @@ export class NatsQueue implements JobQueue {
       let msg: JsMsg | null = null;
       try {
         consumer ??= await js.consumers.get(NATS_STREAM, SERVER_CONSUMER);
-        msg = await unlessAborted(consumer.next({ expires: 2000 }), this.abort.signal);
+        msg = await pullOne(consumer, this.abort.signal);
       } catch (err) {
         if (this.stopped) break;
         this.log(`hunt consumer: ${errorMessage(err)}`);
@@ -318,6 +349,7 @@ export class NatsQueue implements JobQueue {
     this.stopped = true;
     this.abort.abort();
     if (this.sweeper) clearInterval(this.sweeper);
+    // A hunt in progress finishes (it holds the store); a pull on a lost connection does not wait.
     await this.loop?.catch(() => undefined);
     if (this.nc) await closeConnection(this.nc);
   }

@@ -28,6 +28,7 @@ import {
   heartbeat,
   jobIdOf,
   NATS_STREAM,
+  pullOne,
   retryDelayMs,
   unlessAborted,
   WORKER_CONSUMER,
@@ -299,7 +300,7 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       while (!signal?.aborted) {
         let msg: JsMsg | null;
         try {
-          msg = await unlessAborted(c.next({ expires: 2000 }), signal);
+          msg = await pullOne(c, signal);
         } catch (err) {
           if (signal?.aborted) return;
           log(`pull failed: ${errorMessage(err)}`);
