@@ -1,7 +1,7 @@
 /** The embedded engine: a DuckDB file in the server's data folder; no setup. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { Mutex, type Param, type Row, type SqlDb, type SqlRunner } from './sql.js';
+import { isUrgent, Mutex, type Param, type Row, type SqlDb, type SqlRunner } from './sql.js';
 
 function plain(v: unknown): string | number | boolean | null {
   if (v === null || v === undefined) return null;
@@ -60,10 +60,14 @@ export function readsOnly(sql: string): boolean {
   return /^\s*SELECT\b/i.test(sql) && !sql.includes(';');
 }
 
-/** A fixed set of connections handed out one caller at a time, first come first served. */
-class ConnectionPool<C> {
+/**
+ * A fixed set of connections handed out one caller at a time: first come first served, except that
+ * callers inside {@link urgently} (jobs) go before the others waiting.
+ */
+export class ConnectionPool<C> {
   private readonly idle: C[];
   private readonly waiting: ((c: C) => void)[] = [];
+  private readonly waitingUrgent: ((c: C) => void)[] = [];
 
   constructor(private readonly all: readonly C[]) {
     this.idle = [...all];
@@ -71,7 +75,9 @@ class ConnectionPool<C> {
 
   private acquire(): Promise<C> {
     const c = this.idle.pop();
-    return c !== undefined ? Promise.resolve(c) : new Promise<C>((r) => this.waiting.push(r));
+    if (c !== undefined) return Promise.resolve(c);
+    const queue = isUrgent() ? this.waitingUrgent : this.waiting;
+    return new Promise<C>((r) => queue.push(r));
   }
 
   async run<T>(fn: (c: C) => Promise<T>): Promise<T> {
@@ -79,7 +85,7 @@ class ConnectionPool<C> {
     try {
       return await fn(c);
     } finally {
-      const next = this.waiting.shift();
+      const next = this.waitingUrgent.shift() ?? this.waiting.shift();
       if (next) next(c);
       else this.idle.push(c);
     }

@@ -4,6 +4,7 @@
  * dialect both engines share (`$1` parameters, TEXT/BIGINT/BOOLEAN, ISO-8601 text times,
  * `ON CONFLICT`, `RETURNING`).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** A row: column name to a plain JS value (strings, numbers, booleans, null). */
 export type Row = Record<string, string | number | boolean | null>;
@@ -38,4 +39,20 @@ export class Mutex {
       release();
     }
   }
+}
+
+const urgentWork = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` (a background job) with its reads served ahead of other callers' where an engine
+ * queues reads for a connection (the embedded engine's reader connections), so a steady stream of
+ * API reads cannot starve the jobs. It changes no result, only the order of waiting reads.
+ */
+export function urgently<T>(fn: () => Promise<T>): Promise<T> {
+  return urgentWork.run(true, fn);
+}
+
+/** Whether the caller runs inside {@link urgently}. */
+export function isUrgent(): boolean {
+  return urgentWork.getStore() === true;
 }
