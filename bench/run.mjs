@@ -9,9 +9,17 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 mkdirSync(path.join(here, 'results'), { recursive: true });
 const wanted = process.argv.slice(2);
+const allNames = readdirSync(path.join(here, 'suites'))
+  .filter((f) => f.endsWith('.mjs'))
+  .map((f) => f.replace(/\.mjs$/, ''));
 const suites = readdirSync(path.join(here, 'suites'))
   .filter((f) => f.endsWith('.mjs'))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
+  // A name selects the suite of that name (`files` is not `lockfiles`); else any containing it.
+  .filter((f) => {
+    if (wanted.length === 0) return true;
+    const name = f.replace(/\.mjs$/, '');
+    return wanted.some((w) => name === w || (!allNames.includes(w) && name.includes(w)));
+  })
   .sort();
 let failed = 0;
 for (const s of suites) {
