@@ -476,6 +476,8 @@ appendFileSync(
     `- Per store: a fresh data folder; PostgreSQL 15 started by scripts/postgres-test.sh (fsync off) and stopped after. One tenant, an upload token and a read token (\`chainhunt admin\`), the 3CX intel imported; then \`node dist/cli/main.js serve --port 0 --data DIR [--database-url URL]\`, and the load starts once the import's retro-hunt is done.`,
     `- Load: ${UPLOADS} uploads (${load.bundles}, ${Math.round(results[0].payloadBytes / results[0].uploads / 1024)} KiB on average) by ${UPLOAD_CONCURRENCY} concurrent clients, each expecting 202; meanwhile ${READ_CONCURRENCY} clients read ${readRoutePaths.join(', ')} in turn, back to back, until every ingest job is done or ${LOAD_MS / 1000} s have passed. Jobs still left then get ${DRAIN_MS / 1000} s more without readers. Node's fetch (undici, keep-alive), Bearer tokens.`,
     '- Errors: any answer other than the expected 2xx, any network error, any failed job, any job not done in the end.',
+    '- Ingest job run time: startedAt to finishedAt of each job (one job at a time: the evidence store takes one writer). The first quarter ran under the read load; when the jobs outlast it, the last quarter ran after the readers stopped.',
+    '- Durability differs: the throwaway PostgreSQL runs with fsync and synchronous_commit off; the embedded store syncs its write-ahead log on every commit.',
     '- Server CPU and peak RSS from /proc/<pid>/stat and VmHWM of the server process; the bench process and PostgreSQL are not included.',
     '- Peer tool: none (no open-source server ingests these bundles).',
     '',
