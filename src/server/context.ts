@@ -3,6 +3,7 @@ import type { EvidenceService } from './services/evidence.js';
 import type { IntelService } from './services/intel.js';
 import type { StateStore } from './state/store.js';
 import type { Job } from './state/types.js';
+import type { ServerEventLike } from './webhooks/events.js';
 
 /** Limits on uploaded bundles. */
 export interface UploadLimits {
@@ -23,22 +24,8 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxRatio: 200,
 };
 
-/** Events for notifications (webhooks). */
-export type ServerEvent =
-  | { type: 'finding.new_critical'; tenant: string; finding: Record<string, unknown> }
-  | {
-      type: 'case.state_changed';
-      tenant: string;
-      caseId: string;
-      host: string;
-      key: string;
-      from: string | null;
-      to: string;
-      actor: string;
-      reason: string;
-      at: string;
-      evidence: unknown;
-    };
+/** Events for notifications (webhooks): the shape the webhook module turns into deliveries. */
+export type ServerEvent = ServerEventLike;
 
 /** Where jobs go: run here, or through NATS JetStream to workers. */
 export interface JobQueue {

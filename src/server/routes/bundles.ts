@@ -8,13 +8,7 @@ import type { ServerContext } from '../context.js';
 import { HttpError, ipOf, opts, page, who } from '../http.js';
 import { checkBundle, keep, receive, sweepPartialUploads, UploadError } from '../services/uploads.js';
 import { JOB_STATES, type JobState } from '../state/types.js';
-import { TENANT_ID } from './tenants.js';
-
-const tenantParams = {
-  type: 'object',
-  required: ['tenant'],
-  properties: { tenant: { type: 'string', pattern: TENANT_ID } },
-} as const;
+import { tenantParams } from './params.js';
 
 export function bundleRoutes(app: FastifyInstance, ctx: () => ServerContext): void {
   // Uploads cut off by a crash of the previous run are not kept.

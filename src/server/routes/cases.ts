@@ -5,17 +5,7 @@ import { manualTransitionError } from '../cases/engine.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, ipOf, opts, page, who } from '../http.js';
 import { CASE_STATES, type Case, type CaseState } from '../state/types.js';
-import { TENANT_ID } from './tenants.js';
-
-const tenantParams = {
-  type: 'object',
-  required: ['tenant'],
-  properties: { tenant: { type: 'string', pattern: TENANT_ID } },
-} as const;
-const idParams = {
-  type: 'object',
-  properties: { tenant: { type: 'string', pattern: TENANT_ID }, id: { type: 'string', maxLength: 100 } },
-} as const;
+import { TENANT_ID, tenantParams, idParams } from './params.js';
 
 export function caseRoutes(app: FastifyInstance, ctx: () => ServerContext): void {
   app.get(

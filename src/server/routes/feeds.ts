@@ -6,17 +6,8 @@ import type { ServerContext } from '../context.js';
 import { initialFeedState, parseFeedConfig, redactFeedConfig, type PollResult } from '../feeds/index.js';
 import { HttpError, ipOf, opts, who } from '../http.js';
 import type { FeedService } from '../services/feeds.js';
-import { TENANT_ID } from './tenants.js';
+import { tenantParams, idParams } from './params.js';
 
-const tenantParams = {
-  type: 'object',
-  required: ['tenant'],
-  properties: { tenant: { type: 'string', pattern: TENANT_ID } },
-} as const;
-const idParams = {
-  type: 'object',
-  properties: { tenant: { type: 'string', pattern: TENANT_ID }, id: { type: 'string', maxLength: 100 } },
-} as const;
 const feedBody = {
   type: 'object',
   required: ['kind', 'url'],

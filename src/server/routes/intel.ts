@@ -8,17 +8,8 @@ import { randomSecret } from '../auth/secrets.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, ipOf, opts, page, who } from '../http.js';
 import type { Job } from '../state/types.js';
-import { TENANT_ID } from './tenants.js';
+import { tenantParams, idParams } from './params.js';
 
-const tenantParams = {
-  type: 'object',
-  required: ['tenant'],
-  properties: { tenant: { type: 'string', pattern: TENANT_ID } },
-} as const;
-const idParams = {
-  type: 'object',
-  properties: { tenant: { type: 'string', pattern: TENANT_ID }, id: { type: 'string', maxLength: 100 } },
-} as const;
 const MAX_INTEL_BYTES = 256 * 1024 * 1024;
 
 async function body(req: FastifyRequest): Promise<Buffer> {

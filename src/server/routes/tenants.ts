@@ -6,14 +6,8 @@ import { digest, hashPassword, newToken } from '../auth/secrets.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, ipOf, opts, who } from '../http.js';
 import { burndown, summarise, summariseCounts, type TenantSummary } from '../services/summary.js';
+import { TENANT_ID, tenantParams } from './params.js';
 import { ROLES, TOKEN_PURPOSES, type Role, type TokenPurpose } from '../state/types.js';
-
-export const TENANT_ID = '^[a-z0-9][a-z0-9-]{0,62}$';
-const tenantParams = {
-  type: 'object',
-  required: ['tenant'],
-  properties: { tenant: { type: 'string', pattern: TENANT_ID } },
-} as const;
 
 export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): void {
   app.get(
@@ -341,3 +335,5 @@ export async function issueToken(
   });
   return { id, token, tenant: t.tenant, purpose: t.purpose, expiresAt };
 }
+
+export { TENANT_ID };

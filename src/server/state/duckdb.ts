@@ -1,19 +1,7 @@
 /** The embedded engine: a DuckDB file in the server's data folder; no setup. */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { isUrgent, Mutex, type Param, type Row, type SqlDb, type SqlRunner } from './sql.js';
-
-function plain(v: unknown): string | number | boolean | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (v instanceof Date) return v.toISOString();
-  // Not in the state schema (TEXT, BIGINT, BOOLEAN), but never `[object Object]`: lists, structs,
-  // decimals and the like as JSON.
-  if (typeof v === 'object')
-    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
-  return null;
-}
+import { isUrgent, Mutex, plain, type Param, type Row, type SqlDb, type SqlRunner } from './sql.js';
 
 /**
  * Parameters as both engines store them. PostgreSQL's TEXT cannot hold U+0000 (it rejects the

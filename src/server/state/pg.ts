@@ -3,19 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { reentrantQueryError, storableParams } from './duckdb.js';
-import type { Param, Row, SqlDb, SqlRunner } from './sql.js';
-
-function plain(v: unknown): string | number | boolean | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (v instanceof Date) return v.toISOString();
-  // Not in the state schema (TEXT, BIGINT, BOOLEAN), but never `[object Object]`: lists, structs,
-  // decimals and the like as JSON.
-  if (typeof v === 'object')
-    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
-  return null;
-}
+import { plain, type Param, type Row, type SqlDb, type SqlRunner } from './sql.js';
 
 // node-postgres returns int8 (BIGINT, count(*)) and NUMERIC (sum of BIGINT) as strings; our
 // counters and sizes fit in a double, and DuckDB's side turns its bigints into numbers too. Set on

@@ -56,3 +56,16 @@ export function urgently<T>(fn: () => Promise<T>): Promise<T> {
 export function isUrgent(): boolean {
   return urgentWork.getStore() === true;
 }
+
+/** A value read from either engine as a plain JS value. */
+export function plain(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return v.toISOString();
+  // Not in the state schema (TEXT, BIGINT, BOOLEAN), but never `[object Object]`: lists, structs,
+  // decimals and the like as JSON.
+  if (typeof v === 'object')
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+  return null;
+}

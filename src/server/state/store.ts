@@ -70,6 +70,15 @@ export interface CaseFilter {
   offset: number;
 }
 
+/**
+ * A case-insensitive search of title, host and case key: a plain substring (strpos, not LIKE, so
+ * `%` and `_` are not wildcards). Adds its parameter to `params`.
+ */
+function searchClause(params: Param[], q: string): string {
+  const n = params.push(q.toLowerCase());
+  return `(strpos(lower(title), $${n}) > 0 OR strpos(lower(host), $${n}) > 0 OR strpos(lower(case_key), $${n}) > 0)`;
+}
+
 export class StateStore {
   private readonly knownTenants = new Map<string, Tenant>();
 
@@ -652,13 +661,7 @@ export class StateStore {
     if (f.kind) parts.push(`kind = $${params.push(f.kind)}`);
     if (f.caseKey) parts.push(`case_key = $${params.push(f.caseKey)}`);
     if (f.since) parts.push(`first_seen >= $${params.push(f.since)}`);
-    if (f.q) {
-      // A plain substring (strpos, not LIKE: `%` and `_` in the query are not wildcards).
-      const n = params.push(f.q.toLowerCase());
-      parts.push(
-        `(strpos(lower(title), $${n}) > 0 OR strpos(lower(host), $${n}) > 0 OR strpos(lower(case_key), $${n}) > 0)`,
-      );
-    }
+    if (f.q) parts.push(searchClause(params, f.q));
     const where = parts.join(' AND ');
     const { total, rows } = await this.page(
       'findings',
@@ -727,13 +730,7 @@ export class StateStore {
     if (f.host) parts.push(`host = $${params.push(f.host)}`);
     if (f.state) parts.push(`state = $${params.push(f.state)}`);
     if (f.key) parts.push(`case_key = $${params.push(f.key)}`);
-    if (f.q) {
-      // A plain substring (strpos, not LIKE: `%` and `_` in the query are not wildcards).
-      const n = params.push(f.q.toLowerCase());
-      parts.push(
-        `(strpos(lower(title), $${n}) > 0 OR strpos(lower(host), $${n}) > 0 OR strpos(lower(case_key), $${n}) > 0)`,
-      );
-    }
+    if (f.q) parts.push(searchClause(params, f.q));
     const where = parts.join(' AND ');
     const { total, rows } = await this.page(
       'cases',
