@@ -167,7 +167,9 @@ export async function hunt(
     else {
       const parts: string[] = [];
       if (domains.size)
-        parts.push(`SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql} AND reg_domain IN ${keySet('domain')}`);
+        parts.push(
+          `SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql} AND reg_domain IN ${keySet('domain')}`,
+        );
       if (ips.size) {
         parts.push(`SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql} AND dst IN ${keySet('ip')}`);
         parts.push(`SELECT obs, ingest_id FROM obs_contact WHERE ${wt.sql} AND src IN ${keySet('ip')}`);
