@@ -104,3 +104,20 @@ export function useMounted(): () => boolean {
   }, []);
   return useCallback(() => ref.current, []);
 }
+
+/** A set of selected row ids with a toggle, for tables with bulk actions. */
+export function useSelection(): {
+  selected: ReadonlySet<string>;
+  setSelected: (s: ReadonlySet<string>) => void;
+  toggle: (id: string) => void;
+} {
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string): void =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  return { selected, setSelected, toggle };
+}

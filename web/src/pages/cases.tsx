@@ -13,7 +13,7 @@ import {
   StateBadge,
   When,
 } from '../components/ui.js';
-import { useApi, useCan, useTitle } from '../hooks.js';
+import { useApi, useCan, useSelection, useTitle } from '../hooks.js';
 import { Link, paths } from '../router.js';
 import type { Case, CaseEvent, Paged } from '../types.js';
 import { CASE_STATES } from '../types.js';
@@ -32,7 +32,7 @@ export function CasesPage({ tenant, initial }: { tenant: string; initial: URLSea
   });
   const [applied, setApplied] = useState(draft);
   const [offset, setOffset] = useState(0);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const { selected, setSelected, toggle } = useSelection();
   const r = useApi<Paged<Case>>(tpath(tenant, `/cases${query({ ...applied, limit: LIMIT, offset })}`));
   const items = r.data?.items ?? [];
   const apply = (e: FormEvent): void => {
@@ -41,13 +41,6 @@ export function CasesPage({ tenant, initial }: { tenant: string; initial: URLSea
     setOffset(0);
     setSelected(new Set());
   };
-  const toggle = (id: string): void =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
   const allOnPage = items.length > 0 && items.every((c) => selected.has(c.id));
   return (
     <>

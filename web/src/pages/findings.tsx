@@ -3,7 +3,7 @@ import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { query, tpath } from '../api.js';
 import { BulkTransition } from '../components/actions.js';
 import { ErrorBox, keyLabel, Loading, PageTitle, Pager, Severity, When } from '../components/ui.js';
-import { useApi, useCan, useTitle } from '../hooks.js';
+import { useApi, useCan, useSelection, useTitle } from '../hooks.js';
 import { Link, paths } from '../router.js';
 import type { Case, FindingRow, Paged } from '../types.js';
 import { SEVERITIES } from '../types.js';
@@ -38,7 +38,7 @@ export function FindingsPage({ tenant, initial }: { tenant: string; initial: URL
   const [draft, setDraft] = useState<Filters>(() => fromParams(initial));
   const [applied, setApplied] = useState<Filters>(draft);
   const [offset, setOffset] = useState(0);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const { selected, setSelected, toggle } = useSelection();
   const path = tpath(
     tenant,
     `/findings${query({ ...applied, new: applied.new ? true : undefined, limit: LIMIT, offset })}`,
@@ -69,13 +69,6 @@ export function FindingsPage({ tenant, initial }: { tenant: string; initial: URL
     setSelected(new Set());
   };
   const set = <K extends keyof Filters>(k: K, v: Filters[K]): void => setDraft((d) => ({ ...d, [k]: v }));
-  const toggle = (id: string): void =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
   const allOnPage = items.length > 0 && items.every((f) => selected.has(f.id));
   return (
     <>
