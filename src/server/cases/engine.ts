@@ -87,6 +87,22 @@ export function referenceTime(c: Case): string | null {
   return c.remediatedAt ?? c.containedAt ?? (typeof until === 'string' ? until : null);
 }
 
+/**
+ * The findings `bundle` shows that still count against a case: untimed ones (the app, a file), and
+ * contacts or events at or after `refTime` (all of them when there is no reference time).
+ */
+function liveIn<T extends { finding: Finding; bundles: readonly HostBundle[] }>(
+  items: readonly T[],
+  bundle: HostBundle,
+  refTime: string | null,
+): T[] {
+  return items.filter((i) => {
+    if (!i.bundles.some((b) => b.bundleId === bundle.bundleId)) return false;
+    const t = findingTime(i.finding);
+    return t === undefined || refTime === null || t >= refTime;
+  });
+}
+
 const MANUAL: Record<CaseState, readonly CaseState[]> = {
   open: ['contained', 'remediated', 'false_positive'],
   contained: ['open', 'remediated', 'false_positive'],
@@ -235,12 +251,7 @@ export function reconcileHost(input: ReconcileInput): ReconcileOutput {
     // Evidence after the case was remediated or verified reopens it.
     const settledAt =
       c.state === 'verified_clean' ? c.verifiedAt : c.state === 'remediated' ? c.remediatedAt : null;
-    const refTime = referenceTime(c);
-    const current = latest ? items.filter((i) => i.bundles.some((b) => b.bundleId === latest.bundleId)) : [];
-    const liveNow = current.filter((i) => {
-      const t = findingTime(i.finding);
-      return !(t !== undefined && refTime !== null && t < refTime);
-    });
+    const liveNow = latest ? liveIn(items, latest, referenceTime(c)) : [];
     if (
       (c.state === 'verified_clean' || c.state === 'remediated') &&
       latest &&
@@ -273,16 +284,7 @@ export function reconcileHost(input: ReconcileInput): ReconcileOutput {
       if (!covers(latest.kinds, c.kind)) continue;
       const items = byKey.get(c.key) ?? [];
       const refTime = referenceTime(c);
-      const live = items.filter(
-        (i) =>
-          i.bundles.some((b) => b.bundleId === latest.bundleId) &&
-          !(
-            findingTime(i.finding) !== undefined &&
-            refTime !== null &&
-            (findingTime(i.finding) ?? '') < refTime
-          ),
-      );
-      if (live.length > 0) continue;
+      if (liveIn(items, latest, refTime).length > 0) continue;
       if (latest.collectedAt <= c.lastEvidenceAt) continue;
       const shows = input.describeClean?.(c) ?? 'nothing of it';
       out.transitions.push({

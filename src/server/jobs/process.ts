@@ -132,7 +132,10 @@ export async function matchAndReconcile(
     string,
     { bundles: Map<string, HostBundle>; latest: HostBundle | null; apps: { name: string; version: string }[] }
   >();
-  for (const h of hostNames) {
+  // Only hosts with findings now or cases still active can change; the others are not read.
+  const active = await ctx.state.caseStateByHost(tenant);
+  const relevant = [...hostNames].filter((h) => byHost.has(h) || (active.get(h)?.active ?? 0) > 0);
+  for (const h of relevant) {
     const all = await ctx.state.hostBundles(tenant, h);
     const rec = await ctx.state.host(tenant, h);
     const latest = all.find((b) => b.bundleId === rec?.lastBundleId) ?? null;
@@ -159,7 +162,7 @@ export async function matchAndReconcile(
     const fresh = await ctx.state.upsertFindings(tenant, stored, q);
     let opened = 0;
     let transitions = 0;
-    for (const h of [...hostNames].sort()) {
+    for (const h of relevant.sort()) {
       const info = hostInfo.get(h);
       if (!info) continue;
       const findings = (byHost.get(h) ?? []).map((finding) => {

@@ -42,25 +42,6 @@ export class EvidenceService {
     });
   }
 
-  /** Packages a stored ingest shows for a host, for case evidence. */
-  packages(
-    tenant: string,
-    host: string,
-    ingestId: string,
-  ): Promise<{ ecosystem: string; name: string; version: string }[]> {
-    return this.lock.run(async () => {
-      const r = await this.store.conn.runAndReadAll(
-        'SELECT DISTINCT ecosystem, name, version FROM obs_package WHERE tenant = $1 AND host = $2 AND ingest_id = $3',
-        [tenant, host, ingestId],
-      );
-      return r.getRows().map((row) => ({
-        ecosystem: String(row[0] ?? ''),
-        name: String(row[1] ?? ''),
-        version: String(row[2] ?? ''),
-      }));
-    });
-  }
-
   close(): Promise<void> {
     return this.lock.run(() => this.store.close());
   }

@@ -31,35 +31,28 @@ export interface TenantSummary {
 
 const SEV = ['critical', 'high', 'medium', 'low', 'info'];
 
-/** The tenant's summary from its cases and hosts. */
+/** The tenant's summary from its cases and hosts (the same shape as from SQL aggregates). */
 export function summarise(
   tenant: string,
   cases: readonly Case[],
   hosts: readonly HostRecord[],
 ): TenantSummary {
-  const counts = zero();
-  const affected = new Set<string>();
-  const keys = new Map<string, KeySummary>();
+  const counts = new Map<
+    string,
+    { key: string; title: string; severity: string; state: CaseState; n: number }
+  >();
   for (const c of cases) {
-    counts[c.state]++;
-    if (ACTIVE.includes(c.state)) affected.add(c.host);
-    let k = keys.get(c.key);
-    if (!k)
-      keys.set(c.key, (k = { key: c.key, title: c.title, severity: c.severity, hosts: zero(), clean: true }));
-    k.hosts[c.state]++;
-    if (ACTIVE.includes(c.state)) k.clean = false;
-    if (SEV.indexOf(c.severity) < SEV.indexOf(k.severity)) k.severity = c.severity;
+    const id = `${c.key}\u0000${c.state}`;
+    const row = counts.get(id);
+    if (!row) counts.set(id, { key: c.key, title: c.title, severity: c.severity, state: c.state, n: 1 });
+    else {
+      row.n++;
+      if (SEV.indexOf(c.severity) < SEV.indexOf(row.severity)) row.severity = c.severity;
+    }
   }
+  const affected = new Set(cases.filter((c) => ACTIVE.includes(c.state)).map((c) => c.host)).size;
   const total = new Set([...hosts.map((h) => h.host), ...cases.map((c) => c.host)]).size;
-  return {
-    tenant,
-    clean: affected.size === 0,
-    hosts: { total, affected: affected.size, clean: total - affected.size },
-    cases: counts,
-    keys: [...keys.values()].sort(
-      (a, b) => SEV.indexOf(a.severity) - SEV.indexOf(b.severity) || (a.key < b.key ? -1 : 1),
-    ),
-  };
+  return summariseCounts(tenant, [...counts.values()], total, affected);
 }
 
 /** The same summary from SQL aggregates (case counts per key and state, hosts with active cases). */
