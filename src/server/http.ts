@@ -50,7 +50,8 @@ async function principalOf(ctx: ServerContext, req: FastifyRequest): Promise<Pri
   const sid = req.cookies[SESSION_COOKIE];
   if (sid === undefined) return null;
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(sid)) return 'bad';
-  const s = await ctx.state.session(digest(sid));
+  const sessionHash = digest(sid);
+  const s = await ctx.state.session(sessionHash);
   if (!s || s.expiresAt <= ctx.now()) return 'bad';
   const u = await ctx.state.user(s.userId);
   if (!u || u.disabled) return 'bad';
@@ -61,7 +62,7 @@ async function principalOf(ctx: ServerContext, req: FastifyRequest): Promise<Pri
     operator: u.operator,
     roles: u.roles,
     csrf: s.csrf,
-    sessionHash: digest(sid),
+    sessionHash,
   };
 }
 
