@@ -71,6 +71,12 @@ function clean(log: PageLog): void {
   for (const r of log.requests) expect(r.startsWith(server.url) || r.startsWith('data:'), r).toBe(true);
 }
 
+/**
+ * Polls until the value matches: the single-page app renders after a click or a keypress returns,
+ * so a value read once may still be the previous page's (a loaded CI machine shows it).
+ */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
 /** Waits until the page shows its heading and nothing is loading any more. */
 async function settled(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor();
@@ -161,12 +167,12 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
         .filter({ hasText: 'update.akamaicontainer.com' })
         .first()
         .waitFor({ timeout: 15_000 });
-      expect(await card.count()).toBe(0);
+      await eventually(() => card.count()).toBe(0);
       await page.screenshot({ path: path.join(shots, '09-intel-retro-hunt.png'), fullPage: true });
       await hunt.getByRole('link', { name: /new finding/ }).click();
       await settled(page);
-      expect(await page.getByLabel('New since the latest hunt only').isChecked()).toBe(true);
-      expect(await page.locator('main tbody tr').count()).toBeGreaterThan(0);
+      await eventually(() => page.getByLabel('New since the latest hunt only').isChecked()).toBe(true);
+      await eventually(() => page.locator('main tbody tr').count()).toBeGreaterThan(0);
       clean(log);
     } finally {
       await context.close();
@@ -178,14 +184,14 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
     try {
       await signIn(page, 'ana', PW.ana);
       await settled(page);
-      await expect.poll(() => page.locator('h1').textContent()).toBe('Overview across tenants');
+      await eventually(() => page.locator('h1').textContent()).toBe('Overview across tenants');
       // The analyst sees only their tenant.
-      await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+      await eventually(() => page.locator('tbody tr').count()).toBe(1);
       await page.screenshot({ path: path.join(shots, '01-overview.png'), fullPage: true });
 
       await page.getByRole('link', { name: 'Acme Corp' }).click();
       await settled(page);
-      expect(await page.getByTestId('clean-status').textContent()).toMatch(
+      await eventually(() => page.getByTestId('clean-status').textContent()).toMatch(
         /^No: \d+ of \d+ host\(s\) affected/,
       );
       await page.screenshot({ path: path.join(shots, '02-tenant.png'), fullPage: true });
@@ -193,10 +199,10 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       const row = page.locator('tbody tr', { hasText: 'CVE-2023-29059 (advisory)' });
       await row.getByRole('link').first().click();
       await settled(page);
-      expect(page.url()).toContain(`/t/${T}/impact?key=${encodeURIComponent(KEY)}`);
+      await eventually(async () => page.url()).toContain(`/t/${T}/impact?key=${encodeURIComponent(KEY)}`);
       const latest = page.getByTestId('burndown-latest');
+      await eventually(() => latest.textContent()).toMatch(/affected [1-9]/);
       const before = (await latest.textContent()) ?? '';
-      expect(before).toMatch(/affected [1-9]/);
       expect(before).toContain('verified clean 0');
       await page.screenshot({ path: path.join(shots, '03-impact-before.png'), fullPage: true });
 
@@ -205,7 +211,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await fin.getByLabel('Reason for win-finance-01').fill('Isolated from the network by the SOC');
       await fin.getByRole('button', { name: 'Apply' }).click();
       await fin.getByText('Contained', { exact: true }).first().waitFor();
-      await expect.poll(() => latest.textContent()).toContain('contained 1');
+      await eventually(() => latest.textContent()).toContain('contained 1');
 
       await page.getByLabel('Host bundle (zip or tar.gz)').setInputFiles({
         name: 'win-finance-01-fixed.zip',
@@ -215,7 +221,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await page.getByRole('button', { name: 'Upload bundle' }).click();
       await page.locator('[data-job-state="done"]').waitFor({ timeout: 60_000 });
       await fin.getByText('Verified clean', { exact: true }).waitFor({ timeout: 30_000 });
-      await expect.poll(() => latest.textContent()).toContain('verified clean 1');
+      await eventually(() => latest.textContent()).toContain('verified clean 1');
       expect(await latest.textContent()).not.toBe(before);
       await page.screenshot({ path: path.join(shots, '04-impact-verified.png'), fullPage: true });
 
@@ -235,7 +241,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       ] as const) {
         await page.getByRole('navigation', { name: 'Tenant pages' }).getByRole('link', { name: tab }).click();
         await settled(page);
-        expect(await page.locator('h1').textContent()).toBe(heading);
+        await eventually(() => page.locator('h1').textContent()).toBe(heading);
         await page.screenshot({ path: path.join(shots, `06-${tab.toLowerCase()}.png`), fullPage: true });
       }
       expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
@@ -247,7 +253,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await settled(page);
       // The timeline joins the bundles, the evidence findings and the case changes.
       for (const t of ['bundle', 'finding', 'case'])
-        expect(await page.locator('ol.timeline .badge', { hasText: t }).count(), t).toBeGreaterThan(0);
+        await eventually(() => page.locator('ol.timeline .badge', { hasText: t }).count()).toBeGreaterThan(0);
       await page.screenshot({ path: path.join(shots, '07-host-timeline.png'), fullPage: true });
 
       await page.getByRole('button', { name: 'Sign out' }).click();
@@ -319,16 +325,16 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
         });
       // The page heading has focus first; Tab goes to the user name, then the password.
       await page.keyboard.press('Tab');
-      expect(await focused()).toMatch(/^input#login-user/);
+      await eventually(focused).toMatch(/^input#login-user/);
       await page.keyboard.type('viewer');
       await page.keyboard.press('Tab');
-      expect(await focused()).toMatch(/^input#login-password/);
+      await eventually(focused).toMatch(/^input#login-password/);
       await page.keyboard.type(PW.viewer);
       await page.keyboard.press('Enter');
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       await settled(page);
       // The new page's heading takes focus (announced by screen readers).
-      expect(await focused()).toBe('h1#page-title:Overview across tenants');
+      await eventually(focused).toBe('h1#page-title:Overview across tenants');
       // The skip link is the first control of the document and lands on the content.
       const first = await page.evaluate(() => {
         const d = (globalThis as unknown as { document: { querySelector: (s: string) => El | null } })
@@ -338,7 +344,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       expect(first).toBe('Skip to content');
       await page.getByRole('link', { name: 'Skip to content' }).focus();
       await page.keyboard.press('Enter');
-      expect(await focused()).toMatch(/^main#main/);
+      await eventually(focused).toMatch(/^main#main/);
       // A tenant link, then a tab, followed with Enter only.
       await page.getByRole('link', { name: 'Acme Corp' }).focus();
       await page.keyboard.press('Enter');
@@ -349,8 +355,8 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
         .focus();
       await page.keyboard.press('Enter');
       await settled(page);
-      expect(await focused()).toBe('h1#page-title:Hosts');
-      expect(page.url()).toBe(`${server.url}/t/${T}/hosts`);
+      await eventually(focused).toBe('h1#page-title:Hosts');
+      await eventually(async () => page.url()).toBe(`${server.url}/t/${T}/hosts`);
       clean(log);
     } finally {
       await context.close();

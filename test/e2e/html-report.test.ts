@@ -96,15 +96,18 @@ describe('scan --format html on the demo fleet', () => {
 
       // The skip link is the first thing keyboard focus reaches, and it is shown when focused.
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => {
-        const el = (globalThis as unknown as { document: { activeElement: { className: string } | null } })
-          .document.activeElement;
-        return el?.className ?? '';
-      });
-      expect(focused).toBe('skip');
-      expect(await page.locator('a.skip').isVisible()).toBe(true);
+      // Polled: a keypress returns before the page has acted on it (a loaded CI machine shows it).
+      const focused = (): Promise<string> =>
+        page.evaluate(() => {
+          const el = (globalThis as unknown as { document: { activeElement: { className: string } | null } })
+            .document.activeElement;
+          return el?.className ?? '';
+        });
+      const poll = { timeout: 15_000, interval: 100 };
+      await expect.poll(focused, poll).toBe('skip');
+      await expect.poll(() => page.locator('a.skip').isVisible(), poll).toBe(true);
       await page.keyboard.press('Enter');
-      expect(page.url()).toBe(`${url}#main`);
+      await expect.poll(async () => page.url(), poll).toBe(`${url}#main`);
 
       // The CSP is in force: an injected inline script does not run.
       await page.addScriptTag({ content: 'globalThis.__injected = 1' }).catch(() => undefined);
