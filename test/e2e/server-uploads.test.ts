@@ -330,7 +330,7 @@ describe('chainhunt serve: bad uploads are refused and leave nothing behind', ()
     await new Promise((r) => setTimeout(r, 200));
     req.destroy();
     // The server notices, refuses and cleans up.
-    for (let i = 0; i < 100 && (await refusals()).length === audit; i++)
+    for (let i = 0; i < 300 && (await refusals()).length === audit; i++)
       await new Promise((r) => setTimeout(r, 50));
     const after = await refusals();
     expect(after).toHaveLength(audit + 1);
