@@ -157,6 +157,8 @@ export async function createServer(o: ServerOptions): Promise<Server> {
 
   await app.ready();
   await ctx.queue.start();
+  // Webhook deliveries a previous process left pending (restart, crash) go out again.
+  await notifier.resume();
   if (o.feeds !== false) await feeds.start();
   let closed = false;
   return {

@@ -61,4 +61,10 @@ export const STATE_MIGRATIONS: readonly string[][] = [
     `CREATE INDEX cases_tenant_key ON cases (tenant, case_key)`,
     `CREATE INDEX findings_tenant_host ON findings (tenant, host)`,
   ],
+  // 4: the webhook outbox. A delivery is written here before its first attempt and removed when it
+  // is delivered or fails for good, so a restart (or a SIGKILL) re-sends what was still pending.
+  [
+    `CREATE TABLE webhook_outbox (delivery_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, webhook_id TEXT NOT NULL,
+       event TEXT NOT NULL, attempts BIGINT NOT NULL, created_at TEXT NOT NULL)`,
+  ],
 ];

@@ -145,15 +145,18 @@ for (const engine of engines) {
       expect(v).toEqual([{ version: STATE_MIGRATIONS.length }]);
     });
 
-    it('upgrades a store made at schema 1 (before the indexes) and keeps its data', async () => {
+    it('upgrades a store made at schema 1 (before the indexes and the outbox) and keeps its data', async () => {
       await store.createJob({ id: 'j1', tenant: 'acme', type: 'ingest', payload: {}, at: t(0) });
-      // Every index added after schema 1.
-      const later = STATE_MIGRATIONS.slice(1)
-        .flat()
-        .map((sql) => /^CREATE INDEX (\w+)/.exec(sql)?.[1])
-        .filter((x): x is string => x !== undefined);
-      expect(later).toContain('jobs_state_created');
-      for (const ix of later) await store.db.exec(`DROP INDEX ${ix}`);
+      // Undo every migration after schema 1 (they only create indexes and tables).
+      const later = STATE_MIGRATIONS.slice(1).flat();
+      const undo = later.map((sql) => {
+        const m = /^CREATE (INDEX|TABLE) (\w+)/.exec(sql);
+        if (!m) throw new Error(`no undo for: ${sql}`);
+        return `DROP ${m[1] ?? ''} ${m[2] ?? ''}`;
+      });
+      expect(undo).toContain('DROP INDEX jobs_state_created');
+      expect(undo).toContain('DROP TABLE webhook_outbox');
+      for (const sql of undo.reverse()) await store.db.exec(sql);
       await store.db.exec(`UPDATE schema_version SET version = 1`);
       await store.close();
       store = await open();
@@ -161,7 +164,8 @@ for (const engine of engines) {
         { version: STATE_MIGRATIONS.length },
       ]);
       expect((await store.claimJob(t(1)))?.id).toBe('j1');
-      // The indexes exist again: dropping one works (and would fail if it did not).
+      // The indexes and tables exist again: using them works (and would fail if they did not).
+      expect(await store.outbox()).toEqual([]);
       await store.db.exec(`DROP INDEX jobs_state_created`);
     });
 
@@ -892,6 +896,61 @@ for (const engine of engines) {
       expect(await store.deleteWebhook('acme', 'w1')).toBe(false);
       expect((await store.webhooks('acme')).map((w) => w.id)).toEqual(['w2']);
       expect((await store.webhooks('zeta')).map((w) => w.id)).toEqual(['w3']);
+    });
+
+    it('webhook outbox: pending deliveries oldest first, attempts counted, cleared with their webhook', async () => {
+      for (const [id, tenant] of [
+        ['h1', 'acme'],
+        ['h2', 'acme'],
+        ['h3', 'zeta'],
+      ] as const)
+        await store.addWebhook({
+          id,
+          tenant,
+          url: `https://hooks.example/${id}`,
+          secret: 's',
+          events: [],
+          createdAt: t(0),
+          createdBy: 'alice',
+        });
+      const row = (deliveryId: string, tenant: string, webhookId: string, at: number) => ({
+        deliveryId,
+        tenant,
+        webhookId,
+        event: {
+          id: `evt_${deliveryId}`,
+          type: 'case.state_changed',
+          tenant,
+          data: { to: 'open', note: 'ü "q"' },
+        },
+        attempts: 0,
+        createdAt: t(at),
+      });
+      await store.outboxAdd(row('d2', 'acme', 'h1', 2));
+      await store.outboxAdd(row('d1', 'acme', 'h2', 1));
+      await store.outboxAdd(row('d3', 'zeta', 'h3', 3));
+      await store.outboxAdd(row('d4', 'acme', 'h1', 4));
+      await expect(store.outboxAdd(row('d4', 'acme', 'h1', 5))).rejects.toThrow();
+      expect(await store.outbox()).toEqual([
+        row('d1', 'acme', 'h2', 1),
+        row('d2', 'acme', 'h1', 2),
+        row('d3', 'zeta', 'h3', 3),
+        row('d4', 'acme', 'h1', 4),
+      ]);
+      await store.outboxAttempted('d2', 3);
+      await store.outboxAttempted('gone', 3);
+      await store.outboxRemove('d3');
+      await store.outboxRemove('d3');
+      expect((await store.outbox()).map((d) => [d.deliveryId, d.attempts])).toEqual([
+        ['d1', 0],
+        ['d2', 3],
+        ['d4', 0],
+      ]);
+      // Deleting h1 clears its deliveries only; another tenant cannot delete it.
+      expect(await store.deleteWebhook('zeta', 'h1')).toBe(false);
+      expect((await store.outbox()).map((d) => d.deliveryId)).toEqual(['d1', 'd2', 'd4']);
+      expect(await store.deleteWebhook('acme', 'h1')).toBe(true);
+      expect((await store.outbox()).map((d) => d.deliveryId)).toEqual(['d1']);
     });
 
     it('transactions: commit returns the value; a throw rolls back everything written in it', async () => {

@@ -21,6 +21,7 @@ import type {
   Job,
   JobState,
   JobType,
+  OutboxDelivery,
   Review,
   Role,
   StoredFinding,
@@ -1057,11 +1058,54 @@ export class StateStore {
     }));
   }
 
+  /** Deletes a webhook and its pending deliveries. */
   async deleteWebhook(tenant: string, id: string): Promise<boolean> {
-    const r = await this.db.query(`DELETE FROM webhooks WHERE tenant = $1 AND id = $2 RETURNING id`, [
-      tenant,
-      id,
+    return this.db.tx(async (q) => {
+      const r = await q.query(`DELETE FROM webhooks WHERE tenant = $1 AND id = $2 RETURNING id`, [
+        tenant,
+        id,
+      ]);
+      if (r.length)
+        await q.exec(`DELETE FROM webhook_outbox WHERE tenant = $1 AND webhook_id = $2`, [tenant, id]);
+      return r.length > 0;
+    });
+  }
+
+  /** Records a delivery before its first attempt. */
+  async outboxAdd(d: OutboxDelivery): Promise<void> {
+    await this.db.exec(`INSERT INTO webhook_outbox VALUES ($1, $2, $3, $4, $5, $6)`, [
+      d.deliveryId,
+      d.tenant,
+      d.webhookId,
+      JSON.stringify(d.event),
+      d.attempts,
+      d.createdAt,
     ]);
-    return r.length > 0;
+  }
+
+  /** Counts an attempt of a pending delivery (no-op when it is gone). */
+  async outboxAttempted(deliveryId: string, attempts: number): Promise<void> {
+    await this.db.exec(`UPDATE webhook_outbox SET attempts = $1 WHERE delivery_id = $2`, [
+      attempts,
+      deliveryId,
+    ]);
+  }
+
+  /** Removes a delivery that was delivered or given up on. */
+  async outboxRemove(deliveryId: string): Promise<void> {
+    await this.db.exec(`DELETE FROM webhook_outbox WHERE delivery_id = $1`, [deliveryId]);
+  }
+
+  /** Pending deliveries, oldest first. */
+  async outbox(): Promise<OutboxDelivery[]> {
+    const rows = await this.db.query(`SELECT * FROM webhook_outbox ORDER BY created_at, delivery_id`);
+    return rows.map((r) => ({
+      deliveryId: str(r['delivery_id']),
+      tenant: str(r['tenant']),
+      webhookId: str(r['webhook_id']),
+      event: json<unknown>(r['event'], null),
+      attempts: Number(r['attempts']),
+      createdAt: str(r['created_at']),
+    }));
   }
 }

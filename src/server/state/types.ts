@@ -194,3 +194,15 @@ export interface Webhook {
   createdAt: string;
   createdBy: string;
 }
+
+/** A webhook delivery not yet delivered or given up on (the durable side of the dispatcher). */
+export interface OutboxDelivery {
+  deliveryId: string;
+  tenant: string;
+  webhookId: string;
+  /** The event payload, as sent. */
+  event: unknown;
+  /** Attempts made so far. */
+  attempts: number;
+  createdAt: string;
+}

@@ -194,6 +194,21 @@ describe('WebhookDispatcher delivery', () => {
     expect(delays).toEqual([500, 1000]);
   });
 
+  it('goes on from attemptsMade (a delivery resumed after a restart), always trying at least once', async () => {
+    const r = await receiver((_n, _req, res) => reply(res, 503));
+    const { d, records } = dispatcher({ maxAttempts: 4 });
+    d.enqueue(endpoint(r.url), caseEvent(), { deliveryId: 'dlv_resumed', attemptsMade: 2 });
+    d.enqueue(endpoint(r.url), caseEvent(), { deliveryId: 'dlv_spent', attemptsMade: 9 });
+    await d.drain();
+    const of = (id: string) => records.filter((x) => x.deliveryId === id).map((x) => [x.attempt, x.status]);
+    expect(of('dlv_resumed')).toEqual([
+      [3, 'retrying'],
+      [4, 'failed'],
+    ]);
+    expect(of('dlv_spent')).toEqual([[4, 'failed']]);
+    expect(r.received.map((x) => x.headers['chainhunt-attempt']).sort()).toEqual(['3', '4', '4']);
+  });
+
   it('does not retry a 400', async () => {
     const r = await receiver((_n, _req, res) => reply(res, 400));
     const { d, records, delays } = dispatcher();

@@ -130,6 +130,11 @@ export interface WebhookDispatcherOptions {
 export interface EnqueueOptions {
   /** Reuse a delivery id (e.g. re-queueing an abandoned delivery after a restart). */
   deliveryId?: string;
+  /**
+   * Attempts already made (by an earlier process): numbering goes on from there and they count
+   * towards `maxAttempts`; at least one more attempt is always made.
+   */
+  attemptsMade?: number;
 }
 
 /** Why {@link WebhookDispatcher.enqueue} refused a delivery. */
@@ -344,7 +349,8 @@ export class WebhookDispatcher {
         `event ${event.id} is ${bytes} bytes serialised; the limit is ${this.#maxPayloadBytes}`,
       );
     const deliveryId = options.deliveryId ?? this.#newDeliveryId();
-    this.#ready.push({ deliveryId, endpoint, event, body, attempt: 0 });
+    const made = Math.max(0, Math.min(Math.trunc(options.attemptsMade ?? 0), this.#maxAttempts - 1));
+    this.#ready.push({ deliveryId, endpoint, event, body, attempt: made });
     this.#count += 1;
     this.#pump();
     return deliveryId;
