@@ -199,7 +199,9 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       const row = page.locator('tbody tr', { hasText: 'CVE-2023-29059 (advisory)' });
       await row.getByRole('link').first().click();
       await settled(page);
-      await eventually(async () => page.url()).toContain(`/t/${T}/impact?key=${encodeURIComponent(KEY)}`);
+      await eventually(() => Promise.resolve(page.url())).toContain(
+        `/t/${T}/impact?key=${encodeURIComponent(KEY)}`,
+      );
       const latest = page.getByTestId('burndown-latest');
       await eventually(() => latest.textContent()).toMatch(/affected [1-9]/);
       const before = (await latest.textContent()) ?? '';
@@ -356,7 +358,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await page.keyboard.press('Enter');
       await settled(page);
       await eventually(focused).toBe('h1#page-title:Hosts');
-      await eventually(async () => page.url()).toBe(`${server.url}/t/${T}/hosts`);
+      await eventually(() => Promise.resolve(page.url())).toBe(`${server.url}/t/${T}/hosts`);
       clean(log);
     } finally {
       await context.close();

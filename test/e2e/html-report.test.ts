@@ -107,7 +107,7 @@ describe('scan --format html on the demo fleet', () => {
       await expect.poll(focused, poll).toBe('skip');
       await expect.poll(() => page.locator('a.skip').isVisible(), poll).toBe(true);
       await page.keyboard.press('Enter');
-      await expect.poll(async () => page.url(), poll).toBe(`${url}#main`);
+      await expect.poll(() => Promise.resolve(page.url()), poll).toBe(`${url}#main`);
 
       // The CSP is in force: an injected inline script does not run.
       await page.addScriptTag({ content: 'globalThis.__injected = 1' }).catch(() => undefined);
