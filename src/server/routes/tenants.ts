@@ -283,7 +283,7 @@ async function tenantSummary(c: ServerContext, tenant: string): Promise<TenantSu
 
 /** Creates a token and returns its one-time secret. Shared with `chainhunt admin`. */
 export async function issueToken(
-  c: ServerContext,
+  c: Pick<ServerContext, 'state' | 'now'>,
   t: {
     tenant: string | null;
     name: string;
