@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, runCli } from '../cli.js';
 import { repoRoot } from '../fixtures.js';
+import { freshDatabase, pgSkipReason } from '../pg.js';
 import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
 
 const NATS_SERVER = '/usr/sbin/nats-server';
@@ -86,20 +87,20 @@ interface Setup {
   worker: string;
 }
 
-function prepare(): Omit<Setup, 'op' | 'upload'> {
+function prepare(databaseUrl?: string): Omit<Setup, 'op' | 'upload'> {
   const data = tempDataDir();
-  admin(data, ['tenant-create', 'acme']);
-  admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator']);
-  const uploadToken = admin<{ token: string }>(data, [
-    'token-create',
-    '--tenant',
-    'acme',
-    '--purpose',
-    'upload',
-    '--name',
-    'collector',
-  ]).token;
-  const worker = admin<{ token: string }>(data, ['token-create', '--purpose', 'worker', '--name', 'w']).token;
+  admin(data, ['tenant-create', 'acme'], databaseUrl);
+  admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator'], databaseUrl);
+  const uploadToken = admin<{ token: string }>(
+    data,
+    ['token-create', '--tenant', 'acme', '--purpose', 'upload', '--name', 'collector'],
+    databaseUrl,
+  ).token;
+  const worker = admin<{ token: string }>(
+    data,
+    ['token-create', '--purpose', 'worker', '--name', 'w'],
+    databaseUrl,
+  ).token;
   return { data, uploadToken, worker };
 }
 
@@ -417,6 +418,73 @@ describe('chainhunt serve --nats with two workers', () => {
     expect(server.proc.exitCode).toBe(0);
   });
 });
+
+const skipPg = pgSkipReason();
+describe.skipIf(skipPg !== null)(
+  `chainhunt serve --nats on PostgreSQL${skipPg ? ` (skipped: ${skipPg})` : ''}`,
+  () => {
+    it('two workers ingest the fleet; the retro-hunt opens the 3CX cases as on the embedded store', async () => {
+      const port = await freePort();
+      const nats = run(NATS_SERVER, [
+        '-js',
+        '-a',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-sd',
+        mkdtempSync(path.join(os.tmpdir(), 'chainhunt-nats-')),
+      ]);
+      const procs: Proc[] = [];
+      let server: RunningServer | undefined;
+      try {
+        await waitFor('nats-server', () => /Server is ready/.test(nats.err()), 30_000);
+        const natsUrl = `nats://127.0.0.1:${port}`;
+        const databaseUrl = await freshDatabase();
+        const p = prepare(databaseUrl);
+        server = await startServer(p.data, { databaseUrl, extraArgs: ['--nats', natsUrl] });
+        expect(server.stderr()).toContain('store: postgres, jobs: nats');
+        for (let i = 0; i < 2; i++)
+          procs.push(
+            run(process.execPath, [
+              cliPath,
+              'worker',
+              '--server',
+              server.url,
+              '--token',
+              p.worker,
+              '--nats',
+              natsUrl,
+            ]),
+          );
+        await waitFor('workers ready', () => procs.every((w) => /ready/.test(w.err())));
+        const op = new Api(server.url);
+        expect(await op.login('op', PASSWORD)).toBe(200);
+        const up = new Api(server.url, p.uploadToken);
+        for (const h of HOSTS)
+          expect((await up.post('/api/v1/tenants/acme/bundles', demoBundle(h))).status).toBe(202);
+        const jobs = await op.settle('acme', 120_000);
+        expect(jobs.map((j) => j.state)).toEqual(HOSTS.map(() => 'done'));
+        // The jobs ran on the workers (which worker took which is JetStream's choice).
+        expect(procs.map((w) => w.err().match(/took job /g)?.length ?? 0).reduce((a, n) => a + n, 0)).toBe(
+          HOSTS.length,
+        );
+        const pack = readFileSync(path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'));
+        expect((await op.post('/api/v1/intel?name=3cx.chainhunt.json', pack)).status).toBe(201);
+        await op.settle('acme');
+        const o = await outcome(op, p.data);
+        expect(o.cases.filter((c) => c.includes('CVE-2023-29059')).map((c) => c.split(' ')[0])).toEqual([
+          'mac-design-02',
+          'win-finance-01',
+        ]);
+        expect(Object.values(o.bundles)).toEqual(HOSTS.map(() => 1));
+      } finally {
+        for (const w of procs) await w.stop();
+        await server?.stop();
+        await nats.stop();
+      }
+    }, 180_000);
+  },
+);
 
 describe('chainhunt worker: usage errors are clear', () => {
   it('refuses a missing token, a server that is not an http URL and an unreachable NATS', async () => {
