@@ -13,6 +13,21 @@ interface Delivery {
   body: string;
 }
 
+/**
+ * Uploads win-finance-01 and imports the 3CX intel: a critical finding and a case open, and the
+ * webhook events follow. Resolves once a case event reached the receiver (or after 20 s).
+ */
+async function openThreeCxCase(op: Api, got: Delivery[]): Promise<void> {
+  expect((await op.post('/api/v1/tenants/acme/bundles', demoBundle('win-finance-01'))).status).toBe(202);
+  await op.settle('acme');
+  const pack = readFileSync(path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'));
+  expect((await op.post('/api/v1/tenants/acme/intel?name=3cx.json', pack)).status).toBe(201);
+  await op.settle('acme');
+  const until = Date.now() + 20_000;
+  while (Date.now() < until && !got.some((d) => d.headers['chainhunt-event'] === 'case.state_changed'))
+    await new Promise((r) => setTimeout(r, 100));
+}
+
 describe('webhooks', () => {
   let server: RunningServer;
   let op: Api;
@@ -50,14 +65,7 @@ describe('webhooks', () => {
     const listed = await op.get<{ items: Record<string, unknown>[] }>('/api/v1/tenants/acme/webhooks');
     expect(listed.body.items[0]).not.toHaveProperty('secret');
 
-    expect((await op.post('/api/v1/tenants/acme/bundles', demoBundle('win-finance-01'))).status).toBe(202);
-    await op.settle('acme');
-    const pack = readFileSync(path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'));
-    expect((await op.post('/api/v1/tenants/acme/intel?name=3cx.json', pack)).status).toBe(201);
-    await op.settle('acme');
-    const until = Date.now() + 20_000;
-    while (Date.now() < until && !got.some((d) => d.headers['chainhunt-event'] === 'case.state_changed'))
-      await new Promise((r) => setTimeout(r, 100));
+    await openThreeCxCase(op, got);
 
     const types = got.map((d) => d.headers['chainhunt-event']);
     expect(types).toContain('finding.new_critical');
@@ -120,14 +128,7 @@ describe('webhooks: the outbox survives a SIGKILL', () => {
       url: `http://127.0.0.1:${port}/hook`,
     });
     expect(hook.status).toBe(201);
-    expect((await op.post('/api/v1/tenants/acme/bundles', demoBundle('win-finance-01'))).status).toBe(202);
-    await op.settle('acme');
-    const pack = readFileSync(path.join(repoRoot, 'intel', '3cx', '3cx.chainhunt.json'));
-    expect((await op.post('/api/v1/tenants/acme/intel?name=3cx.json', pack)).status).toBe(201);
-    await op.settle('acme');
-    const until = Date.now() + 20_000;
-    while (Date.now() < until && !got.some((d) => d.headers['chainhunt-event'] === 'case.state_changed'))
-      await new Promise((r) => setTimeout(r, 100));
+    await openThreeCxCase(op, got);
     // Give any remaining first attempts time to arrive, then kill the server mid-retry.
     await new Promise((r) => setTimeout(r, 500));
     const refused = idsOf(got);
