@@ -52,6 +52,13 @@ describe('chainhunt admin while the server runs', () => {
       'beta',
     ]);
 
+    // A second server on the same data folder is refused, naming the process that holds it.
+    const again = runCli(['serve', '--port', '0', '--data', data]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      /state\.duckdb is in use by another process \(PID \d+\): one server per data folder/,
+    );
+
     // Refusals come back as usage errors with the server's reason.
     const dup = runCli(['admin', '--data', data, 'tenant-create', 'beta']);
     expect(dup.code).toBe(2);

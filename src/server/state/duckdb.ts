@@ -93,7 +93,15 @@ export class ConnectionPool<C> {
  * read the last committed state. State queries are small; evidence lives elsewhere.
  */
 export async function openDuckDb(file: string): Promise<SqlDb> {
-  const instance = await DuckDBInstance.create(file);
+  const instance = await DuckDBInstance.create(file).catch((err: Error) => {
+    // DuckDB admits one read-write process per file: say which one holds it, and what to do.
+    const m = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(err.message);
+    if (!m) throw err;
+    throw new Error(
+      `${file} is in use by another process (PID ${m[1] ?? '?'}): one server per data folder ` +
+        '(chainhunt admin reaches a running server by itself)',
+    );
+  });
   const conn = await instance.connect();
   const r = runner(conn);
   const lock = new Mutex();
