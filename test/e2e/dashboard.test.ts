@@ -247,6 +247,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
         await page.screenshot({ path: path.join(shots, `06-${tab.toLowerCase()}.png`), fullPage: true });
       }
       expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
       await page
         .getByRole('navigation', { name: 'Tenant pages' })
         .getByRole('link', { name: 'Hosts' })
@@ -265,6 +266,83 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await context.close();
     }
   }, 180_000);
+
+  it('a tenant admin gives a role, creates and revokes a token and adds a webhook; secrets show once', async () => {
+    const { context, page, log } = await newPage(browser);
+    try {
+      await signIn(page, 'op', PW.op);
+      await page.getByRole('link', { name: 'Acme Corp' }).click();
+      await settled(page);
+      await page
+        .getByRole('navigation', { name: 'Tenant pages' })
+        .getByRole('link', { name: 'Settings' })
+        .click();
+      await settled(page);
+      await eventually(() => page.locator('h1').textContent()).toBe('Settings');
+
+      // A new person with a role, who can then sign in.
+      const people = page.getByRole('form', { name: 'Give a person a role' });
+      await people.getByLabel('User name').fill('newcomer');
+      await people.getByLabel(/^Password/).fill('newcomer-password-1');
+      await people.getByLabel('Role').selectOption('viewer');
+      await people.getByRole('button', { name: 'Give role' }).click();
+      await page.getByText('newcomer is a viewer of acme.').waitFor();
+      await page.getByRole('cell', { name: 'newcomer', exact: true }).waitFor();
+      expect(await new Api(server.url).login('newcomer', 'newcomer-password-1')).toBe(200);
+
+      // A read token: shown once, works, and stops working once revoked.
+      const tokens = page.getByRole('form', { name: 'Create an API token' });
+      await tokens.getByLabel('Token name').fill('reporting');
+      await tokens.getByLabel('Purpose').selectOption('read');
+      await tokens.getByRole('button', { name: 'Create token' }).click();
+      const shown = page.getByLabel('Token reporting', { exact: true });
+      await shown.waitFor();
+      const token = await shown.inputValue();
+      expect(token.length).toBeGreaterThan(40);
+      const reader = new Api(server.url, token);
+      expect((await reader.get(`/api/v1/tenants/${T}/findings`)).status).toBe(200);
+      await page.screenshot({ path: path.join(shots, '11-settings-token.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Revoke token reporting' }).click();
+      await eventually(() => page.locator('tr[data-token="reporting"] td').nth(4).textContent()).toBe(
+        'revoked',
+      );
+      expect((await reader.get(`/api/v1/tenants/${T}/findings`)).status).toBe(401);
+
+      // A webhook: the signing secret is shown once; removing it empties the list.
+      const hooks = page.getByRole('form', { name: 'Add a webhook' });
+      await hooks.getByLabel('Receiver URL').fill('https://soc.example/hooks/chainhunt');
+      await hooks.getByLabel('case.state_changed').uncheck();
+      await hooks.getByRole('button', { name: 'Add webhook' }).click();
+      const secret = page.getByLabel('Signing secret for https://soc.example/hooks/chainhunt', {
+        exact: true,
+      });
+      await secret.waitFor();
+      expect((await secret.inputValue()).length).toBeGreaterThan(20);
+      await page.getByRole('cell', { name: 'finding.new_critical', exact: true }).waitFor();
+      const op = new Api(server.url);
+      expect(await op.login('op', PW.op)).toBe(200);
+      const listed = await op.get<{ items: { url: string; events: string[] }[] }>(
+        `/api/v1/tenants/${T}/webhooks`,
+      );
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({
+          url: 'https://soc.example/hooks/chainhunt',
+          events: ['finding.new_critical'],
+        }),
+      ]);
+      await page.getByRole('button', { name: 'Remove webhook https://soc.example/hooks/chainhunt' }).click();
+      await eventually(() => page.getByRole('button', { name: /^Remove webhook/ }).count()).toBe(0);
+
+      // Nothing secret survives a reload.
+      await page.reload();
+      await settled(page);
+      await page.getByRole('cell', { name: 'reporting', exact: true }).waitFor();
+      expect(await page.locator('input.secret').count()).toBe(0);
+      clean(log);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 
   it('a viewer sees no action buttons, and the server refuses a viewer anyway', async () => {
     const { context, page, log } = await newPage(browser);
@@ -392,6 +470,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
         `/t/${T}/intel`,
         `/t/${T}/jobs`,
         `/t/${T}/audit`,
+        `/t/${T}/settings`,
         '/no/such/page',
       ];
       for (const p of pages) {

@@ -11,6 +11,7 @@ import { ImpactPage } from './pages/impact.js';
 import { IntelPage } from './pages/intel.js';
 import { JobsPage } from './pages/jobs.js';
 import { OverviewPage } from './pages/overview.js';
+import { SettingsPage } from './pages/settings.js';
 import { TenantPage } from './pages/tenant.js';
 import { Link, navigate, paths, useLocation } from './router.js';
 import type { Me, Tenant, User } from './types.js';
@@ -204,6 +205,8 @@ function route(path: string, params: URLSearchParams): Route {
         return { tenant: t, tab: 'jobs', page: <JobsPage key={t} tenant={t} /> };
       case 'audit':
         return { tenant: t, tab: 'audit', page: <AuditPage key={t} tenant={t} /> };
+      case 'settings':
+        return { tenant: t, tab: 'settings', page: <SettingsPage key={t} tenant={t} /> };
     }
   }
   return { tenant: null, tab: '', page: <NotFound /> };
@@ -229,7 +232,10 @@ const TABS: { id: string; label: string; to: (t: string) => string }[] = [
   { id: 'intel', label: 'Intel', to: paths.intel },
   { id: 'jobs', label: 'Jobs', to: paths.jobs },
   { id: 'audit', label: 'Audit log', to: paths.audit },
+  { id: 'settings', label: 'Settings', to: paths.settings },
 ];
+/** Tabs for the tenant's admins only (the server refuses the others anyway). */
+const ADMIN_TABS = new Set(['audit', 'settings']);
 
 /** Choose a tenant, then "Open" (changing the selection alone does not navigate). */
 function TenantSwitch({
@@ -295,7 +301,7 @@ function Shell(): ReactNode {
       {r.tenant && (
         <nav className="tabs" aria-label="Tenant pages">
           <ul>
-            {TABS.filter((tab) => tab.id !== 'audit' || role === 'admin').map((tab) => (
+            {TABS.filter((tab) => !ADMIN_TABS.has(tab.id) || role === 'admin').map((tab) => (
               <li key={tab.id}>
                 <Link to={tab.to(r.tenant ?? '')} current={tab.id === r.tab}>
                   {tab.label}

@@ -64,4 +64,5 @@ export const paths = {
   intel: (t: string): string => `/t/${encodeURIComponent(t)}/intel`,
   jobs: (t: string): string => `/t/${encodeURIComponent(t)}/jobs`,
   audit: (t: string): string => `/t/${encodeURIComponent(t)}/audit`,
+  settings: (t: string): string => `/t/${encodeURIComponent(t)}/settings`,
 };
