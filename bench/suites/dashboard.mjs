@@ -191,6 +191,7 @@ const pages = [
   ['intel', `/t/${TENANT}/intel`, 'main h2'],
   ['jobs', `/t/${TENANT}/jobs`, 'main table'],
   ['audit log', `/t/${TENANT}/audit`, 'main table'],
+  ['settings', `/t/${TENANT}/settings`, 'main section:last-of-type table'],
 ];
 
 const browser = await chromium.launch({
