@@ -134,6 +134,12 @@ describe('webhooks: the outbox survives a SIGKILL', () => {
     const refused = idsOf(got);
     expect(refused.length).toBeGreaterThanOrEqual(2);
     for (const d of got) expect(d.headers['chainhunt-attempt']).toBe('1');
+    // The listing shows the backlog and the latest attempt.
+    const before = await op.get<{
+      items: { pending: number; lastAttempt: { status: string; httpStatus: number } }[];
+    }>('/api/v1/tenants/acme/webhooks');
+    expect(before.body.items[0]?.pending).toBe(refused.length);
+    expect(before.body.items[0]?.lastAttempt).toMatchObject({ status: 'retrying', httpStatus: 503 });
     await first.kill();
 
     answer = 204;
@@ -157,6 +163,10 @@ describe('webhooks: the outbox survives a SIGKILL', () => {
     );
     const delivered = audit.body.items.filter((e) => e.action === 'webhook.delivered');
     expect(delivered.map((e) => e.detail.deliveryId ?? '').sort()).toEqual(refused);
+    const after = await op.get<{ items: { pending: number; lastAttempt: { status: string } }[] }>(
+      '/api/v1/tenants/acme/webhooks',
+    );
+    expect(after.body.items[0]).toMatchObject({ pending: 0, lastAttempt: { status: 'delivered' } });
 
     // Delivered means gone from the outbox: a third start sends nothing.
     await second.stop();

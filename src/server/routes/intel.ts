@@ -260,11 +260,23 @@ export function intelRoutes(app: FastifyInstance, ctx: () => ServerContext): voi
     '/api/v1/tenants/:tenant/webhooks',
     opts(
       { scope: 'tenant', role: 'admin' },
-      { summary: 'Webhooks (secrets are not shown)', params: tenantParams },
+      {
+        summary:
+          'Webhooks (secrets are not shown), with the deliveries pending in the outbox and the latest attempt',
+        params: tenantParams,
+      },
     ),
     async (req) => {
       const { tenant } = req.params as { tenant: string };
-      return { items: (await ctx().state.webhooks(tenant)).map(({ secret: _s, ...w }) => w) };
+      const c = ctx();
+      const status = await c.state.webhookStatus(tenant);
+      return {
+        items: (await c.state.webhooks(tenant)).map(({ secret: _s, ...w }) => ({
+          ...w,
+          pending: status.get(w.id)?.pending ?? 0,
+          lastAttempt: status.get(w.id)?.last ?? null,
+        })),
+      };
     },
   );
 

@@ -951,6 +951,43 @@ for (const engine of engines) {
       expect((await store.outbox()).map((d) => d.deliveryId)).toEqual(['d1', 'd2', 'd4']);
       expect(await store.deleteWebhook('acme', 'h1')).toBe(true);
       expect((await store.outbox()).map((d) => d.deliveryId)).toEqual(['d1']);
+
+      // Status per webhook: pending from the outbox, the latest attempt from the audit log.
+      const attempt = (
+        target: string,
+        tenant: string,
+        action: string,
+        at: number,
+        httpStatus: number | null,
+      ) =>
+        store.audit({
+          at: t(at),
+          actor: 'system',
+          tenant,
+          action,
+          target,
+          ip: null,
+          detail: {
+            deliveryId: 'd',
+            attempt: 1,
+            httpStatus,
+            error: httpStatus === 200 ? null : `HTTP ${httpStatus}`,
+          },
+        });
+      await attempt('h2', 'acme', 'webhook.retrying', 10, 503);
+      await attempt('h2', 'acme', 'webhook.delivered', 11, 200);
+      await attempt('h3', 'zeta', 'webhook.failed', 12, 400);
+      await attempt('h2', 'acme', 'webhook.create', 13, null);
+      const st = await store.webhookStatus('acme');
+      expect(st.get('h2')).toEqual({
+        pending: 1,
+        last: { status: 'delivered', at: t(11), httpStatus: 200, error: null },
+      });
+      expect(st.has('h3')).toBe(false);
+      expect((await store.webhookStatus('zeta')).get('h3')).toEqual({
+        pending: 0,
+        last: { status: 'failed', at: t(12), httpStatus: 400, error: 'HTTP 400' },
+      });
     });
 
     it('transactions: commit returns the value; a throw rolls back everything written in it', async () => {

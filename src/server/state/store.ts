@@ -31,6 +31,7 @@ import type {
   Upload,
   User,
   Webhook,
+  WebhookStatus,
 } from './types.js';
 
 type Cell = Row[string] | undefined;
@@ -1094,6 +1095,41 @@ export class StateStore {
   /** Removes a delivery that was delivered or given up on. */
   async outboxRemove(deliveryId: string): Promise<void> {
     await this.db.exec(`DELETE FROM webhook_outbox WHERE delivery_id = $1`, [deliveryId]);
+  }
+
+  /**
+   * Per webhook of a tenant: deliveries pending in the outbox, and the latest attempt recorded in
+   * the audit log (among the tenant's latest 1,000 webhook attempts).
+   */
+  async webhookStatus(tenant: string): Promise<Map<string, WebhookStatus>> {
+    const out = new Map<string, WebhookStatus>();
+    const entry = (id: string) => {
+      let e = out.get(id);
+      if (!e) out.set(id, (e = { pending: 0, last: null }));
+      return e;
+    };
+    for (const r of await this.db.query(
+      `SELECT webhook_id, COUNT(*) AS n FROM webhook_outbox WHERE tenant = $1 GROUP BY webhook_id`,
+      [tenant],
+    ))
+      entry(str(r['webhook_id'])).pending = Number(r['n']);
+    const attempts = await this.db.query(
+      `SELECT target, action, occurred_at, detail FROM audit WHERE tenant = $1 AND action IN
+         ('webhook.delivered', 'webhook.retrying', 'webhook.failed', 'webhook.refused') ORDER BY id DESC LIMIT 1000`,
+      [tenant],
+    );
+    for (const r of attempts) {
+      const e = entry(str(r['target']));
+      if (e.last) continue;
+      const d = json<{ httpStatus?: number | null; error?: string | null }>(r['detail'], {});
+      e.last = {
+        status: str(r['action']).slice('webhook.'.length),
+        at: str(r['occurred_at']),
+        httpStatus: typeof d.httpStatus === 'number' ? d.httpStatus : null,
+        error: typeof d.error === 'string' ? d.error : null,
+      };
+    }
+    return out;
   }
 
   /** Pending deliveries, oldest first. */

@@ -195,6 +195,12 @@ export interface Webhook {
   createdBy: string;
 }
 
+/** A webhook's delivery state: what waits in the outbox, and how the latest attempt went. */
+export interface WebhookStatus {
+  pending: number;
+  last: { status: string; at: string; httpStatus: number | null; error: string | null } | null;
+}
+
 /** A webhook delivery not yet delivered or given up on (the durable side of the dispatcher). */
 export interface OutboxDelivery {
   deliveryId: string;

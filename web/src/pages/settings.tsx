@@ -29,6 +29,9 @@ interface Webhook {
   events: string[];
   createdAt: string;
   createdBy: string;
+  /** Deliveries waiting in the outbox (queued or retrying). */
+  pending: number;
+  lastAttempt: { status: string; at: string; httpStatus: number | null; error: string | null } | null;
 }
 
 const message = (err: unknown): string =>
@@ -356,6 +359,10 @@ function Webhooks({ tenant }: { tenant: string }): ReactNode {
               <th scope="col">Receiver</th>
               <th scope="col">Events</th>
               <th scope="col">Added</th>
+              <th scope="col" className="num">
+                Pending
+              </th>
+              <th scope="col">Latest attempt</th>
               <th scope="col">Action</th>
             </tr>
           </thead>
@@ -368,6 +375,21 @@ function Webhooks({ tenant }: { tenant: string }): ReactNode {
                 <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
                 <td>
                   <When at={w.createdAt} /> by {w.createdBy}
+                </td>
+                <td className="num">{w.pending}</td>
+                <td>
+                  {w.lastAttempt ? (
+                    <>
+                      {w.lastAttempt.status}
+                      {w.lastAttempt.httpStatus !== null ? ` (HTTP ${w.lastAttempt.httpStatus})` : ''},{' '}
+                      <When at={w.lastAttempt.at} />
+                      {w.lastAttempt.error && w.lastAttempt.status !== 'delivered' && (
+                        <div className="muted">{w.lastAttempt.error}</div>
+                      )}
+                    </>
+                  ) : (
+                    'none yet'
+                  )}
                 </td>
                 <td>
                   <button
