@@ -74,10 +74,6 @@ export async function createServer(o: ServerOptions): Promise<Server> {
     throw err;
   }
   const notifier = webhookNotifier(state, { addressPolicy: o.webhookAddressPolicy ?? 'public-only' });
-  const listeners: ((e: ServerEvent) => void)[] = [
-    (e) => notifier.onEvent(e),
-    ...(o.onEvent ? [o.onEvent] : []),
-  ];
   // Routes and the queue reach the context through a getter (it refers to the queue it creates).
   const holder: { ctx?: ServerContext } = {};
   const getCtx = (): ServerContext => {
@@ -92,14 +88,19 @@ export async function createServer(o: ServerOptions): Promise<Server> {
     queue: (o.queue ?? ((c) => new LocalQueue(c)))(getCtx),
     limits: { ...DEFAULT_UPLOAD_LIMITS, ...o.limits },
     now: o.now ?? (() => new Date().toISOString()),
-    emit: (e) => {
-      for (const l of listeners) {
-        try {
-          l(e);
-        } catch {
-          // A notification failure never fails the change that caused it.
-        }
-      }
+    events: {
+      stage: async (events, q) => ({ events, deliveries: await notifier.stage(events, q) }),
+      publish: (staged) => {
+        notifier.dispatch(staged.deliveries);
+        if (o.onEvent)
+          for (const e of staged.events) {
+            try {
+              o.onEvent(e);
+            } catch {
+              // A listener's failure never fails the change that caused it.
+            }
+          }
+      },
     },
   };
   holder.ctx = ctx;

@@ -3,6 +3,8 @@ import type { EvidenceService } from './services/evidence.js';
 import type { IntelService } from './services/intel.js';
 import type { StateStore } from './state/store.js';
 import type { Job } from './state/types.js';
+import type { StagedDelivery } from './services/notify.js';
+import type { SqlRunner } from './state/sql.js';
 import type { ServerEventLike } from './webhooks/events.js';
 
 /** Limits on uploaded bundles. */
@@ -45,5 +47,19 @@ export interface ServerContext {
   queue: JobQueue;
   limits: UploadLimits;
   now: () => string;
-  emit: (e: ServerEvent) => void;
+  /**
+   * The events of a change, in two steps. `stage` runs inside the change's transaction and writes
+   * the webhook deliveries to the outbox there, so they commit with the change or not at all.
+   * `publish`, after the commit, starts those deliveries and tells the other listeners.
+   */
+  events: {
+    stage(events: readonly ServerEvent[], q: SqlRunner): Promise<StagedEvents>;
+    publish(staged: StagedEvents): void;
+  };
+}
+
+/** What {@link ServerContext.events} staged in a transaction, to publish after the commit. */
+export interface StagedEvents {
+  events: readonly ServerEvent[];
+  deliveries: readonly StagedDelivery[];
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../../core/finding.js';
 import { caseKeyOf, isoTime, reconcileHost } from '../cases/engine.js';
-import type { ServerContext } from '../context.js';
+import type { ServerContext, ServerEvent } from '../context.js';
 import type { IngestResult } from '../../store/ingest.js';
 import type { Case, HostBundle, Job, Upload } from '../state/types.js';
 
@@ -155,7 +155,7 @@ export async function matchAndReconcile(
       lastSeen: at,
       finding: f as unknown as Record<string, unknown>,
     }));
-  const events: Parameters<ServerContext['emit']>[0][] = [];
+  const events: ServerEvent[] = [];
   const result = await ctx.state.tx(async (q) => {
     // PostgreSQL may run this function again after a serialisation failure: start clean.
     events.length = 0;
@@ -232,16 +232,18 @@ export async function matchAndReconcile(
       }
       opened += out.inserts.length;
     }
-    return { fresh, opened, transitions };
-  });
-  for (const f of outcome.findings)
-    if (result.fresh.has(f.id) && f.severity === 'critical')
-      events.unshift({
+    const critical: ServerEvent[] = outcome.findings
+      .filter((f) => fresh.has(f.id) && f.severity === 'critical')
+      .map((f) => ({
         type: 'finding.new_critical',
         tenant,
         finding: f as unknown as Record<string, unknown>,
-      });
-  for (const e of events) ctx.emit(e);
+      }));
+    // The webhook deliveries commit with the findings and cases that caused them.
+    const staged = await ctx.events.stage([...critical, ...events], q);
+    return { fresh, opened, transitions, staged };
+  });
+  ctx.events.publish(result.staged);
   return {
     findings: stored.length,
     newFindings: result.fresh.size,

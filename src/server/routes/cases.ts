@@ -281,21 +281,27 @@ async function transition(
       },
       q,
     );
-    return { case: next, from };
+    const staged = await c.events.stage(
+      [
+        {
+          type: 'case.state_changed',
+          tenant,
+          caseId: id,
+          host: next.host,
+          key: next.key,
+          from,
+          to: b.to,
+          actor,
+          reason: b.reason,
+          at,
+          evidence: b.evidence ?? null,
+        },
+      ],
+      q,
+    );
+    return { case: next, staged };
   });
   if ('error' in out) return out;
-  c.emit({
-    type: 'case.state_changed',
-    tenant,
-    caseId: id,
-    host: out.case.host,
-    key: out.case.key,
-    from: out.from,
-    to: b.to,
-    actor,
-    reason: b.reason,
-    at,
-    evidence: b.evidence ?? null,
-  });
+  c.events.publish(out.staged);
   return { case: out.case };
 }

@@ -2,13 +2,16 @@
  * Notifications: server events (new critical findings, case state changes) become signed webhook
  * deliveries to the tenant's endpoints; every attempt is written to the audit log.
  *
- * Deliveries are durable: each is written to the state store's outbox before its first attempt,
- * its attempt count is updated while it retries, and it is removed once delivered or given up on.
+ * Deliveries are durable (a transactional outbox): {@link Notifier.stage} writes them to the state
+ * store's outbox inside the transaction of the change that caused them, so they exist exactly when
+ * the change does; {@link Notifier.dispatch} starts them after the commit. Their attempt count is
+ * updated while they retry, and they are removed once delivered or given up on.
  * {@link Notifier.resume} re-queues what a previous process left pending (a restart, a SIGKILL)
  * with the same delivery id, so receivers can de-duplicate.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerEvent } from '../context.js';
+import type { SqlRunner } from '../state/sql.js';
 import type { StateStore } from '../state/store.js';
 import type { Webhook } from '../state/types.js';
 import {
@@ -21,8 +24,18 @@ import {
   type WebhookEndpoint,
 } from '../webhooks/index.js';
 
+/** A delivery written to the outbox in a change's transaction, to start after its commit. */
+export interface StagedDelivery {
+  deliveryId: string;
+  endpoint: WebhookEndpoint;
+  event: DispatchableEvent;
+}
+
 export interface Notifier {
-  onEvent(e: ServerEvent): void;
+  /** Writes the deliveries of `events` to the outbox, in the caller's transaction `q`. */
+  stage(events: readonly ServerEvent[], q: SqlRunner): Promise<StagedDelivery[]>;
+  /** Starts deliveries staged in a transaction that has committed. */
+  dispatch(staged: readonly StagedDelivery[]): void;
   /** Re-queues the deliveries a previous process left in the outbox; resolves with their count. */
   resume(): Promise<number>;
   /** Resolves when every queued delivery finished (tests, shutdown). */
@@ -69,24 +82,15 @@ export function webhookNotifier(
     },
   });
 
-  /** Writes the delivery to the outbox, then queues it; a refusal removes it again and is audited. */
+  /** Queues a delivery already in the outbox; a refusal removes it again and is audited. */
   const send = async (
     endpoint: WebhookEndpoint,
     event: DispatchableEvent,
-    row: { deliveryId: string; attempts: number; createdAt: string } | null,
+    deliveryId: string,
+    attemptsMade: number,
   ): Promise<void> => {
-    const deliveryId = row?.deliveryId ?? `dlv_${randomUUID()}`;
-    if (!row)
-      await state.outboxAdd({
-        deliveryId,
-        tenant: event.tenant,
-        webhookId: endpoint.id,
-        event,
-        attempts: 0,
-        createdAt: new Date().toISOString(),
-      });
     try {
-      dispatcher.enqueue(endpoint, event, { deliveryId, attemptsMade: row?.attempts ?? 0 });
+      dispatcher.enqueue(endpoint, event, { deliveryId, attemptsMade });
     } catch (err) {
       await state.outboxRemove(deliveryId);
       await audit(event.tenant, 'webhook.refused', endpoint.id, {
@@ -97,17 +101,37 @@ export function webhookNotifier(
     }
   };
 
-  const deliver = async (e: ServerEvent): Promise<void> => {
-    const hooks = await state.webhooks(e.tenant);
-    if (!hooks.length) return;
-    const event = toWebhookEvent(e);
-    if (!event) return;
-    for (const h of hooks) if (endpointAccepts(h, event.type)) await send(endpointOf(h), event, null);
-  };
-
   return {
-    onEvent(e) {
-      track(deliver(e));
+    async stage(events, q) {
+      const staged: StagedDelivery[] = [];
+      const hooks = new Map<string, Webhook[]>();
+      for (const e of events) {
+        let mine = hooks.get(e.tenant);
+        if (!mine) hooks.set(e.tenant, (mine = await state.webhooks(e.tenant, q)));
+        if (!mine.length) continue;
+        const event = toWebhookEvent(e);
+        if (!event) continue;
+        for (const h of mine) {
+          if (!endpointAccepts(h, event.type)) continue;
+          const deliveryId = `dlv_${randomUUID()}`;
+          await state.outboxAdd(
+            {
+              deliveryId,
+              tenant: event.tenant,
+              webhookId: h.id,
+              event,
+              attempts: 0,
+              createdAt: new Date().toISOString(),
+            },
+            q,
+          );
+          staged.push({ deliveryId, endpoint: endpointOf(h), event });
+        }
+      }
+      return staged;
+    },
+    dispatch(staged) {
+      for (const d of staged) track(send(d.endpoint, d.event, d.deliveryId, 0));
     },
     async resume() {
       const rows = await state.outbox();
@@ -124,7 +148,7 @@ export function webhookNotifier(
           await state.outboxRemove(row.deliveryId);
           continue;
         }
-        await send(endpointOf(h), row.event as DispatchableEvent, row);
+        await send(endpointOf(h), row.event as DispatchableEvent, row.deliveryId, row.attempts);
       }
       return rows.length;
     },

@@ -1044,10 +1044,8 @@ export class StateStore {
     ]);
   }
 
-  async webhooks(tenant: string): Promise<Webhook[]> {
-    const rows = await this.db.query(`SELECT * FROM webhooks WHERE tenant = $1 ORDER BY created_at, id`, [
-      tenant,
-    ]);
+  async webhooks(tenant: string, q: SqlRunner = this.db): Promise<Webhook[]> {
+    const rows = await q.query(`SELECT * FROM webhooks WHERE tenant = $1 ORDER BY created_at, id`, [tenant]);
     return rows.map((r) => ({
       id: str(r['id']),
       tenant: str(r['tenant']),
@@ -1073,8 +1071,8 @@ export class StateStore {
   }
 
   /** Records a delivery before its first attempt. */
-  async outboxAdd(d: OutboxDelivery): Promise<void> {
-    await this.db.exec(`INSERT INTO webhook_outbox VALUES ($1, $2, $3, $4, $5, $6)`, [
+  async outboxAdd(d: OutboxDelivery, q: SqlRunner = this.db): Promise<void> {
+    await q.exec(`INSERT INTO webhook_outbox VALUES ($1, $2, $3, $4, $5, $6)`, [
       d.deliveryId,
       d.tenant,
       d.webhookId,
