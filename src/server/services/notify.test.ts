@@ -112,6 +112,47 @@ describe('webhook notifier outbox', () => {
     expect(await state.outbox()).toEqual([]);
   });
 
+  it('a full queue defers deliveries in the outbox; the sweep sends them once there is room', async () => {
+    await hook('h1', 'acme');
+    let answer = 503;
+    receiver.removeAllListeners('request');
+    receiver.on('request', (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        got.push({ delivery: String(req.headers['chainhunt-delivery']), attempt: '', body: '' });
+        res.writeHead(answer).end();
+      });
+    });
+    const n = webhookNotifier(state, {
+      addressPolicy: 'any',
+      dispatcher: { maxQueue: 1, baseDelayMs: 20, maxDelayMs: 40, maxAttempts: 50 },
+      sweepMs: 50,
+    });
+    const staged = await state.tx((q) =>
+      n.stage([caseEvent('acme'), caseEvent('acme'), caseEvent('acme')], q),
+    );
+    n.dispatch(staged);
+    await n.resume();
+    // One is held and retrying; the other two wait in the outbox, none lost.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(new Set(got.map((g) => g.delivery))).toEqual(new Set([staged[0]?.deliveryId]));
+    expect((await state.outbox()).map((d) => d.deliveryId).sort()).toEqual(
+      staged.map((d) => d.deliveryId).sort(),
+    );
+    answer = 204;
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && (await state.outbox()).length > 0)
+      await new Promise((r) => setTimeout(r, 50));
+    await n.drain();
+    await n.close();
+    expect(await state.outbox()).toEqual([]);
+    const delivered = (await state.auditLog('acme', 500, 0)).items
+      .filter((e) => e.action === 'webhook.delivered')
+      .map((e) => (e.detail as { deliveryId: string }).deliveryId)
+      .sort();
+    expect(delivered).toEqual(staged.map((d) => d.deliveryId).sort());
+  });
+
   it('a delivery the dispatcher refuses leaves the outbox and is audited', async () => {
     await hook('h1', 'acme');
     // The public-only policy refuses a loopback receiver when it is queued.

@@ -15,9 +15,11 @@ import type { SqlRunner } from '../state/sql.js';
 import type { StateStore } from '../state/store.js';
 import type { Webhook } from '../state/types.js';
 import {
+  DISPATCHER_DEFAULTS,
   endpointAccepts,
   toWebhookEvent,
   WebhookDispatcher,
+  WebhookError,
   type AddressPolicy,
   type DispatchableEvent,
   type WebhookDispatcherOptions,
@@ -36,7 +38,11 @@ export interface Notifier {
   stage(events: readonly ServerEvent[], q: SqlRunner): Promise<StagedDelivery[]>;
   /** Starts deliveries staged in a transaction that has committed. */
   dispatch(staged: readonly StagedDelivery[]): void;
-  /** Re-queues the deliveries a previous process left in the outbox; resolves with their count. */
+  /**
+   * Queues the outbox's deliveries this process does not hold (left by a previous process, or
+   * deferred while the queue was full) and, from then on, sweeps the outbox on a timer; resolves
+   * with how many it queued.
+   */
   resume(): Promise<number>;
   /** Resolves when every queued delivery finished (tests, shutdown). */
   drain(): Promise<void>;
@@ -52,11 +58,24 @@ const endpointOf = (h: Webhook): WebhookEndpoint => ({
   tenant: h.tenant,
 });
 
+/** How often the outbox is swept for deliveries this process does not hold. */
+export const OUTBOX_SWEEP_MS = 60_000;
+
 export function webhookNotifier(
   state: StateStore,
-  opts: { addressPolicy: AddressPolicy; dispatcher?: Partial<WebhookDispatcherOptions> },
+  opts: {
+    addressPolicy: AddressPolicy;
+    dispatcher?: Partial<WebhookDispatcherOptions>;
+    sweepMs?: number;
+  },
 ): Notifier {
   const pending = new Set<Promise<void>>();
+  /** Deliveries the dispatcher holds (queued, in flight or waiting to retry). */
+  const held = new Set<string>();
+  const maxQueue = opts.dispatcher?.maxQueue ?? DISPATCHER_DEFAULTS.maxQueue;
+  let sweeper: NodeJS.Timeout | null = null;
+  let sweeping: Promise<number> | null = null;
+  let closed = false;
   const track = (p: Promise<void>): void => {
     const q = p.catch(() => undefined);
     pending.add(q);
@@ -70,7 +89,10 @@ export function webhookNotifier(
     ...opts.dispatcher,
     onResult: async (r) => {
       if (r.status === 'retrying') await state.outboxAttempted(r.deliveryId, r.attempt);
-      else await state.outboxRemove(r.deliveryId);
+      else {
+        await state.outboxRemove(r.deliveryId);
+        held.delete(r.deliveryId);
+      }
       await audit(r.tenant, `webhook.${r.status}`, r.endpointId, {
         deliveryId: r.deliveryId,
         event: r.eventType,
@@ -82,23 +104,68 @@ export function webhookNotifier(
     },
   });
 
-  /** Queues a delivery already in the outbox; a refusal removes it again and is audited. */
+  /**
+   * Queues a delivery already in the outbox. A full queue defers it (it stays in the outbox for a
+   * later sweep); any other refusal removes it and is audited.
+   */
   const send = async (
     endpoint: WebhookEndpoint,
     event: DispatchableEvent,
     deliveryId: string,
     attemptsMade: number,
-  ): Promise<void> => {
+  ): Promise<'queued' | 'deferred' | 'refused'> => {
+    if (held.has(deliveryId)) return 'queued';
     try {
-      dispatcher.enqueue(endpoint, event, { deliveryId, attemptsMade });
+      held.add(deliveryId);
+      if (dispatcher.enqueue(endpoint, event, { deliveryId, attemptsMade }) !== null) return 'queued';
+      // The webhook's event filter excludes it: nothing to send.
+      held.delete(deliveryId);
+      await state.outboxRemove(deliveryId);
+      return 'refused';
     } catch (err) {
+      held.delete(deliveryId);
+      if (err instanceof WebhookError && (err.code === 'queue-full' || err.code === 'closed'))
+        return 'deferred';
       await state.outboxRemove(deliveryId);
       await audit(event.tenant, 'webhook.refused', endpoint.id, {
         deliveryId,
         event: event.type,
         error: (err as Error).message,
       });
+      return 'refused';
     }
+  };
+
+  /** One pass over the outbox, oldest first, up to the queue's room. */
+  const sweep = async (): Promise<number> => {
+    const room = maxQueue - dispatcher.size;
+    if (room <= 0 || closed) return 0;
+    const rows = await state.outbox(room + held.size);
+    const hooks = new Map<string, Map<string, Webhook>>();
+    let queued = 0;
+    for (const row of rows) {
+      if (held.has(row.deliveryId)) continue;
+      let byId = hooks.get(row.tenant);
+      if (!byId) {
+        byId = new Map((await state.webhooks(row.tenant)).map((h) => [h.id, h]));
+        hooks.set(row.tenant, byId);
+      }
+      const h = byId.get(row.webhookId);
+      if (!h) {
+        // The webhook was deleted while the delivery was pending (deleteWebhook also clears it).
+        await state.outboxRemove(row.deliveryId);
+        continue;
+      }
+      const r = await send(endpointOf(h), row.event as DispatchableEvent, row.deliveryId, row.attempts);
+      if (r === 'deferred') break;
+      if (r === 'queued') queued++;
+    }
+    return queued;
+  };
+  const sweepOnce = (): Promise<number> => {
+    // One sweep at a time; a caller during a sweep shares its result.
+    sweeping ??= sweep().finally(() => (sweeping = null));
+    return sweeping;
   };
 
   return {
@@ -131,32 +198,26 @@ export function webhookNotifier(
       return staged;
     },
     dispatch(staged) {
-      for (const d of staged) track(send(d.endpoint, d.event, d.deliveryId, 0));
+      for (const d of staged) track(send(d.endpoint, d.event, d.deliveryId, 0).then(() => undefined));
     },
     async resume() {
-      const rows = await state.outbox();
-      const hooks = new Map<string, Map<string, Webhook>>();
-      for (const row of rows) {
-        let byId = hooks.get(row.tenant);
-        if (!byId) {
-          byId = new Map((await state.webhooks(row.tenant)).map((h) => [h.id, h]));
-          hooks.set(row.tenant, byId);
-        }
-        const h = byId.get(row.webhookId);
-        if (!h) {
-          // The webhook was deleted while the delivery was pending (deleteWebhook also clears it).
-          await state.outboxRemove(row.deliveryId);
-          continue;
-        }
-        await send(endpointOf(h), row.event as DispatchableEvent, row.deliveryId, row.attempts);
+      const n = await sweepOnce();
+      if (!sweeper && !closed) {
+        sweeper = setInterval(
+          () => track(sweepOnce().then(() => undefined)),
+          opts.sweepMs ?? OUTBOX_SWEEP_MS,
+        );
+        sweeper.unref();
       }
-      return rows.length;
+      return n;
     },
     async drain() {
       await Promise.all([...pending]);
       await dispatcher.drain();
     },
     async close() {
+      closed = true;
+      if (sweeper) clearInterval(sweeper);
       await Promise.all([...pending]);
       // What close() abandons is still in the outbox: the next start re-sends it.
       await dispatcher.close();

@@ -937,6 +937,8 @@ for (const engine of engines) {
         row('d3', 'zeta', 'h3', 3),
         row('d4', 'acme', 'h1', 4),
       ]);
+      expect((await store.outbox(2)).map((d) => d.deliveryId)).toEqual(['d1', 'd2']);
+      expect(await store.outbox(0)).toEqual([]);
       await store.outboxAttempted('d2', 3);
       await store.outboxAttempted('gone', 3);
       await store.outboxRemove('d3');

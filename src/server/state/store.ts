@@ -1130,9 +1130,12 @@ export class StateStore {
     return out;
   }
 
-  /** Pending deliveries, oldest first. */
-  async outbox(): Promise<OutboxDelivery[]> {
-    const rows = await this.db.query(`SELECT * FROM webhook_outbox ORDER BY created_at, delivery_id`);
+  /** Pending deliveries, oldest first (at most `limit`). */
+  async outbox(limit?: number): Promise<OutboxDelivery[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM webhook_outbox ORDER BY created_at, delivery_id${limit === undefined ? '' : ' LIMIT $1'}`,
+      limit === undefined ? [] : [Math.max(0, Math.trunc(limit))],
+    );
     return rows.map((r) => ({
       deliveryId: str(r['delivery_id']),
       tenant: str(r['tenant']),
