@@ -99,3 +99,8 @@ export function query(params: Record<string, string | number | boolean | undefin
 export function tpath(tenant: string, rest = ''): string {
   return `/tenants/${encodeURIComponent(tenant)}${rest}`;
 }
+
+/** The message of an error thrown by {@link api} (or anything else thrown). */
+export function errorText(err: unknown): string {
+  return err instanceof ApiError || err instanceof Error ? err.message : String(err);
+}

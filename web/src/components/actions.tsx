@@ -1,14 +1,10 @@
 /** Forms that change things: case transitions (single and bulk), bundle upload, job progress. */
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, tpath } from '../api.js';
+import { api, errorText, tpath } from '../api.js';
 import { useApi, useMounted } from '../hooks.js';
 import type { Case, CaseState, Job } from '../types.js';
 import { MANUAL_STATES } from '../types.js';
 import { ErrorBox, Notice, STATE_LABEL } from './ui.js';
-
-function message(err: unknown): string {
-  return err instanceof ApiError || err instanceof Error ? err.message : String(err);
-}
 
 /** Moves one case to another state with a reason. */
 export function TransitionForm(props: {
@@ -41,7 +37,7 @@ export function TransitionForm(props: {
       setReason('');
       onDone();
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
     } finally {
       if (mounted()) setBusy(false);
     }
@@ -127,7 +123,7 @@ export function BulkTransition(props: {
       setReason('');
       onDone();
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
     } finally {
       if (mounted()) setBusy(false);
     }
@@ -231,7 +227,7 @@ export function UploadBundle({ tenant, onFinished }: { tenant: string; onFinishe
       if (!mounted()) return;
       if (r.job) setJob({ id: r.job.id, duplicate: r.duplicate });
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
     } finally {
       if (mounted()) setBusy(false);
     }

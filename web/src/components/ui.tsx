@@ -70,6 +70,42 @@ export function Loading(): ReactNode {
   );
 }
 
+/** What a {@link useApi} call gave: its error, "Loading…" the first time, then `children(data)`. */
+export function LoadedView<T>(props: {
+  r: { data: T | null; error: ApiError | null; loading: boolean };
+  children: (data: T) => ReactNode;
+}): ReactNode {
+  const { r, children } = props;
+  return (
+    <>
+      <ErrorBox error={r.error} />
+      {!r.data && r.loading && <Loading />}
+      {r.data && children(r.data)}
+    </>
+  );
+}
+
+/** A table's header row; a column named with a leading `#` is numeric (right-aligned). */
+export function HeadRow({ cols }: { cols: readonly string[] }): ReactNode {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c) =>
+          c.startsWith('#') ? (
+            <th key={c} scope="col" className="num">
+              {c.slice(1)}
+            </th>
+          ) : (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
 /** An ISO time in the reader's locale, in a `<time>` element. */
 export function When({ at }: { at: string | null | undefined }): ReactNode {
   if (!at) return <span className="muted">—</span>;

@@ -3,7 +3,7 @@
  * publish, feeds, and the retro-hunt's new findings arriving.
  */
 import { useCallback, useId, useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, query, tpath } from '../api.js';
+import { api, errorText, query, tpath } from '../api.js';
 import { JobWatch } from '../components/actions.js';
 import { ErrorBox, keyLabel, Loading, Notice, PageTitle, Severity, When } from '../components/ui.js';
 import { useApi, useCan, useMounted, useTitle } from '../hooks.js';
@@ -11,10 +11,6 @@ import { Link, paths } from '../router.js';
 import type { Feed, FindingRow, IntelSource, Paged, Review } from '../types.js';
 
 const MAX_TEXT = 2 * 1024 * 1024;
-
-function message(err: unknown): string {
-  return err instanceof ApiError || err instanceof Error ? err.message : String(err);
-}
 
 /** What `POST …/feeds/{id}/poll` answers. */
 interface PollSummary {
@@ -137,7 +133,7 @@ function ImportIntel({
       setDone(`Imported ${r.source.name}; a retro-hunt is running over stored evidence.`);
       onStarted(r.jobs?.[0]?.id);
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
     } finally {
       if (mounted()) setBusy(false);
     }
@@ -195,7 +191,7 @@ function ExtractAdvisory({ tenant, onQueued }: { tenant: string; onQueued: () =>
       setTitle('');
       onQueued();
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
     } finally {
       if (mounted()) setBusy(false);
     }
@@ -276,7 +272,7 @@ function ReviewCard(props: {
       );
       if (mounted()) onDecided(r.jobs?.[0]?.id);
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
     } finally {
       if (mounted()) setBusy(false);
     }
@@ -382,7 +378,7 @@ function Feeds(props: { tenant: string; canEdit: boolean; onPolled: () => void }
       setNote(done);
       r.reload();
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
     } finally {
       if (mounted()) setBusy(null);
     }

@@ -4,8 +4,8 @@
  * secret) are shown once, right after they are made; the server never returns them again.
  */
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError, tpath } from '../api.js';
-import { ErrorBox, Loading, PageTitle, When } from '../components/ui.js';
+import { api, errorText, tpath } from '../api.js';
+import { ErrorBox, HeadRow, LoadedView, PageTitle, When } from '../components/ui.js';
 import { useApi, useMounted, useTitle } from '../hooks.js';
 import type { Role, User } from '../types.js';
 
@@ -34,9 +34,6 @@ interface Webhook {
   lastAttempt: { status: string; at: string; httpStatus: number | null; error: string | null } | null;
 }
 
-const message = (err: unknown): string =>
-  err instanceof ApiError || err instanceof Error ? err.message : String(err);
-
 /** Runs one change at a time, with its error; `run` resolves true when it succeeded. */
 function useChange(): {
   busy: boolean;
@@ -53,7 +50,7 @@ function useChange(): {
       await fn();
       return true;
     } catch (err) {
-      if (mounted()) setError(message(err));
+      if (mounted()) setError(errorText(err));
       return false;
     } finally {
       if (mounted()) setBusy(false);
@@ -71,6 +68,20 @@ function ShownOnce({ label, value }: { label: string; value: string }): ReactNod
       <input id={id} readOnly value={value} onFocus={(e) => e.target.select()} className="secret" />
       <p>Copy it now: it is not shown again.</p>
     </div>
+  );
+}
+
+/** A table row's action, named for what it acts on (the visible text alone is ambiguous). */
+function RowButton(props: {
+  label: string;
+  busy: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}): ReactNode {
+  return (
+    <button type="button" disabled={props.busy} aria-label={props.label} onClick={props.onClick}>
+      {props.children}
+    </button>
   );
 }
 
@@ -113,27 +124,22 @@ function Users({ tenant }: { tenant: string }): ReactNode {
   return (
     <section aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>People</h2>
-      <ErrorBox error={list.error} />
-      {!list.data && list.loading && <Loading />}
-      {list.data && (
-        <table>
-          <caption>{list.data.items.length} with a role in this tenant</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((u) => (
-              <tr key={u.id}>
-                <td>{u.username}</td>
-                <td>{u.operator ? 'operator (admin of every tenant)' : (u.roles[tenant] ?? '—')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <LoadedView r={list}>
+        {(data) => (
+          <table>
+            <caption>{data.items.length} with a role in this tenant</caption>
+            <HeadRow cols={['User', 'Role']} />
+            <tbody>
+              {data.items.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.username}</td>
+                  <td>{u.operator ? 'operator (admin of every tenant)' : (u.roles[tenant] ?? '—')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
       <form onSubmit={(e) => void submit(e)} aria-label="Give a person a role" className="filters">
         <div className="field">
           <label htmlFor={`${id}-user`}>User name</label>
@@ -222,51 +228,41 @@ function Tokens({ tenant }: { tenant: string }): ReactNode {
         Collectors upload bundles with an <code>upload</code> token; <code>read</code> and{' '}
         <code>automation</code> tokens serve reports and integrations.
       </p>
-      <ErrorBox error={list.error} />
-      {!list.data && list.loading && <Loading />}
-      {list.data && (
-        <table>
-          <caption>{list.data.items.length} token(s)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Purpose</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">State</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((t) => {
-              const state = tokenState(t);
-              return (
-                <tr key={t.id} data-token={t.name}>
-                  <td>{t.name}</td>
-                  <td>{t.purpose}</td>
-                  <td>
-                    <When at={t.createdAt} /> by {t.createdBy}
-                  </td>
-                  <td>{t.expiresAt ? <When at={t.expiresAt} /> : 'never'}</td>
-                  <td>{state}</td>
-                  <td>
-                    {state === 'active' && (
-                      <button
-                        type="button"
-                        disabled={change.busy}
-                        aria-label={`Revoke token ${t.name}`}
-                        onClick={() => revoke(t)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <LoadedView r={list}>
+        {(data) => (
+          <table>
+            <caption>{data.items.length} token(s)</caption>
+            <HeadRow cols={['Name', 'Purpose', 'Created', 'Expires', 'State', 'Action']} />
+            <tbody>
+              {data.items.map((t) => {
+                const state = tokenState(t);
+                return (
+                  <tr key={t.id} data-token={t.name}>
+                    <td>{t.name}</td>
+                    <td>{t.purpose}</td>
+                    <td>
+                      <When at={t.createdAt} /> by {t.createdBy}
+                    </td>
+                    <td>{t.expiresAt ? <When at={t.expiresAt} /> : 'never'}</td>
+                    <td>{state}</td>
+                    <td>
+                      {state === 'active' && (
+                        <RowButton
+                          label={`Revoke token ${t.name}`}
+                          busy={change.busy}
+                          onClick={() => revoke(t)}
+                        >
+                          Revoke
+                        </RowButton>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
       <form onSubmit={(e) => void create(e)} aria-label="Create an API token" className="filters">
         <div className="field">
           <label htmlFor={`${id}-name`}>Token name</label>
@@ -349,63 +345,47 @@ function Webhooks({ tenant }: { tenant: string }): ReactNode {
         Signed (HMAC-SHA256) POSTs on new critical findings and case state changes, retried until delivered;
         every attempt is in the audit log.
       </p>
-      <ErrorBox error={list.error} />
-      {!list.data && list.loading && <Loading />}
-      {list.data && (
-        <table>
-          <caption>{list.data.items.length} webhook(s)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Receiver</th>
-              <th scope="col">Events</th>
-              <th scope="col">Added</th>
-              <th scope="col" className="num">
-                Pending
-              </th>
-              <th scope="col">Latest attempt</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((w) => (
-              <tr key={w.id}>
-                <td>
-                  <code>{w.url}</code>
-                </td>
-                <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
-                <td>
-                  <When at={w.createdAt} /> by {w.createdBy}
-                </td>
-                <td className="num">{w.pending}</td>
-                <td>
-                  {w.lastAttempt ? (
-                    <>
-                      {w.lastAttempt.status}
-                      {w.lastAttempt.httpStatus !== null ? ` (HTTP ${w.lastAttempt.httpStatus})` : ''},{' '}
-                      <When at={w.lastAttempt.at} />
-                      {w.lastAttempt.error && w.lastAttempt.status !== 'delivered' && (
-                        <div className="muted">{w.lastAttempt.error}</div>
-                      )}
-                    </>
-                  ) : (
-                    'none yet'
-                  )}
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    disabled={change.busy}
-                    aria-label={`Remove webhook ${w.url}`}
-                    onClick={() => remove(w)}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <LoadedView r={list}>
+        {(data) => (
+          <table>
+            <caption>{data.items.length} webhook(s)</caption>
+            <HeadRow cols={['Receiver', 'Events', 'Added', '#Pending', 'Latest attempt', 'Action']} />
+            <tbody>
+              {data.items.map((w) => (
+                <tr key={w.id}>
+                  <td>
+                    <code>{w.url}</code>
+                  </td>
+                  <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
+                  <td>
+                    <When at={w.createdAt} /> by {w.createdBy}
+                  </td>
+                  <td className="num">{w.pending}</td>
+                  <td>
+                    {w.lastAttempt ? (
+                      <>
+                        {w.lastAttempt.status}
+                        {w.lastAttempt.httpStatus !== null ? ` (HTTP ${w.lastAttempt.httpStatus})` : ''},{' '}
+                        <When at={w.lastAttempt.at} />
+                        {w.lastAttempt.error && w.lastAttempt.status !== 'delivered' && (
+                          <div className="muted">{w.lastAttempt.error}</div>
+                        )}
+                      </>
+                    ) : (
+                      'none yet'
+                    )}
+                  </td>
+                  <td>
+                    <RowButton label={`Remove webhook ${w.url}`} busy={change.busy} onClick={() => remove(w)}>
+                      Remove
+                    </RowButton>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
       <form onSubmit={(e) => void add(e)} aria-label="Add a webhook" className="filters">
         <div className="field">
           <label htmlFor={`${id}-url`}>Receiver URL</label>
