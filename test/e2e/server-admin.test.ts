@@ -85,6 +85,21 @@ describe('chainhunt admin while the server runs', () => {
     const cases = await ana.get<{ items: { host: string; state: string }[] }>('/api/v1/tenants/beta/cases');
     expect(cases.body.items.some((c) => c.host === 'win-finance-01' && c.state === 'open')).toBe(true);
 
+    // Lists and a revocation, also through the running server; a revoked token is refused at once.
+    expect(admin<{ id: string }[]>(data, ['tenant-list']).map((t) => t.id)).toEqual(['beta']);
+    expect(
+      admin<{ username: string }[]>(data, ['user-list', '--tenant', 'beta']).map((u) => u.username),
+    ).toEqual(['ana']);
+    const listed = admin<Record<string, unknown>[]>(data, ['token-list', '--tenant', 'beta']);
+    expect(listed.map((t) => [t['name'], t['purpose'], t['revokedAt']])).toEqual([['up', 'upload', null]]);
+    expect(JSON.stringify(listed)).not.toContain(tok.token);
+    const id = String(listed[0]?.['id']);
+    expect(admin(data, ['token-revoke', id])).toEqual({ id, revoked: true });
+    expect((await up.post('/api/v1/tenants/beta/bundles', demoBundle('win-sales-03'))).status).toBe(401);
+    const twice = runCli(['admin', '--data', data, 'token-revoke', id]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`no active token ${id}`);
+
     const op = new Api(server.url);
     expect(await op.login('op', PW)).toBe(200);
     const audit = await op.get<{ items: { actor: string; action: string }[] }>(

@@ -184,6 +184,29 @@ export function registerServeCommands(program: Command): void {
     );
 
   admin
+    .command('tenant-list')
+    .description('list the tenants')
+    .action(() => runAdmin('tenant-list', {}));
+
+  admin
+    .command('user-list')
+    .description('list the users (with --tenant: those with a role in it)')
+    .option('--tenant <tenant>', 'only this tenant')
+    .action((o: { tenant?: string }) => runAdmin('user-list', { tenant: o.tenant }));
+
+  admin
+    .command('token-list')
+    .description('list the API tokens (never their secrets)')
+    .option('--tenant <tenant>', 'only this tenant')
+    .action((o: { tenant?: string }) => runAdmin('token-list', { tenant: o.tenant }));
+
+  admin
+    .command('token-revoke')
+    .description('revoke an API token at once')
+    .argument('<id>', 'token id (from token-list or token-create)')
+    .action((id: string) => runAdmin('token-revoke', { id }));
+
+  admin
     .command('intel-import')
     .description(
       'import intel for all tenants or one; retro-hunts run at once in a running server, else when it starts',

@@ -185,8 +185,44 @@ export async function intelImport(
   return { imported: results, huntsQueued: tenants.length, huntsRunning: h.submit !== undefined };
 }
 
+export async function tenantList(h: AdminHost): Promise<unknown> {
+  return h.state.tenants();
+}
+
+export async function userList(h: AdminHost, a: { tenant?: string | undefined }): Promise<unknown> {
+  await needTenant(h, a.tenant);
+  return h.state.users(a.tenant ?? null);
+}
+
+export async function tokenList(h: AdminHost, a: { tenant?: string | undefined }): Promise<unknown> {
+  await needTenant(h, a.tenant);
+  // Never the secret (only its hash is stored) nor the hash.
+  return h.state.tokens(a.tenant ?? null);
+}
+
+export async function tokenRevoke(h: AdminHost, a: { id: string }): Promise<{ id: string; revoked: true }> {
+  if (typeof a.id !== 'string' || !a.id) throw new AdminError('a token id is needed (see token-list)');
+  const at = h.now();
+  const token = (await h.state.tokens(null)).find((t) => t.id === a.id);
+  if (!token || !(await h.state.revokeToken(a.id, at))) throw new AdminError(`no active token ${a.id}`);
+  await h.state.audit({
+    at,
+    actor: ADMIN_ACTOR,
+    tenant: token.tenant,
+    action: 'token.revoke',
+    target: a.id,
+    ip: null,
+    detail: { name: token.name, purpose: token.purpose },
+  });
+  return { id: a.id, revoked: true };
+}
+
 /** The operations by name, as the CLI and the admin channel call them. */
 export const ADMIN_OPS = {
+  'tenant-list': (h: AdminHost) => tenantList(h),
+  'user-list': (h: AdminHost, a: unknown) => userList(h, a as { tenant?: string }),
+  'token-list': (h: AdminHost, a: unknown) => tokenList(h, a as { tenant?: string }),
+  'token-revoke': (h: AdminHost, a: unknown) => tokenRevoke(h, a as { id: string }),
   'tenant-create': (h: AdminHost, a: unknown) => tenantCreate(h, a as TenantCreateArgs),
   'user-create': (h: AdminHost, a: unknown) => userCreate(h, a as UserCreateArgs),
   'token-create': (h: AdminHost, a: unknown) => tokenCreate(h, a as TokenCreateArgs),
