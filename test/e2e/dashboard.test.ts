@@ -140,7 +140,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
     const { context, page, log } = await newPage(browser);
     try {
       await signIn(page, 'op', PW.op);
-      await page.getByRole('link', { name: 'Acme Corp' }).click();
+      await page.getByRole('link', { name: 'Acme Corp', exact: true }).click();
       await page
         .getByRole('navigation', { name: 'Tenant pages' })
         .getByRole('link', { name: 'Intel' })
@@ -186,10 +186,18 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await settled(page);
       await eventually(() => page.locator('h1').textContent()).toBe('Overview across tenants');
       // The analyst sees only their tenant.
-      await eventually(() => page.locator('tbody tr').count()).toBe(1);
+      const tenants = page.locator('table', { has: page.locator('caption', { hasText: /^Tenants$/ }) });
+      await eventually(() => tenants.locator('tbody tr').count()).toBe(1);
+      // Advisories across tenants: the 3CX advisory, affecting Acme, linking to its impact page.
+      const across = page.locator(`tr[data-key="${KEY}"]`);
+      await eventually(() => across.locator('td').nth(1).textContent()).toBe('1');
+      expect(await across.getByRole('link').allTextContents()).toEqual(['Acme Corp']);
+      expect(await across.getByRole('link').getAttribute('href')).toBe(
+        `/t/${T}/impact?key=${encodeURIComponent(KEY)}`,
+      );
       await page.screenshot({ path: path.join(shots, '01-overview.png'), fullPage: true });
 
-      await page.getByRole('link', { name: 'Acme Corp' }).click();
+      await page.getByRole('link', { name: 'Acme Corp', exact: true }).click();
       await settled(page);
       await eventually(() => page.getByTestId('clean-status').textContent()).toMatch(
         /^No: \d+ of \d+ host\(s\) affected/,
@@ -271,7 +279,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
     const { context, page, log } = await newPage(browser);
     try {
       await signIn(page, 'op', PW.op);
-      await page.getByRole('link', { name: 'Acme Corp' }).click();
+      await page.getByRole('link', { name: 'Acme Corp', exact: true }).click();
       await settled(page);
       await page
         .getByRole('navigation', { name: 'Tenant pages' })
@@ -426,7 +434,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
       await page.keyboard.press('Enter');
       await eventually(focused).toMatch(/^main#main/);
       // A tenant link, then a tab, followed with Enter only.
-      await page.getByRole('link', { name: 'Acme Corp' }).focus();
+      await page.getByRole('link', { name: 'Acme Corp', exact: true }).focus();
       await page.keyboard.press('Enter');
       await settled(page);
       await page

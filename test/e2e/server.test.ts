@@ -195,6 +195,28 @@ describe.each(STORES)('chainhunt serve (%s state store): from upload to verified
       `/api/v1/tenants/acme/impact?key=${encodeURIComponent(KEY)}`,
     );
     expect(impact.body.burndown.at(-1)?.verified_clean).toBe(1);
+    // Across tenants: the operator sees the advisory once, with each tenant's progress.
+    const overview = await op.get<{
+      advisories: {
+        key: string;
+        tenantsAffected: number;
+        hosts: Record<string, number>;
+        tenants: { tenant: string; hosts: Record<string, number>; clean: boolean }[];
+      }[];
+    }>('/api/v1/overview');
+    const across = overview.body.advisories.find((a) => a.key === KEY);
+    expect(across).toMatchObject({ tenantsAffected: 2, hosts: { open: 3, verified_clean: 1 } });
+    expect(
+      across?.tenants.map((t) => [t.tenant, t.hosts['open'], t.hosts['verified_clean'], t.clean]),
+    ).toEqual([
+      ['acme', 1, 1, false],
+      ['globex', 2, 0, false],
+    ]);
+    // An upload token (a collector's) reads nothing, not even its own tenant's overview.
+    const mine = await upload['acme']!.get<{ items: unknown[]; advisories: unknown[] }>('/api/v1/overview');
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual({ items: [], advisories: [] });
+    expect((await upload['acme']!.get('/api/v1/tenants')).body).toEqual({ items: [] });
   });
 
   it('writes every change to the audit log', async () => {

@@ -43,6 +43,17 @@ export interface OverviewItem {
   critical: number;
 }
 
+/** One advisory or indicator across the tenants the user sees. */
+export interface KeyAcrossTenants {
+  key: string;
+  title: string;
+  severity: string;
+  hosts: StateCounts;
+  tenantsAffected: number;
+  clean: boolean;
+  tenants: { tenant: string; name: string; hosts: StateCounts; clean: boolean }[];
+}
+
 export interface KeySummary {
   key: string;
   title: string;

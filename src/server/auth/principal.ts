@@ -62,8 +62,12 @@ export function authorize(p: Principal, need: Need, tenant?: string): boolean {
   }
 }
 
-/** Tenants a principal may see. `null` = all (operators). */
+/**
+ * Tenants a principal may see. `null` = all (operators). An upload token sees none: it posts its
+ * tenant's bundles and reads nothing (a collector's token sits on every endpoint it collects).
+ */
 export function visibleTenants(p: Principal): string[] | null {
   if (p.type === 'user') return p.operator ? null : Object.keys(p.roles).sort();
+  if (p.purpose === 'upload') return [];
   return p.tenant === null ? [] : [p.tenant];
 }

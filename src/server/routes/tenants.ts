@@ -5,7 +5,13 @@ import { actorName, visibleTenants } from '../auth/principal.js';
 import { digest, hashPassword, newToken } from '../auth/secrets.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, ipOf, opts, who } from '../http.js';
-import { burndown, summarise, summariseCounts, type TenantSummary } from '../services/summary.js';
+import {
+  acrossTenants,
+  burndown,
+  summarise,
+  summariseCounts,
+  type TenantSummary,
+} from '../services/summary.js';
 import { TENANT_ID, tenantParams } from './params.js';
 import { ROLES, TOKEN_PURPOSES, type Role, type TokenPurpose } from '../state/types.js';
 
@@ -63,24 +69,30 @@ export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
 
   app.get(
     '/api/v1/overview',
-    opts({ scope: 'any' }, { summary: 'Across the tenants the caller may see: are they clean?' }),
+    opts(
+      { scope: 'any' },
+      {
+        summary:
+          'Across the tenants the caller may see: are they clean, and each advisory or indicator per tenant',
+      },
+    ),
     async (req) => {
       const c = ctx();
       const vis = visibleTenants(who(req));
       const tenants = (await c.state.tenants()).filter((t) => vis === null || vis.includes(t.id));
-      const items = [];
-      for (const t of tenants) {
-        const s = await tenantSummary(c, t.id);
-        items.push({
-          tenant: t.id,
-          name: t.name,
+      const summaries = [];
+      for (const t of tenants) summaries.push({ name: t.name, summary: await tenantSummary(c, t.id) });
+      return {
+        items: summaries.map(({ name, summary: s }) => ({
+          tenant: s.tenant,
+          name,
           clean: s.clean,
           hosts: s.hosts,
           cases: s.cases,
           critical: s.keys.filter((k) => k.severity === 'critical' && !k.clean).length,
-        });
-      }
-      return { items };
+        })),
+        advisories: acrossTenants(summaries),
+      };
     },
   );
 

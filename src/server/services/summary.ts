@@ -84,6 +84,60 @@ export function summariseCounts(
   };
 }
 
+/** One advisory or indicator across the tenants an MSSP operator sees. */
+export interface KeyAcrossTenants {
+  key: string;
+  title: string;
+  severity: string;
+  /** Host counts by case state, summed over the tenants. */
+  hosts: StateCounts;
+  /** Tenants with a host still open, contained or remediated for this key. */
+  tenantsAffected: number;
+  clean: boolean;
+  tenants: { tenant: string; name: string; hosts: StateCounts; clean: boolean }[];
+}
+
+/**
+ * "Which of my customers does this advisory hit, and how far along are they?": the tenants'
+ * summaries pivoted by advisory or indicator, the ones not yet clean first, then by severity.
+ */
+export function acrossTenants(
+  summaries: readonly { name: string; summary: TenantSummary }[],
+): KeyAcrossTenants[] {
+  const out = new Map<string, KeyAcrossTenants>();
+  for (const { name, summary } of summaries)
+    for (const k of summary.keys) {
+      let row = out.get(k.key);
+      if (!row)
+        out.set(
+          k.key,
+          (row = {
+            key: k.key,
+            title: k.title,
+            severity: k.severity,
+            hosts: zero(),
+            tenantsAffected: 0,
+            clean: true,
+            tenants: [],
+          }),
+        );
+      for (const st of CASE_STATES) row.hosts[st] += k.hosts[st];
+      if (SEV.indexOf(k.severity) < SEV.indexOf(row.severity)) row.severity = k.severity;
+      if (!k.clean) {
+        row.tenantsAffected++;
+        row.clean = false;
+      }
+      row.tenants.push({ tenant: summary.tenant, name, hosts: { ...k.hosts }, clean: k.clean });
+    }
+  return [...out.values()].sort(
+    (a, b) =>
+      Number(a.clean) - Number(b.clean) ||
+      SEV.indexOf(a.severity) - SEV.indexOf(b.severity) ||
+      b.tenantsAffected - a.tenantsAffected ||
+      (a.key < b.key ? -1 : 1),
+  );
+}
+
 export interface BurnPoint extends StateCounts {
   at: string;
 }
