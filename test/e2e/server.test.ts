@@ -219,6 +219,32 @@ describe.each(STORES)('chainhunt serve (%s state store): from upload to verified
     expect((await upload['acme']!.get('/api/v1/tenants')).body).toEqual({ items: [] });
   });
 
+  it('searches the stored evidence across tenants: which hosts had or have the app, per tenant', async () => {
+    type Hits = {
+      tenants: number;
+      hits: { tenant: string; host: string; latest: boolean }[];
+      truncated: boolean;
+    };
+    const r = await op.get<Hits>('/api/v1/search?app=3cx%20desktop&version=18.12.416');
+    expect(r.status).toBe(200);
+    expect(r.body.tenants).toBe(2);
+    const seen = [
+      ...new Set(r.body.hits.map((h) => `${h.tenant}/${h.host}/${h.latest ? 'now' : 'before'}`)),
+    ].sort();
+    // acme's win-finance-01 was updated to 18.12.422 by a later bundle: past hits (the demo bundle and
+    // the one still at 18.12.416), not a current one.
+    expect(seen).toEqual(['acme/win-finance-01/before', 'globex/win-finance-01/now']);
+    const narrowed = await op.get<Hits>('/api/v1/search?app=3cx%20desktop&tenant=globex');
+    expect(new Set(narrowed.body.hits.map((h) => h.tenant))).toEqual(new Set(['globex']));
+    const bad = await op.get<{ message: string }>('/api/v1/search?app=x&domain=y');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/exactly one of/);
+    expect((await op.get('/api/v1/search')).status).toBe(400);
+    // A collector's upload token searches nothing.
+    const mine = await upload['acme']!.get<Hits>('/api/v1/search?app=3cx');
+    expect(mine.body).toMatchObject({ tenants: 0, hits: [] });
+  });
+
   it('writes every change to the audit log', async () => {
     const a = await op.get<{ items: { action: string; actor: string }[] }>(
       `/api/v1/tenants/acme/audit?limit=1000`,

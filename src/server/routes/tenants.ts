@@ -1,4 +1,4 @@
-/** Tenants, users, tokens, and the "are we clean?" summaries. */
+/** Tenants, users, tokens, the "are we clean?" summaries, and evidence search across tenants. */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { actorName, visibleTenants } from '../auth/principal.js';
@@ -12,6 +12,7 @@ import {
   summariseCounts,
   type TenantSummary,
 } from '../services/summary.js';
+import { MAX_SEARCH_HITS, MAX_SEARCH_VALUE, parseSearch } from '../../store/search.js';
 import { TENANT_ID, tenantParams } from './params.js';
 import { ROLES, TOKEN_PURPOSES, type Role, type TokenPurpose } from '../state/types.js';
 
@@ -93,6 +94,44 @@ export function tenantRoutes(app: FastifyInstance, ctx: () => ServerContext): vo
         })),
         advisories: acrossTenants(summaries),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/search',
+    opts(
+      { scope: 'any' },
+      {
+        summary:
+          'Searches the stored evidence of the tenants the caller may see: one of package (with ecosystem, version), app (name contains, with version), hash (SHA-256, SHA-1 or MD5), domain (and subdomains) or ip',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            package: { type: 'string', maxLength: MAX_SEARCH_VALUE },
+            ecosystem: { type: 'string', maxLength: MAX_SEARCH_VALUE },
+            version: { type: 'string', maxLength: MAX_SEARCH_VALUE },
+            app: { type: 'string', maxLength: MAX_SEARCH_VALUE },
+            hash: { type: 'string', maxLength: MAX_SEARCH_VALUE },
+            domain: { type: 'string', maxLength: MAX_SEARCH_VALUE },
+            ip: { type: 'string', maxLength: MAX_SEARCH_VALUE },
+            tenant: { type: 'string', maxLength: 100 },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_HITS },
+          },
+        },
+      },
+    ),
+    async (req) => {
+      const qs = req.query as Record<string, unknown> & { tenant?: string; limit?: number };
+      const parsed = parseSearch(qs);
+      if ('error' in parsed) throw new HttpError(400, parsed.error, 'bad_request');
+      const c = ctx();
+      const vis = visibleTenants(who(req));
+      let tenants = vis ?? (await c.state.tenants()).map((t) => t.id);
+      // Narrowing to one tenant never widens what the caller sees.
+      if (qs.tenant !== undefined) tenants = tenants.filter((t) => t === qs.tenant);
+      const r = await c.evidence.search(parsed.query, tenants, qs.limit ?? 1000);
+      return { query: parsed.query, tenants: tenants.length, ...r };
     },
   );
 

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { IntelBundle } from '../../core/intel.js';
 import { hunt, type HuntFilters, type HuntOutcome } from '../../store/hunt.js';
+import { searchEvidence, type SearchQuery, type SearchResult } from '../../store/search.js';
 import { ingest, ingestObservations, type IngestResult, type ObservationSource } from '../../store/ingest.js';
 import { EvidenceStore } from '../../store/store.js';
 import { Mutex } from '../state/sql.js';
@@ -29,6 +30,11 @@ export class EvidenceService {
 
   hunt(intel: IntelBundle, filters: HuntFilters): Promise<HuntOutcome> {
     return this.lock.run(() => hunt(this.store, intel, filters));
+  }
+
+  /** Ad-hoc search of the stored evidence of `tenants` (see src/store/search.ts). */
+  search(q: SearchQuery, tenants: readonly string[], limit: number): Promise<SearchResult> {
+    return this.lock.run(() => searchEvidence(this.store, q, tenants, limit));
   }
 
   /** Applications a stored ingest shows for a host (name and version), for case evidence. */
