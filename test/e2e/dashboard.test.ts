@@ -275,6 +275,44 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
     }
   }, 180_000);
 
+  it('an analyst searches the evidence for an application and follows a hit to the host', async () => {
+    const { context, page, log } = await newPage(browser);
+    try {
+      await signIn(page, 'ana', PW.ana);
+      await page.getByRole('link', { name: 'Search evidence', exact: true }).click();
+      await settled(page);
+      await eventually(() => page.locator('h1').textContent()).toBe('Search evidence');
+      const form = page.getByRole('form', { name: 'Search evidence' });
+      await form.getByLabel('Search for').selectOption('app');
+      await form.getByLabel('Value').fill('3CX Desktop');
+      await form.getByLabel(/^Version/).fill('18.12.416');
+      await form.getByRole('button', { name: 'Search' }).click();
+      await settled(page);
+      // The search is in the URL, and only the analyst's tenant is searched.
+      await eventually(() => Promise.resolve(page.url())).toContain(
+        '/search?app=3CX+Desktop&version=18.12.416',
+      );
+      await eventually(() => page.getByTestId('search-summary').textContent()).toMatch(
+        /hit\(s\) in 1 tenant\(s\)/,
+      );
+      const row = page.locator('tr[data-host="win-finance-01"]').first();
+      await row.waitFor();
+      expect(await page.locator('tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.locator('tr[data-host="mac-design-02"]').count()).toBe(0);
+      await page.screenshot({ path: path.join(shots, '12-search.png'), fullPage: true });
+      await row.getByRole('link', { name: 'win-finance-01' }).click();
+      await settled(page);
+      await eventually(() => page.locator('h1').textContent()).toBe('Host win-finance-01');
+      // Back returns to the same search.
+      await page.goBack();
+      await settled(page);
+      await eventually(() => page.getByLabel('Value').inputValue()).toBe('3CX Desktop');
+      clean(log);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('a tenant admin gives a role, creates and revokes a token and adds a webhook; secrets show once', async () => {
     const { context, page, log } = await newPage(browser);
     try {
@@ -479,6 +517,7 @@ describe('dashboard (chainhunt serve + system Chromium)', () => {
         `/t/${T}/jobs`,
         `/t/${T}/audit`,
         `/t/${T}/settings`,
+        `/search?app=3cx`,
         '/no/such/page',
       ];
       for (const p of pages) {

@@ -11,6 +11,7 @@ import { ImpactPage } from './pages/impact.js';
 import { IntelPage } from './pages/intel.js';
 import { JobsPage } from './pages/jobs.js';
 import { OverviewPage } from './pages/overview.js';
+import { SearchPage } from './pages/search.js';
 import { SettingsPage } from './pages/settings.js';
 import { TenantPage } from './pages/tenant.js';
 import { Link, navigate, paths, useLocation } from './router.js';
@@ -177,6 +178,8 @@ function route(path: string, params: URLSearchParams): Route {
       }
     });
   if (seg.length === 0) return { tenant: null, tab: 'overview', page: <OverviewPage /> };
+  if (seg.length === 1 && seg[0] === 'search')
+    return { tenant: null, tab: 'search', page: <SearchPage key={params.toString()} params={params} /> };
   if (seg[0] === 't' && seg[1]) {
     const t = seg[1];
     const [, , section, id] = seg;
@@ -288,6 +291,9 @@ function Shell(): ReactNode {
           chainhunt
         </Link>
         <TenantSwitch current={r.tenant} tenants={tenants.data?.items ?? []} />
+        <Link to={paths.search()} className="search-link" current={r.tab === 'search'}>
+          Search evidence
+        </Link>
         <div className="who">
           <span>
             {user.username}

@@ -53,6 +53,7 @@ export function Link(
 /** Dashboard paths. */
 export const paths = {
   overview: (): string => '/',
+  search: (q = ''): string => `/search${q}`,
   tenant: (t: string): string => `/t/${encodeURIComponent(t)}`,
   impact: (t: string, key: string): string =>
     `/t/${encodeURIComponent(t)}/impact?key=${encodeURIComponent(key)}`,
