@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../src/store/ingest.js';
 import { parseSearch, searchEvidence, type SearchHit, type SearchQuery } from '../src/store/search.js';
 import { EvidenceStore } from '../src/store/store.js';
+import { runCli, runJson } from './cli.js';
 import { demoBundle, demoFleet } from './server.js';
 
 const HOSTS = ['linux-build-04', 'mac-design-02', 'win-finance-01', 'win-pbx-05', 'win-sales-03'];
@@ -144,4 +145,31 @@ describe('evidence search', () => {
     const r = await searchEvidence(store, q({ package: "x' OR '1'='1" }), ['acme']);
     expect(r.hits).toEqual([]);
   });
+});
+
+describe('chainhunt search (CLI)', () => {
+  it('searches a store made by chainhunt ingest; exit 2 without exactly one criterion', () => {
+    const s = path.join(dir, 'cli-store');
+    const ing = runCli(['ingest', '--store', s, '--quiet', ...HOSTS.map((h) => path.join(demoFleet, h))]);
+    expect(ing.code, ing.stderr).toBe(0);
+    const r = runJson<{ hits: { host: string; latest: boolean }[]; truncated: boolean }>([
+      'search',
+      '--store',
+      s,
+      '--app',
+      '3cx desktop',
+      '--with-version',
+      '18.12.416',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.doc.hits.map((h) => [h.host, h.latest])).toEqual([['win-finance-01', true]]);
+    const table = runCli(['search', '--store', s, '--domain', 'akamaicontainer.com']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('win-finance-01  contact  update.akamaicontainer.com');
+    const none = runCli(['search', '--store', s]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('give exactly one of package, app, hash, domain or ip');
+  }, 60_000);
 });

@@ -205,3 +205,11 @@ export async function searchEvidence(
   });
   return { hits, truncated: rows.length > max };
 }
+
+/** Every tenant with a stored bundle (hosts ingested without one are filed under ''). */
+export async function storeTenants(store: EvidenceStore): Promise<string[]> {
+  const rows = (
+    await store.conn.runAndReadAll('SELECT DISTINCT tenant FROM bundles ORDER BY tenant')
+  ).getRows();
+  return rows.map((r) => String(r[0] ?? ''));
+}

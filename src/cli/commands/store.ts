@@ -1,4 +1,4 @@
-/** `chainhunt ingest`, `hunt` and `export`: the evidence store. */
+/** `chainhunt ingest`, `hunt`, `search` and `export`: the evidence store. */
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { ScanError } from '../../core/errors.js';
@@ -12,6 +12,7 @@ import { StatusBook } from '../../scan/status.js';
 import { exportStore } from '../../store/export.js';
 import { hunt } from '../../store/hunt.js';
 import { ingest } from '../../store/ingest.js';
+import { parseSearch, searchEvidence, storeTenants } from '../../store/search.js';
 import { EvidenceStore } from '../../store/store.js';
 import { clearProgress, emit, pickFormat, progressReporter, useColor } from '../io.js';
 import { collect } from '../options.js';
@@ -119,6 +120,51 @@ export function registerStoreCommands(program: Command): void {
         }
       },
     );
+
+  program
+    .command('search')
+    .description(
+      'search the stored evidence, before there is intel: which hosts have (or had) a package, an app, a file, or contact with a domain or address',
+    )
+    .requiredOption('--store <dir>', 'evidence store folder')
+    .option('--package <name>', 'package name (exact)')
+    .option('--ecosystem <name>', 'with --package: npm, PyPI, Go…')
+    .option('--app <text>', 'application name contains (any case)')
+    // Not --version: the program's own --version flag would answer first.
+    .option('--with-version <version>', 'with --package or --app: exact version')
+    .option('--hash <hex>', 'file SHA-256, SHA-1 or MD5')
+    .option('--domain <name>', 'contacts and DNS queries for the domain and its subdomains')
+    .option('--ip <address>', 'either end of a recorded connection')
+    .option('--tenant <tenant>', 'only this tenant')
+    .option('--limit <n>', 'most hits (up to 5000)', (v) => Number(v), 1000)
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (o: Record<string, string | number | undefined> & { store: string; format: string }) => {
+      const parsed = parseSearch({ ...o, version: o['withVersion'] });
+      if ('error' in parsed) throw new ScanError('usage', parsed.error);
+      const limit = typeof o['limit'] === 'number' && Number.isFinite(o['limit']) ? o['limit'] : 1000;
+      const store = await EvidenceStore.open(o.store, { write: false });
+      try {
+        let tenants = await storeTenants(store);
+        if (typeof o['tenant'] === 'string') tenants = tenants.filter((t) => t === o['tenant']);
+        const r = await searchEvidence(store, parsed.query, tenants, limit);
+        if (o.format === 'json')
+          emit(`${JSON.stringify({ query: parsed.query, ...r }, null, 2)}\n`, undefined);
+        else {
+          for (const h of r.hits)
+            emit(
+              `${h.latest ? 'latest' : 'older '} ${h.tenant ? `${h.tenant} / ` : ''}${h.host}  ${h.kind}  ${Object.values(
+                h.detail,
+              )
+                .filter((v) => v !== null && v !== '')
+                .join('  ')}  (collected ${h.collectedAt ?? '?'})\n`,
+              undefined,
+            );
+          emit(`${r.hits.length}${r.truncated ? '+' : ''} hit(s)\n`, undefined);
+        }
+      } finally {
+        await store.close();
+      }
+    });
 
   program
     .command('export')
