@@ -8,6 +8,7 @@ import { peakRssMiB, repoRoot, timeIt, writeResults } from '../lib.mjs';
 
 const { EvidenceStore } = await import('../../dist/store/store.js');
 const { hunt } = await import('../../dist/store/hunt.js');
+const { searchEvidence } = await import('../../dist/store/search.js');
 const cli = path.join(repoRoot, 'dist', 'cli', 'main.js');
 const root = mkdtempSync(path.join(tmpdir(), 'ch-bench-store-'));
 
@@ -71,6 +72,26 @@ for (let r = 0; r < 3; r++) {
   runs.push(t.ms);
   found = t.value.findings.length;
 }
+// 3. Ad-hoc search (no intel) over the same 5,000,000 contacts: one domain, one address.
+const searches = [];
+for (const [label, q] of [
+  ['search one domain (and subdomains)', { kind: 'domain', name: 'd7.com' }],
+  ['search one address (first 1,000 hits)', { kind: 'ip', address: '198.51.100.7' }],
+]) {
+  const times = [];
+  let hits = 0;
+  for (let r = 0; r < 3; r++) {
+    const t = await timeIt(() => searchEvidence(s, q, [''], 1000));
+    times.push(t.ms);
+    hits = t.value.hits.length;
+  }
+  searches.push({
+    step: `${label} in 5,000,000 contacts (best of 3)`,
+    items: hits,
+    ms: Math.round(Math.min(...times)),
+    per_s: '',
+  });
+}
 await s.close();
 rmSync(root, { recursive: true, force: true });
 writeResults(
@@ -95,6 +116,7 @@ writeResults(
       ms: Math.round(Math.min(...runs)),
       per_s: '',
     },
+    ...searches,
   ],
   { target: { huntMs: 1000 }, peakRssMiB: peakRssMiB() },
 );
