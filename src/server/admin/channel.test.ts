@@ -1,5 +1,5 @@
 /** The admin channel's protocol and authentication, against a real embedded state store. */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,6 +133,27 @@ describe('admin channel', () => {
 
   it('answers a request that never completes with a timeout', async () => {
     expect(await raw('{"secret":', false)).toEqual({ ok: false, error: 'no complete request within 300 ms' });
+  });
+
+  it('a data folder too deep for a Unix socket path gets a private socket folder under /tmp', async () => {
+    const deep = path.join(dir, 'a-rather-long-folder-name-for-the-data'.repeat(3));
+    mkdirSync(deep, { recursive: true });
+    const sock = adminSocketPath(deep);
+    expect(sock.startsWith('/tmp/chainhunt-admin-')).toBe(true);
+    const longState = await StateStore.open({ dataDir: deep });
+    const ch = await listenAdmin({ state: longState, dataDir: deep, now: () => '2026-01-01T00:00:00.000Z' });
+    try {
+      expect(ch?.path).toBe(sock);
+      expect(statSync(path.dirname(sock)).mode & 0o777).toBe(0o700);
+      expect(await callAdmin(deep, 'tenant-create', { id: 'deep' })).toEqual({
+        ok: true,
+        result: { id: 'deep', name: 'deep' },
+      });
+    } finally {
+      await ch?.close();
+      await longState.close();
+    }
+    expect(existsSync(path.dirname(sock))).toBe(false);
   });
 
   it('is gone after close: callers get null and fall back to the store', async () => {

@@ -12,7 +12,7 @@
  * bytes and must arrive within {@link REQUEST_TIMEOUT_MS}.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { AdminError, ADMIN_OPS, isAdminOp, type AdminHost, type AdminOp } from './ops.js';
@@ -22,17 +22,35 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 const SECRET_FILE = 'admin.secret';
 const SOCKET_FILE = 'admin.sock';
 
-/** Where the channel listens for a data folder (a named pipe on Windows). */
+/**
+ * Where the channel listens for a data folder: `admin.sock` in it, or, when that path is too long
+ * for a Unix socket (about 104 to 108 bytes), in a private folder (mode 0700, this user's) under
+ * /tmp named after the data folder. A named pipe on Windows.
+ */
 export function adminSocketPath(dataDir: string): string {
   const dir = path.resolve(dataDir);
-  if (process.platform === 'win32')
-    return `\\\\.\\pipe\\chainhunt-admin-${createHash('sha256').update(dir).digest('hex').slice(0, 32)}`;
-  return path.join(dir, SOCKET_FILE);
+  const tag = createHash('sha256').update(dir).digest('hex').slice(0, 32);
+  if (process.platform === 'win32') return `\\\\.\\pipe\\chainhunt-admin-${tag}`;
+  const inDir = path.join(dir, SOCKET_FILE);
+  if (socketPathFits(inDir)) return inDir;
+  return path.join('/tmp', `chainhunt-admin-${process.getuid?.() ?? 0}-${tag.slice(0, 16)}`, SOCKET_FILE);
 }
 
-/** Unix socket paths are limited (about 104 to 108 bytes); longer data folders get no channel. */
+/** Whether a Unix socket can be made at `p` (its path is short enough). */
 export function socketPathFits(p: string): boolean {
   return process.platform === 'win32' || Buffer.byteLength(p) < 100;
+}
+
+/**
+ * Makes the private folder of a socket outside the data folder, or checks the one there: a real
+ * folder (not a link), owned by this user, that nobody else may enter. Throws otherwise.
+ */
+function privateSocketDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0)
+    throw new Error(`${dir} is not a private folder of this user; remove it`);
 }
 
 export interface AdminChannel {
@@ -47,10 +65,18 @@ export async function listenAdmin(
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<AdminChannel | null> {
   const sock = adminSocketPath(host.dataDir);
+  const outside = process.platform !== 'win32' && path.dirname(sock) !== path.resolve(host.dataDir);
   if (!socketPathFits(sock)) {
     onError(`admin channel off: the socket path ${sock} is too long; stop the server to use chainhunt admin`);
     return null;
   }
+  if (outside)
+    try {
+      privateSocketDir(path.dirname(sock));
+    } catch (err) {
+      onError(`admin channel off: ${(err as Error).message}`);
+      return null;
+    }
   const secret = randomBytes(32).toString('hex');
   const secretFile = path.join(host.dataDir, SECRET_FILE);
   writeFileSync(secretFile, `${secret}\n`, { mode: 0o600 });
@@ -80,6 +106,7 @@ export async function listenAdmin(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(secretFile, { force: true });
       if (process.platform !== 'win32') rmSync(sock, { force: true });
+      if (outside) rmSync(path.dirname(sock), { recursive: true, force: true });
     },
   };
 }
