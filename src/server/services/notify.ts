@@ -72,6 +72,8 @@ export function webhookNotifier(
   const pending = new Set<Promise<void>>();
   /** Deliveries the dispatcher holds (queued, in flight or waiting to retry). */
   const held = new Set<string>();
+  /** Deliveries finished while a sweep runs: its snapshot of the outbox may still list them. */
+  const finished = new Set<string>();
   const maxQueue = opts.dispatcher?.maxQueue ?? DISPATCHER_DEFAULTS.maxQueue;
   let sweeper: NodeJS.Timeout | null = null;
   let sweeping: Promise<number> | null = null;
@@ -91,6 +93,7 @@ export function webhookNotifier(
       if (r.status === 'retrying') await state.outboxAttempted(r.deliveryId, r.attempt);
       else {
         await state.outboxRemove(r.deliveryId);
+        if (sweeping) finished.add(r.deliveryId);
         held.delete(r.deliveryId);
       }
       await audit(r.tenant, `webhook.${r.status}`, r.endpointId, {
@@ -140,11 +143,12 @@ export function webhookNotifier(
   const sweep = async (): Promise<number> => {
     const room = maxQueue - dispatcher.size;
     if (room <= 0 || closed) return 0;
+    finished.clear();
     const rows = await state.outbox(room + held.size);
     const hooks = new Map<string, Map<string, Webhook>>();
     let queued = 0;
     for (const row of rows) {
-      if (held.has(row.deliveryId)) continue;
+      if (held.has(row.deliveryId) || finished.has(row.deliveryId)) continue;
       let byId = hooks.get(row.tenant);
       if (!byId) {
         byId = new Map((await state.webhooks(row.tenant)).map((h) => [h.id, h]));
