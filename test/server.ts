@@ -29,6 +29,26 @@ export function admin<T = Record<string, unknown>>(dataDir: string, args: string
   return r.doc;
 }
 
+/**
+ * A fresh data folder with one tenant, an MSSP operator `op` with `password`, and an upload token
+ * for the tenant's collectors.
+ */
+export function serverData(
+  tenant: string,
+  password: string,
+  databaseUrl?: string,
+): { data: string; uploadToken: string } {
+  const data = tempDataDir();
+  admin(data, ['tenant-create', tenant], databaseUrl);
+  admin(data, ['user-create', 'op', '--password', password, '--operator'], databaseUrl);
+  const uploadToken = admin<{ token: string }>(
+    data,
+    ['token-create', '--tenant', tenant, '--purpose', 'upload', '--name', 'collector'],
+    databaseUrl,
+  ).token;
+  return { data, uploadToken };
+}
+
 export interface RunningServer {
   url: string;
   proc: ChildProcess;

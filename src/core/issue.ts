@@ -3,24 +3,28 @@
  * input as {@link Issue} values instead of throwing, and the scan goes on.
  */
 
-/** Why an input could not be (fully) used. */
-export type IssueCode =
-  | 'parse-error'
-  | 'truncated'
-  | 'encoding'
-  | 'empty'
-  | 'unsupported'
-  | 'too-large'
-  | 'limit-exceeded'
-  | 'unreadable'
-  | 'symlink'
-  | 'archive-error'
-  | 'invalid-value'
-  | 'checksum-mismatch'
-  | 'duplicate'
+/** Every issue code: why an input could not be (fully) used. */
+export const ISSUE_CODES = [
+  'parse-error',
+  'truncated',
+  'encoding',
+  'empty',
+  'unsupported',
+  'too-large',
+  'limit-exceeded',
+  'unreadable',
+  'symlink',
+  'archive-error',
+  'invalid-value',
+  'checksum-mismatch',
+  'duplicate',
   /** A value dropped at import because a warning list marks it as benign (popular domain, resolver, empty-file hash). */
-  | 'warninglist'
-  | 'internal-error';
+  'warninglist',
+  'internal-error',
+] as const;
+
+/** Why an input could not be (fully) used. */
+export type IssueCode = (typeof ISSUE_CODES)[number];
 
 /** One problem with one input, located as precisely as is cheap. */
 export interface Issue {

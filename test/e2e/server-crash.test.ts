@@ -14,7 +14,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OBS_TABLES } from '../../src/store/schema.js';
 import { EvidenceStore } from '../../src/store/store.js';
-import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
+import { Api, demoBundle, serverData, startServer, type RunningServer } from '../server.js';
 
 const T = 'acme';
 const HOST = 'win-finance-01';
@@ -66,19 +66,8 @@ async function evidenceCounts(dataDir: string): Promise<Record<string, number>> 
 
 /** A data dir with the tenant, an operator and an upload token. */
 function setup(): { data: string; token: string } {
-  const data = tempDataDir();
-  admin(data, ['tenant-create', T]);
-  admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator']);
-  const token = admin<{ token: string }>(data, [
-    'token-create',
-    '--tenant',
-    T,
-    '--purpose',
-    'upload',
-    '--name',
-    'collector',
-  ]).token;
-  return { data, token };
+  const { data, uploadToken } = serverData(T, PASSWORD);
+  return { data, token: uploadToken };
 }
 
 async function waitJob(op: Api, id: string, until: (j: JobRow) => boolean, ms: number): Promise<JobRow> {

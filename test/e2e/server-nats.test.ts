@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, runCli } from '../cli.js';
 import { repoRoot } from '../fixtures.js';
 import { freshDatabase, pgSkipReason } from '../pg.js';
-import { admin, Api, demoBundle, startServer, tempDataDir, type RunningServer } from '../server.js';
+import { admin, Api, demoBundle, serverData, startServer, type RunningServer } from '../server.js';
 
 const NATS_SERVER = '/usr/sbin/nats-server';
 const HOSTS = ['linux-build-04', 'mac-design-02', 'win-finance-01', 'win-pbx-05', 'win-sales-03'];
@@ -65,6 +65,10 @@ function run(cmd: string, args: string[]): Proc {
   };
 }
 
+/** `chainhunt worker` for a server and a NATS URL. */
+const spawnWorker = (serverUrl: string, token: string, natsUrl: string): Proc =>
+  run(process.execPath, [cliPath, 'worker', '--server', serverUrl, '--token', token, '--nats', natsUrl]);
+
 /** A larger bundle: a demo host with 3000 extra files, so collecting it takes a while. */
 function bigBundle(): Buffer {
   return demoBundle('win-sales-03', (files) => {
@@ -88,14 +92,7 @@ interface Setup {
 }
 
 function prepare(databaseUrl?: string): Omit<Setup, 'op' | 'upload'> {
-  const data = tempDataDir();
-  admin(data, ['tenant-create', 'acme'], databaseUrl);
-  admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator'], databaseUrl);
-  const uploadToken = admin<{ token: string }>(
-    data,
-    ['token-create', '--tenant', 'acme', '--purpose', 'upload', '--name', 'collector'],
-    databaseUrl,
-  ).token;
+  const { data, uploadToken } = serverData('acme', PASSWORD, databaseUrl);
   const worker = admin<{ token: string }>(
     data,
     ['token-create', '--purpose', 'worker', '--name', 'w'],
@@ -157,16 +154,7 @@ describe('chainhunt serve --nats with two workers', () => {
   let bigJob = '';
 
   const startWorker = (): Proc => {
-    const w = run(process.execPath, [
-      cliPath,
-      'worker',
-      '--server',
-      server.url,
-      '--token',
-      setup.worker,
-      '--nats',
-      natsUrl,
-    ]);
+    const w = spawnWorker(server.url, setup.worker, natsUrl);
     workers.push(w);
     return w;
   };
@@ -385,17 +373,7 @@ describe('chainhunt serve --nats with two workers', () => {
 
   it('server and worker stop on SIGTERM even after NATS went away', async () => {
     for (const w of workers) await w.stop();
-    const w = run(process.execPath, [
-      cliPath,
-      'worker',
-      '--server',
-      server.url,
-      '--token',
-      setup.worker,
-      '--nats',
-      natsUrl,
-    ]);
-    workers.push(w);
+    const w = startWorker();
     await waitFor('the worker ready', () => /ready/.test(w.err()));
     await nats.stop();
     // Long enough for the clients to be in their reconnect loops.
@@ -443,19 +421,7 @@ describe.skipIf(skipPg !== null)(
         const p = prepare(databaseUrl);
         server = await startServer(p.data, { databaseUrl, extraArgs: ['--nats', natsUrl] });
         expect(server.stderr()).toContain('store: postgres, jobs: nats');
-        for (let i = 0; i < 2; i++)
-          procs.push(
-            run(process.execPath, [
-              cliPath,
-              'worker',
-              '--server',
-              server.url,
-              '--token',
-              p.worker,
-              '--nats',
-              natsUrl,
-            ]),
-          );
+        for (let i = 0; i < 2; i++) procs.push(spawnWorker(server.url, p.worker, natsUrl));
         await waitFor('workers ready', () => procs.every((w) => /ready/.test(w.err())));
         const op = new Api(server.url);
         expect(await op.login('op', PASSWORD)).toBe(200);

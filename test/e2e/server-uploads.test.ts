@@ -12,13 +12,12 @@ import { createDeflateRaw, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTar, makeZip } from '../archives.js';
 import {
-  admin,
   Api,
   demoBundle,
   filesOf,
   demoFleet,
+  serverData,
   startServer,
-  tempDataDir,
   type RunningServer,
 } from '../server.js';
 
@@ -162,18 +161,7 @@ describe('chainhunt serve: bad uploads are refused and leave nothing behind', ()
   };
 
   beforeAll(async () => {
-    data = tempDataDir();
-    admin(data, ['tenant-create', T]);
-    admin(data, ['user-create', 'op', '--password', PASSWORD, '--operator']);
-    token = admin<{ token: string }>(data, [
-      'token-create',
-      '--tenant',
-      T,
-      '--purpose',
-      'upload',
-      '--name',
-      'collector',
-    ]).token;
+    ({ data, uploadToken: token } = serverData(T, PASSWORD));
     server = await startServer(data, { extraArgs: ['--max-upload', String(MAX_UPLOAD)] });
     op = new Api(server.url);
     expect(await op.login('op', PASSWORD)).toBe(200);

@@ -1052,30 +1052,15 @@ for (const engine of engines) {
         await store.finishJob('j1', { state: 'failed', error: 'x' }, t(1), q);
         await store.finishJob('j1', { state: 'done', result: {} }, t(2), q);
       });
-      await store.saveFeed({
-        id: 'f',
-        tenant: null,
-        config: { n: 1 },
-        state: {},
-        createdAt: t(0),
-        createdBy: 'a',
-      });
-      await store.saveFeed({
-        id: 'f',
-        tenant: null,
-        config: { n: 2 },
-        state: {},
-        createdAt: t(0),
-        createdBy: 'a',
-      });
-      await store.saveFeed({
-        id: 'f',
-        tenant: null,
-        config: { n: 3 },
-        state: {},
-        createdAt: t(0),
-        createdBy: 'a',
-      });
+      for (const n of [1, 2, 3])
+        await store.saveFeed({
+          id: 'f',
+          tenant: null,
+          config: { n },
+          state: {},
+          createdAt: t(0),
+          createdBy: 'a',
+        });
       expect(await store.host('acme', 'h1')).toMatchObject({
         bundles: 3,
         lastBundleId: 'b1',

@@ -17,7 +17,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { HostContext, Platform } from '../../core/host.js';
-import type { Issue, IssueCode } from '../../core/issue.js';
+import { ISSUE_CODES as ALL_ISSUE_CODES, type Issue, type IssueCode } from '../../core/issue.js';
 import type { Observation } from '../../core/observation.js';
 import type { ObservationSink, ObservationSource } from '../../store/ingest.js';
 
@@ -88,23 +88,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const KINDS = new Set(['package', 'app', 'file', 'log-event', 'net-contact']);
 const PLATFORMS = new Set<Platform>(['windows', 'macos', 'linux', 'unknown']);
-const ISSUE_CODES = new Set<IssueCode>([
-  'parse-error',
-  'truncated',
-  'encoding',
-  'empty',
-  'unsupported',
-  'too-large',
-  'limit-exceeded',
-  'unreadable',
-  'symlink',
-  'archive-error',
-  'invalid-value',
-  'checksum-mismatch',
-  'duplicate',
-  'warninglist',
-  'internal-error',
-]);
+const ISSUE_CODES = new Set<IssueCode>(ALL_ISSUE_CODES);
 
 function need(cond: boolean, line: number, reason: string): asserts cond {
   if (!cond) throw new ProtocolError(line, reason);
